@@ -1,0 +1,133 @@
+"""Build src/collsec/world/codes.csv, the member-code table collsec ships.
+
+Run once by a developer with the data mirrors present:
+
+    python tools/build_codes.py /path/to/shared/data
+
+Sources: the COW code <-> ISO3 pairs come from the UNGA ideal-point release
+(Bailey, Strezhnev & Voeten 2017; July 2025 release, columns ccode/iso3c), the
+COW abbreviations from COW's country-code list (Correlates of War Project), the
+validity dates of the historical codes from COW State System Membership v2016
+and the UN membership record (see src/collsec/institutions/membership/un.csv).
+Historical states get the documented codes below.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+# Codes for states that no longer exist, or whose COW code maps to different
+# members over time: (code, name, cow, start, end, note). Dates are half-open
+# intervals [start, end) in which cow:<number> resolves to this code.
+HISTORICAL = [
+    (
+        "SUN",
+        "Union of Soviet Socialist Republics",
+        365,
+        "",
+        "1991-12-24",
+        "ISO 3166-3 code; the Russian Federation continues its UN seat from 1991-12-24",
+    ),
+    ("RUS", "Russian Federation", 365, "1991-12-24", "", ""),
+    ("DEU", "Germany", 255, "", "1945-05-08", "German Reich"),
+    (
+        "DEU",
+        "Germany (Federal Republic)",
+        260,
+        "1955-05-05",
+        "1990-10-03",
+        "COW 260 German Federal Republic",
+    ),
+    ("DEU", "Germany", 255, "1990-10-03", "", "unified Germany"),
+    ("DDR", "German Democratic Republic", 265, "1954-03-25", "1990-10-03", "ISO 3166-3 code"),
+    (
+        "YUG",
+        "Yugoslavia (SFRY)",
+        345,
+        "",
+        "1992-04-27",
+        "ISO 3166-3 code; Kingdom of Serbs, Croats and Slovenes from 1918",
+    ),
+    ("SCG", "Serbia and Montenegro (FRY)", 345, "1992-04-27", "2006-06-05", "ISO 3166-3 code"),
+    ("SRB", "Serbia", 345, "2006-06-05", "", ""),
+    ("CSK", "Czechoslovakia", 315, "", "1993-01-01", "ISO 3166-3 code"),
+    (
+        "YAR",
+        "Yemen Arab Republic (North Yemen)",
+        678,
+        "",
+        "1990-05-22",
+        "ISO 3166-3 code YEM was reused",
+    ),
+    (
+        "YMD",
+        "People's Democratic Republic of Yemen (South Yemen)",
+        680,
+        "",
+        "1990-05-22",
+        "ISO 3166-3 code",
+    ),
+    ("YEM", "Yemen", 679, "1990-05-22", "", ""),
+    (
+        "RVN",
+        "Republic of Vietnam (South Vietnam)",
+        817,
+        "",
+        "1975-04-30",
+        "collsec code; no ISO code",
+    ),
+    ("TGK", "Tanganyika", 510, "", "1964-04-26", "collsec code; merged into Tanzania"),
+    ("TZA", "United Republic of Tanzania", 510, "1964-04-26", "", ""),
+    ("ZAN", "Zanzibar", 511, "", "1964-04-26", "collsec code; merged into Tanzania"),
+]
+HIST_CODES = {h[0] for h in HISTORICAL}
+
+
+def main(data: Path, out: Path) -> None:
+    with open(data / "cow/country_codes.csv") as fh:
+        abbs = {int(r["CCode"]): r["StateAbb"] for r in csv.DictReader(fh)}
+    with open(data / "unga/ideal_points.csv") as fh:
+        ideal = list(csv.DictReader(fh))
+    pairs: dict[str, tuple[int, str]] = {}
+    for r in ideal:
+        iso, cow = r["iso3c"], int(r["ccode"])
+        if not iso or iso in HIST_CODES or cow in (255, 260, 265, 678, 680):
+            continue  # historical codes are set by hand above
+        pairs[iso] = (cow, r["countryname"])
+    rows = []
+    for iso, (cow, name) in sorted(pairs.items()):
+        rows.append(
+            {
+                "code": iso,
+                "name": name,
+                "cow": cow,
+                "cow_abb": abbs.get(cow, ""),
+                "start": "",
+                "end": "",
+                "note": "",
+            }
+        )
+    for code, name, cow, start, end, note in HISTORICAL:
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "cow": cow,
+                "cow_abb": abbs.get(cow, ""),
+                "start": start,
+                "end": end,
+                "note": note,
+            }
+        )
+    rows.sort(key=lambda r: (r["code"], r["start"]))
+    with open(out, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {len(rows)} rows to {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(__file__).resolve().parents[1] / "src/collsec/world/codes.csv")
