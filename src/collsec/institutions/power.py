@@ -1,0 +1,95 @@
+"""Turn a body's voting rule into a simple game for voting-power analysis.
+
+Power indices assume every member votes yes or no (no abstention, absence or
+excluded parties). Under that assumption every criterion of a rule becomes a
+weighted threshold on one weight dimension:
+
+* ``quota`` -- yes-weight on the criterion's weights >= the quota computed on
+  the full membership (fractions rounded up, or floor + 1 when strict);
+* ``veto`` with ``blockers`` b over h holders -- at least h - b + 1 holders yes;
+* ``no_objection`` -- every member of the pool votes yes;
+* ``max_against`` k -- at least n - k members vote yes;
+* ``abstention_cap`` -- always met (no one abstains).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from collsec.institutions.charter import Body
+from collsec.institutions.rules import Criterion, VotingRule
+from collsec.power.game import Game
+
+__all__ = ["body_game"]
+
+
+def body_game(body: Body, rule: VotingRule | None = None) -> Game:
+    """The simple game of ``body`` under ``rule`` (default: the body's default rule).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from collsec.institutions import load_body
+    >>> g = body_game(load_body("unsc", on=dt.date(1950, 1, 1)))
+    >>> g.n, g.clauses
+    (11, (((0, 7), (1, 5)),))
+    """
+    rule = rule or body.rule()
+    members = body.members
+    if body.seated is not None:
+        members = [f"seat{i + 1}" for i in range(body.seated)]
+    n = len(members)
+    groups = body.groups
+    weights_tables = body.weights
+    columns: list[tuple[int, ...]] = []
+
+    def column(values: list[int]) -> int:
+        key = tuple(values)
+        if key not in columns:
+            columns.append(key)
+        return columns.index(key)
+
+    def indicator(group: str | None) -> list[int]:
+        if group is None or body.seated is not None:
+            return [1] * n
+        return [1 if m in groups[group] else 0 for m in members]
+
+    def threshold(c: Criterion) -> tuple[int, int] | None:
+        ind = indicator(c.among)
+        if c.type == "quota":
+            if c.weight is not None:
+                table = weights_tables[c.weight]
+                w = [table[m] * i for m, i in zip(members, ind, strict=True)]
+            else:
+                w = ind
+            if c.count is not None:
+                return column(w), c.count
+            f = c.frac
+            assert f is not None
+            exact = f * sum(w)
+            return column(w), (math.floor(exact) + 1 if c.strict else math.ceil(exact))
+        if c.type == "veto":
+            holders = indicator(c.holders)
+            h = sum(holders)
+            if h == 0 or c.blockers > h:
+                return None
+            return column(holders), h - c.blockers + 1
+        if c.type == "no_objection":
+            return column(ind), sum(ind)
+        if c.type == "max_against":
+            return column([1] * n), n - (c.count or 0)
+        return None  # abstention_cap: inert when everyone votes
+
+    clauses = []
+    for clause in rule.clauses:
+        pairs = [t for t in (threshold(c) for c in clause) if t is not None]
+        clauses.append(tuple(pairs) or ((column([1] * n), 0),))
+    weights = np.array(columns, dtype=np.int64).T.reshape(n, len(columns))
+    return Game(
+        players=tuple(members),
+        weights=weights,
+        clauses=tuple(clauses),
+        name=f"{body.charter.id}:{rule.name}",
+    )
