@@ -1,0 +1,240 @@
+"""Voting rules of the General Assembly, the League, NATO, the OSCE, the AU, the EU and ECOWAS."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from collsec.errors import InputError
+from collsec.institutions import (
+    Ballot,
+    article5_applies,
+    builtin_charters,
+    load_body,
+    membership_table,
+    withdrawal_effective,
+)
+
+
+def ballot_of(members: list[str], yes: int, no: int, abstain: int = 0, **kw: object) -> Ballot:
+    return Ballot.from_lists(
+        yes=members[:yes],
+        no=members[yes : yes + no],
+        abstain=members[yes + no : yes + no + abstain],
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_every_builtin_charter_loads_and_lists() -> None:
+    ids = {c.id for c in builtin_charters()}
+    assert {
+        "unsc-1946",
+        "unsc-1966",
+        "unga",
+        "league-council",
+        "league-assembly",
+        "nato-nac",
+        "osce",
+        "au-psc",
+        "au-assembly",
+        "eu-council-cfsp",
+        "eu-council-qmv",
+        "eec-council-1958",
+        "ecowas-smc",
+        "ecowas-msc",
+    } <= ids
+
+
+# --- General Assembly ------------------------------------------------------
+
+
+def test_un_membership_counts() -> None:
+    assert len(load_body("unga", on=dt.date(1945, 10, 24)).members) == 51
+    assert len(load_body("unga", on=dt.date(2011, 7, 14)).members) == 193  # South Sudan
+    assert len(load_body("unga", on=dt.date(2011, 7, 13)).members) == 192
+
+
+def test_ga_important_question_two_thirds_of_present_and_voting() -> None:
+    ga = load_body("unga", on=dt.date(2022, 3, 2))
+    # ES-11/1 (2 March 2022): 141 in favour, 5 against, 35 abstentions.
+    d = ga.adjudicate(ballot_of(ga.members, 141, 5, 35))
+    assert d.adopted and d.required == 98  # two-thirds of 146 voting, rounded up
+    assert not ga.adjudicate(ballot_of(ga.members, 97, 49, 40)).adopted
+    assert ga.adjudicate(ballot_of(ga.members, 98, 49, 40)).adopted
+
+
+def test_ga_simple_majority_ignores_abstentions() -> None:
+    ga = load_body("unga", on=dt.date(2022, 3, 2))
+    d = ga.adjudicate(ballot_of(ga.members, 10, 9, 150, question="majority"))
+    assert d.adopted
+    assert not ga.adjudicate(ballot_of(ga.members, 9, 9, 150, question="majority")).adopted
+
+
+def test_uniting_for_peace_request_needs_majority_of_all_members() -> None:
+    ga = load_body("unga", on=dt.date(2022, 3, 2))
+    assert ga.adjudicate(ballot_of(ga.members, 97, 0, question="ess_request")).adopted
+    assert not ga.adjudicate(ballot_of(ga.members, 96, 0, question="ess_request")).adopted
+
+
+# --- League of Nations -----------------------------------------------------
+
+
+def test_manchuria_council_24_october_1931_failed_on_japans_vote() -> None:
+    council = load_body("league-council", on=dt.date(1931, 10, 24))
+    assert len(council.members) == 14
+    others = [m for m in council.members if m != "JPN"]
+    ballot = Ballot.from_lists(yes=others, no=["JPN"], parties=["JPN", "CHN"])
+    d = council.adjudicate(ballot)  # Art. 11: the parties vote
+    assert not d.adopted and "Japan" in d.reason
+    report = Ballot.from_lists(
+        yes=others, no=["JPN"], parties=["JPN", "CHN"], question="art15_report"
+    )
+    assert council.adjudicate(report).adopted  # Art. 15(6): parties excluded
+
+
+def test_league_abstention_does_not_break_unanimity() -> None:
+    council = load_body("league-council", on=dt.date(1931, 10, 24))
+    d = council.adjudicate(
+        Ballot.from_lists(yes=council.members[:-1], abstain=council.members[-1:])
+    )
+    assert d.adopted
+
+
+def test_league_assembly_report_1933_binds_without_japan() -> None:
+    assembly = load_body("league-assembly", on=dt.date(1933, 2, 24))
+    members = assembly.members
+    yes = [m for m in members if m not in ("JPN", "THA")]
+    ballot = Ballot.from_lists(
+        yes=yes, no=["JPN"], abstain=["THA"], parties=["JPN", "CHN"], question="art15_report"
+    )
+    assert assembly.adjudicate(ballot).adopted
+    # A Council member (other than a party) voting no blocks the report (Art. 15(10)).
+    council_member = next(m for m in assembly.groups["council"] if m not in ("JPN", "CHN"))
+    yes2 = [m for m in yes if m != council_member]
+    ballot2 = Ballot.from_lists(
+        yes=yes2,
+        no=["JPN", council_member],
+        abstain=["THA"],
+        parties=["JPN", "CHN"],
+        question="art15_report",
+    )
+    assert not assembly.adjudicate(ballot2).adopted
+
+
+def test_league_withdrawal_takes_two_years() -> None:
+    assert withdrawal_effective(dt.date(1933, 3, 27)) == dt.date(1935, 3, 27)  # Japan
+    assert withdrawal_effective(dt.date(1933, 10, 19)) == dt.date(1935, 10, 19)  # Germany
+    japan = [r for r in membership_table("league.csv") if r.member == "JPN"]
+    assert japan[-1].end == dt.date(1935, 3, 26)
+
+
+# --- NATO ------------------------------------------------------------------
+
+
+def test_nato_consensus_one_objection_blocks() -> None:
+    nac = load_body("nato-nac", on=dt.date(2024, 3, 7))
+    assert len(nac.members) == 32
+    assert nac.adjudicate(Ballot.from_lists(yes=nac.members)).adopted
+    d = nac.adjudicate(Ballot.from_lists(yes=nac.members[1:], no=nac.members[:1]))
+    assert not d.adopted and "objected" in d.reason
+
+
+def test_article_5_treaty_area() -> None:
+    assert article5_applies("USA", on=dt.date(2001, 9, 11), region="north_america")[0]
+    assert not article5_applies("GBR", on=dt.date(1982, 4, 2), region="elsewhere", latitude=-51.7)[
+        0
+    ]
+    assert not article5_applies(
+        "GBR", on=dt.date(1982, 4, 2), region="north_atlantic", latitude=-51.7
+    )[0]
+    assert article5_applies("NOR", on=dt.date(1982, 4, 2), region="north_atlantic", latitude=70.0)[
+        0
+    ]
+    assert not article5_applies("SWE", on=dt.date(2001, 9, 11), region="europe")[0]
+    assert not article5_applies(
+        "USA", on=dt.date(2001, 9, 11), region="north_america", armed_attack=False
+    )[0]
+
+
+# --- OSCE ------------------------------------------------------------------
+
+
+def test_osce_consensus_minus_one_and_minus_two() -> None:
+    osce = load_body("osce", on=dt.date(1992, 7, 8))
+    others = [m for m in osce.members if m != "YUG"]
+    assert not osce.adjudicate(Ballot.from_lists(yes=others, no=["YUG"])).adopted
+    minus_one = Ballot.from_lists(
+        yes=others, no=["YUG"], target="YUG", question="consensus_minus_one"
+    )
+    assert osce.adjudicate(minus_one).adopted
+    a, b = others[0], others[1]
+    rest = [m for m in osce.members if m not in (a, b)]
+    minus_two = Ballot.from_lists(
+        yes=rest, no=[a, b], parties=[a, b], question="consensus_minus_two"
+    )
+    assert osce.adjudicate(minus_two).adopted
+    assert not osce.adjudicate(
+        Ballot.from_lists(yes=rest, no=[a, b], parties=[a], question="consensus_minus_two")
+    ).adopted
+
+
+# --- African Union -----------------------------------------------------------
+
+
+def test_au_psc_consensus_failing_which_two_thirds_of_voting() -> None:
+    psc = load_body("au-psc", on=dt.date(2023, 8, 14))
+    sitting = psc.members[:15]
+    d = psc.adjudicate(ballot_of(sitting, 10, 5))
+    assert d.adopted  # 10 of 15 voting is two-thirds
+    assert not psc.adjudicate(ballot_of(sitting, 9, 5, 1)).adopted  # 9 of 14 < 2/3
+    party = Ballot.from_lists(
+        yes=sitting[:9], no=sitting[9:14], abstain=sitting[14:], parties=sitting[9:11]
+    )
+    assert psc.adjudicate(party).adopted  # parties do not take part (Art. 8(9)): 9 of 12
+    with pytest.raises(InputError, match="15 seats"):
+        psc.adjudicate(ballot_of(psc.members[:12], 12, 0))
+
+
+# --- European Union ----------------------------------------------------------
+
+
+def test_eu_cfsp_constructive_abstention_cap() -> None:
+    cfsp = load_body("eu-council-cfsp", on=dt.date(2024, 6, 1))
+    members = cfsp.members
+    assert len(members) == 27
+    assert cfsp.adjudicate(ballot_of(members, 26, 0, 1)).adopted
+    assert not cfsp.adjudicate(ballot_of(members, 26, 1)).adopted
+    pop = cfsp.weights["population"]
+    big = sorted(members, key=lambda m: -pop[m])[
+        :9
+    ]  # nine largest: 1/3 of members, far over 1/3 of population
+    rest = [m for m in members if m not in big]
+    d = cfsp.adjudicate(Ballot.from_lists(yes=rest, abstain=big))
+    assert not d.adopted and "abstentions" in d.reason
+
+
+def test_eu_qmv_blocking_minority_needs_four() -> None:
+    council = load_body("eu-council", on=dt.date(2024, 6, 1))
+    pop = council.weights["population"]
+    big3 = sorted(council.members, key=lambda m: -pop[m])[:3]
+    rest = [m for m in council.members if m not in big3]
+    # Germany, France and Italy hold over 35% of the population, but three cannot block.
+    d = council.adjudicate(Ballot.from_lists(yes=rest, no=big3))
+    assert d.adopted
+    big4 = sorted(council.members, key=lambda m: -pop[m])[:4]
+    rest4 = [m for m in council.members if m not in big4]
+    assert not council.adjudicate(Ballot.from_lists(yes=rest4, no=big4)).adopted
+
+
+# --- ECOWAS ------------------------------------------------------------------
+
+
+def test_ecowas_smc_created_ecomog_and_needed_council_authorisation() -> None:
+    smc = load_body("ecowas-smc", on=dt.date(1990, 8, 7))
+    assert {"GHA", "NGA", "GMB", "MLI", "TGO"} <= set(smc.members)
+    assert smc.adjudicate(Ballot.from_lists(yes=smc.members)).adopted
+    m = smc.charter.measures["ecomog"]
+    assert m.requires_authorisation == "unsc"
+    symbols = [e["symbol"] for e in smc.charter.gates["regional_enforcement"]["ex_post"]]
+    assert symbols == ["S/RES/788 (1992)", "S/RES/1132 (1997)"]
