@@ -1,0 +1,130 @@
+"""``collsec demo``: a tour of the charters on built-in data (no downloads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from collsec.cli._common import Format, FormatOpt, emit
+from collsec.data.curated import adjudicate_named, named_votes
+from collsec.institutions import article5_applies, load_body
+from collsec.institutions.power import body_game
+from collsec.power import power_indices
+
+console = Console()
+
+
+def _council_power(body: str, on: dt.date) -> dict[str, Any]:
+    council = load_body(body, on=on)
+    res = power_indices(body_game(council), index="all").to_dict()
+    rows = {r["member"]: r for r in res["members"]}
+    perm = next(m for m, s in council.seats.items() if s == "permanent")
+    other = next(m for m, s in council.seats.items() if s != "permanent")
+    return {
+        "body": council.charter.id,
+        "permanent": rows[perm]["shapley_shubik"],
+        "elected": rows[other]["shapley_shubik"],
+        "permanent_banzhaf": rows[perm]["banzhaf"],
+        "elected_banzhaf": rows[other]["banzhaf"],
+    }
+
+
+def demo(fmt: FormatOpt = Format.text) -> None:
+    """Replay landmark Council votes, compute exact voting power, try a reform."""
+    votes = []
+    for v in named_votes():
+        d = adjudicate_named(v)
+        recorded = v.outcome == "adopted"
+        votes.append(
+            {
+                "symbol": v.symbol,
+                "date": v.date.isoformat(),
+                "topic": v.topic,
+                "tally": v.tally,
+                "recorded": v.outcome,
+                "adjudicated": "adopted" if d.adopted else "not adopted",
+                "agrees": d.adopted == recorded,
+                "reason": d.reason,
+            }
+        )
+    power = [
+        _council_power("unsc", dt.date(1950, 1, 1)),
+        _council_power("unsc", dt.date(2020, 1, 1)),
+        _council_power("unsc-no-veto", dt.date(2020, 1, 1)),
+        _council_power("unsc-two-vetoes", dt.date(2020, 1, 1)),
+    ]
+    eec = power_indices(body_game(load_body("eec-council-1958", on=dt.date(1960, 1, 1)))).to_dict()
+    nato = [
+        {
+            "case": "9/11, New York",
+            **dict(
+                zip(
+                    ("applies", "reason"),
+                    article5_applies("USA", on=dt.date(2001, 9, 11), region="north_america"),
+                    strict=True,
+                )
+            ),
+        },
+        {
+            "case": "Falklands 1982",
+            **dict(
+                zip(
+                    ("applies", "reason"),
+                    article5_applies(
+                        "GBR", on=dt.date(1982, 4, 2), region="elsewhere", latitude=-51.7
+                    ),
+                    strict=True,
+                )
+            ),
+        },
+    ]
+    payload = {"votes": votes, "power": power, "eec_1958": eec, "nato_article5": nato}
+
+    def text(p: dict[str, Any]) -> None:
+        t = Table(
+            title="Security Council votes with every member named, adjudicated by the charter of the day"
+        )
+        for col in ("symbol", "date", "tally", "recorded", "collsec says", "why"):
+            t.add_column(col)
+        for r in p["votes"]:
+            mark = "" if r["agrees"] else " [red](disagrees)[/red]"
+            t.add_row(
+                r["symbol"],
+                r["date"],
+                r["tally"],
+                r["recorded"],
+                r["adjudicated"] + mark,
+                r["reason"],
+            )
+        console.print(t)
+        t = Table(title="Exact Shapley-Shubik power of one seat (Banzhaf in brackets)")
+        for col in ("body", "permanent member", "elected member"):
+            t.add_column(col)
+        for r in p["power"]:
+            t.add_row(
+                r["body"],
+                f"{r['permanent']} ({r['permanent_banzhaf']})",
+                f"{r['elected']} ({r['elected_banzhaf']})",
+            )
+        console.print(t)
+        lux = next(r for r in p["eec_1958"]["members"] if r["member"] == "LUX")
+        console.print(
+            f"EEC Council 1958 [12; 4,4,4,2,2,1]: Luxembourg's Shapley-Shubik power is {lux['shapley_shubik']}."
+        )
+        for r in p["nato_article5"]:
+            console.print(
+                f"NATO Art. 5, {r['case']}: {'applies' if r['applies'] else 'does not apply'} ({r['reason']})"
+            )
+        console.print(
+            "\nNext: `collsec bodies`, `collsec vote unsc --year 1950 ...`, `collsec power unsc`, `collsec audit unsc`."
+        )
+
+    emit(payload, fmt, text)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,99 @@
+"""The command line: JSON contracts, explanations, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+def test_bodies_json_lists_bodies_and_versions(run_cli) -> None:
+    code, out, _ = run_cli("bodies", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["bodies"]
+    unsc = [r for r in rows if r["body"] == "unsc" and not r["variant"]]
+    assert [(r["id"], r["valid_from"], r["valid_to"]) for r in unsc] == [
+        ("unsc-1946", "1945-10-24", "1965-12-31"),
+        ("unsc-1966", "1966-01-01", None),
+    ]
+
+
+def test_vote_json_contract_veto(run_cli) -> None:
+    code, out, _ = run_cli(
+        "vote", "unsc", "--date", "2022-02-25",
+        "--yes", "USA,GBR,FRA,ALB,BRA,GAB,GHA,IRL,MEX,NOR,KEN",
+        "--no", "cow:365", "--abstain", "CHN,IND,ARE", "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    p = json.loads(out)
+    assert {"adopted", "reason", "yes", "no", "abstain", "absent", "required", "vetoed_by"} <= set(p)
+    assert p["adopted"] is False
+    assert p["vetoed_by"] == ["RUS"] and p["required"] == 9
+    assert p["reason"] == "vetoed by the Russian Federation"
+
+
+def test_vote_shortfall_and_veto(run_cli) -> None:
+    code, out, _ = run_cli(
+        "vote", "unsc", "--year", "1950", "--yes", "USA,GBR,FRA,CHN,CUB,ECU",
+        "--no", "USSR", "--abstain", "EGY,IND,NOR", "--absent", "YUG", "--format", "json",
+    )  # fmt: skip
+    p = json.loads(out)
+    assert code == 0 and not p["adopted"]
+    assert p["reason"] == "6 affirmative votes, 1 short of the 7 required; vetoed by the USSR"
+
+
+def test_vote_procedural_not_vetoed(run_cli) -> None:
+    code, out, _ = run_cli(
+        "vote", "unsc", "--date", "1956-10-31", "--yes", "USA,SUN,CHN,CUB,IRN,PER,YUG",
+        "--no", "FRA,GBR", "--abstain", "AUS,BEL", "--procedural", "--format", "json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["adopted"] is True
+
+
+def test_vote_text_output_explains(run_cli) -> None:
+    code, out, _ = run_cli("vote", "nato-nac", "--date", "2001-09-12", "--no", "FRA", "--yes", "USA")
+    assert code == 0 and "NOT ADOPTED" in out and "France" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["vote", "unsc", "--year", "2022", "--yes", "XXX"], "--yes: unknown member code 'XXX'"),
+        (["vote", "unsc", "--year", "2022", "--yes", "USA", "--no", "USA"], "member USA votes twice"),
+        (["vote", "unsc", "--year", "2022", "--yes", "DEU"], "DEU is not a member of unsc-1966"),
+        (["vote", "nobody", "--yes", "USA"], "unknown body 'nobody'"),
+        (["vote", "unsc", "--date", "1950-13-01"], "--date: '1950-13-01' is not a date"),
+        (["vote", "unsc", "--year", "1930"], "no version in force on 1930-07-01"),
+        (["vote", "unsc", "--chapter", "IX"], "unknown chapter 'IX'"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(run_cli, args: list[str], message: str) -> None:
+    code, out, err = run_cli(*args)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_malformed_charter_file_names_file_and_field(run_cli, tmp_path: Path) -> None:
+    bad = tmp_path / "reform.toml"
+    bad.write_text('id = "x"\nextends = "unsc-1966"\n[rules.substantive]\ncriteria = [{ type = "quota" }]\n')
+    code, _, err = run_cli("vote", str(bad), "--year", "2020", "--yes", "USA")
+    assert code == 2
+    assert f"{bad}: rules.substantive.criteria.0: a quota needs exactly one of 'count' or 'fraction'" in err
+
+
+def test_unknown_field_in_charter(run_cli, tmp_path: Path) -> None:
+    bad = tmp_path / "typo.toml"
+    bad.write_text('id = "x"\nextends = "unsc-1966"\nvalid_form = 2020-01-01\n')
+    code, _, err = run_cli("power", str(bad))
+    assert code == 2 and "typo.toml: valid_form: unknown field" in err
+
+
+def test_invalid_toml(run_cli, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text("id = \n")
+    code, _, err = run_cli("bodies")
+    assert code == 0
+    code, _, err = run_cli("vote", str(bad))
+    assert code == 2 and "broken.toml: not valid TOML" in err
