@@ -49,6 +49,7 @@ def demo(fmt: FormatOpt = Format.text) -> None:
                 "adjudicated": "adopted" if d.adopted else "not adopted",
                 "agrees": d.adopted == recorded,
                 "reason": d.reason,
+                "notes": d.notes,
             }
         )
     power = [
@@ -85,23 +86,17 @@ def demo(fmt: FormatOpt = Format.text) -> None:
     payload = {"votes": votes, "power": power, "eec_1958": eec, "nato_article5": nato}
 
     def text(p: dict[str, Any]) -> None:
-        t = Table(
-            title="Security Council votes with every member named, adjudicated by the charter of the day"
-        )
-        for col in ("symbol", "date", "tally", "recorded", "collsec says", "why"):
-            t.add_column(col)
+        console.rule("Security Council votes with every member named, adjudicated by the charter of the day")
         for r in p["votes"]:
-            mark = "" if r["agrees"] else " [red](disagrees)[/red]"
-            t.add_row(
-                r["symbol"],
-                r["date"],
-                r["tally"],
-                r["recorded"],
-                r["adjudicated"] + mark,
-                r["reason"],
+            mark = "[green]agrees[/green]" if r["agrees"] else "[red]DISAGREES[/red]"
+            console.print(
+                f"[bold]{r['symbol']}[/bold] {r['date']} ({r['tally']}), recorded {r['recorded']}: {mark}"
             )
-        console.print(t)
-        t = Table(title="Exact Shapley-Shubik power of one seat (Banzhaf in brackets)")
+            console.print(f"    {r['reason']}", highlight=False)
+            for note in r["notes"]:
+                console.print(f"    note: {note}", highlight=False)
+        console.rule("Exact Shapley-Shubik power of one seat (normalised Banzhaf in brackets)")
+        t = Table()
         for col in ("body", "permanent member", "elected member"):
             t.add_column(col)
         for r in p["power"]:
@@ -113,14 +108,16 @@ def demo(fmt: FormatOpt = Format.text) -> None:
         console.print(t)
         lux = next(r for r in p["eec_1958"]["members"] if r["member"] == "LUX")
         console.print(
-            f"EEC Council 1958 [12; 4,4,4,2,2,1]: Luxembourg's Shapley-Shubik power is {lux['shapley_shubik']}."
+            "EEC Council 1958, weights [12; 4,4,4,2,2,1]: Luxembourg's power is "
+            f"{lux['shapley_shubik']} (Shapley-Shubik) and {lux['banzhaf']} (Banzhaf)."
         )
+        console.rule("NATO Article 5 and the treaty area of Article 6")
         for r in p["nato_article5"]:
-            console.print(
-                f"NATO Art. 5, {r['case']}: {'applies' if r['applies'] else 'does not apply'} ({r['reason']})"
-            )
+            verdict = "applies" if r["applies"] else "does not apply"
+            console.print(f"{r['case']}: {verdict} ({r['reason']})")
         console.print(
-            "\nNext: `collsec bodies`, `collsec vote unsc --year 1950 ...`, `collsec power unsc`, `collsec audit unsc`."
+            "\nNext: collsec bodies | collsec vote unsc --year 1950 --yes ... | "
+            "collsec power unsc | collsec audit unsc --data-dir DIR"
         )
 
     emit(payload, fmt, text)

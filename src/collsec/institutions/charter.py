@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from collsec.errors import InputError
-from collsec.institutions.rules import Ballot, Decision, VotingRule, adjudicate_votes
+from collsec.institutions.rules import Ballot, Decision, VotingRule, adjudicate_votes, names_phrase
 from collsec.world.codes import resolve_member
 
 __all__ = [
@@ -404,15 +404,29 @@ class Body:
 
     def adjudicate(self, ballot: Ballot, *, procedural: bool = False) -> Decision:
         """Adjudicate ``ballot`` under this body's rule for its question."""
-        return adjudicate_votes(
-            self.rule(ballot.question, procedural=procedural),
+        rule = self.rule(ballot.question, procedural=procedural)
+        groups = self.groups
+        decision = adjudicate_votes(
+            rule,
             ballot,
             members=self.sitting(ballot),
-            groups=self.groups,
+            groups=groups,
             weights=self.weights,
             on=self.on,
             body=self.charter.id,
         )
+        # Say so when a veto holder's "no" did not count because the rule has no veto.
+        default = self.charter.rules[self.charter.default_rule]
+        holders = {c.holders for cl in default.clauses for c in cl if c.type == "veto"}
+        has_veto = any(c.type == "veto" for cl in rule.clauses for c in cl)
+        if not has_veto:
+            nays = [m for h in holders if h for m in decision.no if m in groups.get(h, ())]
+            if nays:
+                decision.notes.append(
+                    f"the no of {names_phrase(nays, self.on)} is not a veto under the "
+                    f"'{rule.name}' rule" + (f" ({', '.join(rule.articles)})" if rule.articles else "")
+                )
+        return decision
 
 
 def _roster(charter: Charter, on: dt.date) -> dict[str, str]:

@@ -255,7 +255,7 @@ class Decision:
         }
 
 
-def _names(codes: Sequence[str], on: dt.date | None) -> str:
+def names_phrase(codes: Sequence[str], on: dt.date | None) -> str:
     names = [member_name(c, on) for c in codes]
     if len(names) <= 2:
         return " and ".join(names)
@@ -366,14 +366,24 @@ def adjudicate_votes(
             holders = in_group(c.holders)
             nays = [m for m in holders if votes[m] is Vote.no]
             if len(nays) >= c.blockers:
-                return CriterionResult(c, False, f"vetoed by {_names(nays, on)}", blockers=nays)
+                return CriterionResult(c, False, f"vetoed by {names_phrase(nays, on)}", blockers=nays)
             if nays:
                 return CriterionResult(
                     c,
                     True,
-                    f"{_names(nays, on)} voted no, but {c.blockers} are needed to block",
+                    f"{names_phrase(nays, on)} voted no, but {c.blockers} are needed to block",
                 )
-            return CriterionResult(c, True, f"no {c.holders} member voted no")
+            others = [
+                f"{names_phrase(ms, on)} {verb}"
+                for verb, ms in (
+                    ("abstained", [m for m in holders if votes[m] is Vote.abstain]),
+                    ("absent", [m for m in holders if votes[m] is Vote.absent]),
+                    ("not participating", [m for m in holders if votes[m] is Vote.not_participating]),
+                )
+                if ms
+            ]
+            extra = f" ({'; '.join(others)})" if others else ""
+            return CriterionResult(c, True, f"no {c.holders} member voted no{extra}")
         if c.type == "no_objection":
             excused: set[str] = set()
             if c.excuse == "target" and ballot.target:
@@ -383,7 +393,7 @@ def adjudicate_votes(
             objectors = [m for m in pool if votes[m] is Vote.no and m not in excused]
             if objectors:
                 return CriterionResult(
-                    c, False, f"no consensus: {_names(objectors, on)} objected", blockers=objectors
+                    c, False, f"no consensus: {names_phrase(objectors, on)} objected", blockers=objectors
                 )
             if len(yes) < c.min_yes:
                 return CriterionResult(c, False, "no member voted in favour")
