@@ -238,3 +238,31 @@ def test_ecowas_smc_created_ecomog_and_needed_council_authorisation() -> None:
     assert m.requires_authorisation == "unsc"
     symbols = [e["symbol"] for e in smc.charter.gates["regional_enforcement"]["ex_post"]]
     assert symbols == ["S/RES/788 (1992)", "S/RES/1132 (1997)"]
+
+
+def test_every_member_code_in_membership_tables_is_known() -> None:
+    from importlib.resources import files
+
+    from collsec.world.codes import code_table
+
+    known = {r.code for r in code_table()}
+    for entry in files("collsec.institutions").joinpath("membership").iterdir():
+        if (
+            entry.name.endswith(".csv")
+            and "weight" not in entry.name
+            and "population" not in entry.name
+        ):
+            unknown = {r.member for r in membership_table(entry.name)} - known
+            assert not unknown, (entry.name, unknown)
+
+
+def test_duplicate_member_in_charter_is_an_error(tmp_path) -> None:
+    from collsec.institutions import load_charter
+
+    path = tmp_path / "dup.toml"
+    path.write_text(
+        'id = "dup"\nextends = "eec-council-1958"\n[members]\n'
+        'fixed = [{ member = "FRA" }, { member = "FRA" }]\n'
+    )
+    with pytest.raises(InputError, match="dup.toml: members: duplicate member FRA"):
+        load_charter(str(path))

@@ -27,7 +27,9 @@ def test_vote_json_contract_veto(run_cli) -> None:
     )  # fmt: skip
     assert code == 0
     p = json.loads(out)
-    assert {"adopted", "reason", "yes", "no", "abstain", "absent", "required", "vetoed_by"} <= set(p)
+    assert {"adopted", "reason", "yes", "no", "abstain", "absent", "required", "vetoed_by"} <= set(
+        p
+    )
     assert p["adopted"] is False
     assert p["vetoed_by"] == ["RUS"] and p["required"] == 9
     assert p["reason"] == "vetoed by the Russian Federation"
@@ -52,7 +54,9 @@ def test_vote_procedural_not_vetoed(run_cli) -> None:
 
 
 def test_vote_text_output_explains(run_cli) -> None:
-    code, out, _ = run_cli("vote", "nato-nac", "--date", "2001-09-12", "--no", "FRA", "--yes", "USA")
+    code, out, _ = run_cli(
+        "vote", "nato-nac", "--date", "2001-09-12", "--no", "FRA", "--yes", "USA"
+    )
     assert code == 0 and "NOT ADOPTED" in out and "France" in out
 
 
@@ -60,7 +64,10 @@ def test_vote_text_output_explains(run_cli) -> None:
     ("args", "message"),
     [
         (["vote", "unsc", "--year", "2022", "--yes", "XXX"], "--yes: unknown member code 'XXX'"),
-        (["vote", "unsc", "--year", "2022", "--yes", "USA", "--no", "USA"], "member USA votes twice"),
+        (
+            ["vote", "unsc", "--year", "2022", "--yes", "USA", "--no", "USA"],
+            "member USA votes twice",
+        ),
         (["vote", "unsc", "--year", "2022", "--yes", "DEU"], "DEU is not a member of unsc-1966"),
         (["vote", "nobody", "--yes", "USA"], "unknown body 'nobody'"),
         (["vote", "unsc", "--date", "1950-13-01"], "--date: '1950-13-01' is not a date"),
@@ -77,10 +84,15 @@ def test_bad_input_is_one_line_exit_2(run_cli, args: list[str], message: str) ->
 
 def test_malformed_charter_file_names_file_and_field(run_cli, tmp_path: Path) -> None:
     bad = tmp_path / "reform.toml"
-    bad.write_text('id = "x"\nextends = "unsc-1966"\n[rules.substantive]\ncriteria = [{ type = "quota" }]\n')
+    bad.write_text(
+        'id = "x"\nextends = "unsc-1966"\n[rules.substantive]\ncriteria = [{ type = "quota" }]\n'
+    )
     code, _, err = run_cli("vote", str(bad), "--year", "2020", "--yes", "USA")
     assert code == 2
-    assert f"{bad}: rules.substantive.criteria.0: a quota needs exactly one of 'count' or 'fraction'" in err
+    assert (
+        f"{bad}: rules.substantive.criteria.0: a quota needs exactly one of 'count' or 'fraction'"
+        in err
+    )
 
 
 def test_unknown_field_in_charter(run_cli, tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ from collsec.errors import InputError
 from collsec.institutions import Ballot, load_body, load_charter
 from collsec.world.codes import resolve_member
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 scalars = st.one_of(
     st.booleans(), st.integers(-5, 40), st.text(max_size=8),
@@ -88,7 +90,9 @@ tokens = st.lists(
 
 @SETTINGS
 @given(yes=tokens, no=tokens, abstain=tokens, year=st.integers(1946, 2026))
-def test_ballot_parser_never_crashes(yes: list[str], no: list[str], abstain: list[str], year: int) -> None:
+def test_ballot_parser_never_crashes(
+    yes: list[str], no: list[str], abstain: list[str], year: int
+) -> None:
     on = dt.date(year, 7, 1)
     council = load_body("unsc", on=on)
     try:

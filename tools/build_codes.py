@@ -84,6 +84,13 @@ HISTORICAL = [
 ]
 HIST_CODES = {h[0] for h in HISTORICAL}
 
+# Members of organisations that are not states in the COW system: (code, name, note).
+NON_COW = [
+    ("VAT", "Holy See", "OSCE participating State; UN observer; not a COW state"),
+    ("ESH", "Sahrawi Arab Democratic Republic", "AU member state; not a COW state"),
+    ("PSE", "State of Palestine", "UN observer state; not a COW state"),
+]
+
 
 def main(data: Path, out: Path) -> None:
     with open(data / "cow/country_codes.csv") as fh:
@@ -118,6 +125,18 @@ def main(data: Path, out: Path) -> None:
                 "cow_abb": abbs.get(cow, ""),
                 "start": start,
                 "end": end,
+                "note": note,
+            }
+        )
+    for code, name, note in NON_COW:
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "cow": "",
+                "cow_abb": "",
+                "start": "",
+                "end": "",
                 "note": note,
             }
         )

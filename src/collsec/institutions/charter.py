@@ -156,7 +156,11 @@ class Charter(BaseModel):
                         )
         if self.members.table is None and not self.members.fixed:
             raise InputError("needs 'table' or 'fixed' members", source=src, field="members")
+        listed: set[str] = set()
         for s in [*self.members.fixed, *self.members.add]:
+            if s.member in listed:
+                raise InputError(f"duplicate member {s.member}", source=src, field="members")
+            listed.add(s.member)
             if not s.placeholder:
                 resolve_member(s.member, self.valid_from, source=f"{src}: members")
         if self.valid_to is not None and self.valid_to < self.valid_from:
@@ -305,6 +309,17 @@ def membership_table(name: str) -> tuple[Membership, ...]:
                 note=r.get("note") or "",
             )
         )
+    by_member: dict[str, list[Membership]] = {}
+    for row in rows:
+        if row.end is not None and row.end < row.start:
+            raise InputError(f"{row.member} ends before it starts", source=source)
+        for other in by_member.get(row.member, []):
+            if row.start <= (other.end or dt.date.max) and other.start <= (row.end or dt.date.max):
+                raise InputError(
+                    f"duplicate member {row.member}: rows from {other.start} and {row.start} overlap",
+                    source=source,
+                )
+        by_member.setdefault(row.member, []).append(row)
     return tuple(rows)
 
 
@@ -424,7 +439,8 @@ class Body:
             if nays:
                 decision.notes.append(
                     f"the no of {names_phrase(nays, self.on)} is not a veto under the "
-                    f"'{rule.name}' rule" + (f" ({', '.join(rule.articles)})" if rule.articles else "")
+                    f"'{rule.name}' rule"
+                    + (f" ({', '.join(rule.articles)})" if rule.articles else "")
                 )
         return decision
 

@@ -366,7 +366,9 @@ def adjudicate_votes(
             holders = in_group(c.holders)
             nays = [m for m in holders if votes[m] is Vote.no]
             if len(nays) >= c.blockers:
-                return CriterionResult(c, False, f"vetoed by {names_phrase(nays, on)}", blockers=nays)
+                return CriterionResult(
+                    c, False, f"vetoed by {names_phrase(nays, on)}", blockers=nays
+                )
             if nays:
                 return CriterionResult(
                     c,
@@ -378,7 +380,10 @@ def adjudicate_votes(
                 for verb, ms in (
                     ("abstained", [m for m in holders if votes[m] is Vote.abstain]),
                     ("absent", [m for m in holders if votes[m] is Vote.absent]),
-                    ("not participating", [m for m in holders if votes[m] is Vote.not_participating]),
+                    (
+                        "not participating",
+                        [m for m in holders if votes[m] is Vote.not_participating],
+                    ),
                 )
                 if ms
             ]
@@ -393,7 +398,10 @@ def adjudicate_votes(
             objectors = [m for m in pool if votes[m] is Vote.no and m not in excused]
             if objectors:
                 return CriterionResult(
-                    c, False, f"no consensus: {names_phrase(objectors, on)} objected", blockers=objectors
+                    c,
+                    False,
+                    f"no consensus: {names_phrase(objectors, on)} objected",
+                    blockers=objectors,
                 )
             if len(yes) < c.min_yes:
                 return CriterionResult(c, False, "no member voted in favour")
