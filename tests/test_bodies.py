@@ -264,5 +264,5 @@ def test_duplicate_member_in_charter_is_an_error(tmp_path) -> None:
         'id = "dup"\nextends = "eec-council-1958"\n[members]\n'
         'fixed = [{ member = "FRA" }, { member = "FRA" }]\n'
     )
-    with pytest.raises(InputError, match="dup.toml: members: duplicate member FRA"):
+    with pytest.raises(InputError, match=r"dup\.toml: members: duplicate member FRA"):
         load_charter(str(path))

@@ -76,7 +76,7 @@ def test_vote_text_output_explains(run_cli) -> None:
     ],
 )
 def test_bad_input_is_one_line_exit_2(run_cli, args: list[str], message: str) -> None:
-    code, out, err = run_cli(*args)
+    code, _out, err = run_cli(*args)
     assert code == 2
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
