@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from collsec.data.export import check_export_path, export_suffix, write_table
 from collsec.data.unsc import (
     ACTION_COLUMNS,
     document_symbol,
@@ -760,68 +760,20 @@ def vetoes_compare(data_dir: str | os.PathLike[str] | None = None) -> dict[str, 
 # --------------------------------------------------------------------------- export
 
 
-def check_export_path(path: str | os.PathLike[str]) -> Path:
-    """Validate an export target (suffix, existing directory) before any work is done."""
-    target = Path(path)
-    _suffix(target)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError("directory does not exist", source=str(parent), field="--export")
-    return target
-
-
-def _suffix(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".csv"):
-        raise InputError(
-            f"unknown export format {path.suffix or '(none)'!r}: use .parquet or .csv",
-            source=str(path),
-            field="--export",
-        )
-    return suffix
-
-
 def export_decisions(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``df`` to ``path`` as Parquet or CSV (by suffix), atomically.
 
-    The table is written to a temporary file in the same directory and moved into
-    place with :func:`os.replace`, so ``path`` is either the complete new file or
-    untouched, and nothing is left behind on failure. In CSV, list columns
-    (``vetoed_by``) are written as ``;``-separated codes; :func:`read_decisions`
+    See :func:`collsec.data.export.write_table`; list columns (``vetoed_by``)
+    are written as ``;``-separated codes in CSV, and :func:`read_decisions`
     reads either format back with the original dtypes.
     """
-    target = check_export_path(path)
-    suffix = _suffix(target)
-    parent = target.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        if suffix == ".parquet":
-            out = df.copy()
-            out.attrs = {}
-            out.to_parquet(tmp, index=False)
-        else:
-            out = df.copy()
-            out.attrs = {}
-            for col in out.columns:
-                if out[col].dtype == object and out[col].map(lambda x: isinstance(x, list)).any():
-                    out[col] = out[col].map(lambda x: ";".join(x) if isinstance(x, list) else x)
-            out.to_csv(tmp, index=False)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return write_table(df, path)
 
 
 def read_decisions(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a table written by :func:`export_decisions` back with its dtypes."""
     source = Path(path)
-    suffix = _suffix(source)
+    suffix = export_suffix(source)
     if not source.exists():
         raise InputError("file does not exist", source=str(source))
     if suffix == ".parquet":

@@ -1,0 +1,68 @@
+"""Writing tables for users: Parquet or CSV by suffix, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from collsec.errors import InputError
+
+__all__ = ["check_export_path", "export_suffix", "write_table"]
+
+
+def export_suffix(path: Path) -> str:
+    """``.parquet`` or ``.csv``; anything else is a one-line error."""
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise InputError(
+            f"unknown export format {path.suffix or '(none)'!r}: use .parquet or .csv",
+            source=str(path),
+            field="--export",
+        )
+    return suffix
+
+
+def check_export_path(path: str | os.PathLike[str]) -> Path:
+    """Validate an export target (suffix, existing directory) before any work is done."""
+    target = Path(path)
+    export_suffix(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError("directory does not exist", source=str(parent), field="--export")
+    return target
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``df`` to ``path`` as Parquet or CSV (by suffix), atomically.
+
+    The table goes to a temporary file in the same directory and is moved into
+    place with :func:`os.replace`, so ``path`` is either the complete new file
+    or untouched, and nothing is left behind on failure. In CSV, list columns
+    are written as ``;``-separated values.
+    """
+    target = check_export_path(path)
+    suffix = export_suffix(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        out = df.copy()
+        out.attrs = {}
+        if suffix == ".parquet":
+            out.to_parquet(tmp, index=False)
+        else:
+            for col in out.columns:
+                if out[col].dtype == object and out[col].map(lambda x: isinstance(x, list)).any():
+                    out[col] = out[col].map(lambda x: ";".join(x) if isinstance(x, list) else x)
+            out.to_csv(tmp, index=False)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
