@@ -21,10 +21,16 @@ app = typer.Typer(
 )
 
 
-def _register_all() -> None:
-    from collsec.cli import charters, demo, power, unsc
+_registered: list[bool] = []
 
-    for module in (charters, demo, power, unsc):
+
+def _register_all() -> None:
+    if _registered:
+        return
+    _registered.append(True)
+    from collsec.cli import charters, data, demo, power, unsc, world
+
+    for module in (charters, data, demo, power, unsc, world):
         module.register(app)
 
 
@@ -32,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (used by the console script and the tests)."""
     _register_all()
     try:
-        app(args=argv, prog_name="collsec", standalone_mode=False)
+        rv = app(args=argv, prog_name="collsec", standalone_mode=False)
     except CollsecError as err:
         print(f"collsec: error: {err}", file=sys.stderr)
         return err.exit_code
@@ -48,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             print("collsec: aborted", file=sys.stderr)
             return 130
         raise
-    return 0
+    # With standalone_mode=False click returns the code of a typer.Exit.
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":

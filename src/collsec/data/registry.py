@@ -1,0 +1,187 @@
+"""The dataset registry: what each dataset is, where it comes from, how to cite it.
+
+Entries live in ``registry.toml`` beside this module, one ``[datasets.NAME]``
+table each, with the official source and version, a citation and BibTeX, the
+licence or terms, and the files the loaders read (relative path, expected
+columns, SHA-256, official download address and format).
+
+Files are found by :func:`locate`: first in the read-only *data directory*
+(``--data-dir`` or ``$COLLSEC_DATA_DIR``), then in the cache
+(``$COLLSEC_CACHE_DIR`` or the platform's user cache directory), where
+``collsec data fetch`` and ``collsec data import`` put them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import platformdirs
+
+from collsec.errors import DataMissingError, InputError
+
+__all__ = [
+    "DataFile",
+    "Dataset",
+    "cache_dir",
+    "cached_path",
+    "datasets",
+    "find_file",
+    "get_dataset",
+    "locate",
+]
+
+CACHE_ENV = "COLLSEC_CACHE_DIR"
+DATA_ENV = "COLLSEC_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file of a dataset, as the loaders read it."""
+
+    path: str
+    columns: tuple[str, ...] = ()
+    sha256: str | None = None
+    url: str | None = None
+    fetch_format: str = "same"
+    note: str = ""
+    #: SHA-256 of the official download after ``fetch_format``, where known (else the first
+    #: download's checksum is recorded in the cache, see :mod:`collsec.data.fetch`).
+    fetch_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A registry entry."""
+
+    name: str
+    title: str
+    version: str
+    source: str
+    citation: str
+    bibtex: str
+    license: str
+    files: tuple[DataFile, ...] = field(default_factory=tuple)
+    notes: str = ""
+    #: When set, ``collsec data fetch`` refuses with this message and ``collsec data import``
+    #: accepts only files whose checksum matches the registry (no ``--force``).
+    fetch_refusal: str = ""
+
+    def file(self, path: str | None = None) -> DataFile:
+        """The file at ``path`` (default: the dataset's first file)."""
+        if path is None:
+            return self.files[0]
+        for f in self.files:
+            if f.path == path:
+                return f
+        raise InputError(f"dataset '{self.name}' has no file '{path}'", source="registry")
+
+
+@cache
+def datasets() -> dict[str, Dataset]:
+    """All registry entries by name."""
+    text = files("collsec.data").joinpath("registry.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text).get("datasets", {})
+    out = {}
+    for name, entry in raw.items():
+        fs = tuple(
+            DataFile(
+                path=f["path"],
+                columns=tuple(f.get("columns", ())),
+                sha256=f.get("sha256"),
+                url=f.get("url"),
+                fetch_format=f.get("fetch_format", "same"),
+                note=f.get("note", ""),
+                fetch_sha256=f.get("fetch_sha256"),
+            )
+            for f in entry.get("files", [])
+        )
+        out[name] = Dataset(
+            name=name,
+            title=entry["title"],
+            version=entry["version"],
+            source=entry["source"],
+            citation=entry["citation"],
+            bibtex=entry["bibtex"].strip(),
+            license=entry["license"],
+            files=fs,
+            notes=entry.get("notes", ""),
+            fetch_refusal=entry.get("fetch_refusal", ""),
+        )
+    return out
+
+
+def get_dataset(name: str) -> Dataset:
+    """A registry entry by name; an unknown name is a one-line error listing the known ones."""
+    reg = datasets()
+    if name not in reg:
+        raise InputError(
+            f"unknown dataset '{name}' (known: {', '.join(sorted(reg))})", source="dataset"
+        )
+    return reg[name]
+
+
+def cache_dir() -> Path:
+    """Where collsec writes: ``$COLLSEC_CACHE_DIR`` or the platform's user cache directory."""
+    raw = os.environ.get(CACHE_ENV)
+    return Path(raw).expanduser() if raw else Path(platformdirs.user_cache_dir("collsec"))
+
+
+def _data_dir(explicit: str | os.PathLike[str] | None) -> Path | None:
+    raw = explicit if explicit is not None else os.environ.get(DATA_ENV)
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_dir():
+        raise InputError("directory does not exist", source=str(path), field="data directory")
+    return path
+
+
+def cached_path(relative: str) -> Path:
+    """Where the file ``relative`` (a registry path) lives in the cache."""
+    return cache_dir() / "datasets" / relative
+
+
+def find_file(
+    name: str, path: str | None = None, *, data_dir: str | os.PathLike[str] | None = None
+) -> tuple[str, Path | None]:
+    """Where the file is right now: ``("data dir", p)``, ``("cache", p)`` or ``("missing", None)``."""
+    rel = get_dataset(name).file(path).path
+    root = _data_dir(data_dir)
+    if root is not None and (root / rel).exists():
+        return "data dir", root / rel
+    cached = cached_path(rel)
+    if cached.exists():
+        return "cache", cached
+    return "missing", None
+
+
+def locate(
+    name: str, path: str | None = None, *, data_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """The file ``path`` of dataset ``name``: in the data directory, else in the cache.
+
+    Raises
+    ------
+    DataMissingError
+        If the file is in neither place; the message says how to obtain it.
+    """
+    ds = get_dataset(name)
+    rel = ds.file(path).path
+    root = _data_dir(data_dir)
+    if root is not None and (root / rel).exists():
+        return root / rel
+    cached = cached_path(rel)
+    if cached.exists():
+        return cached
+    where = str(root / rel) if root is not None else rel
+    raise DataMissingError(
+        name,
+        where,
+        f"run `collsec data fetch {name}`, or `collsec data import {name} FILE` for a copy you "
+        "have, or point --data-dir / COLLSEC_DATA_DIR at a mirror",
+    )
