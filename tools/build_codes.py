@@ -92,6 +92,14 @@ NON_COW = [
 ]
 
 
+def fix_mojibake(name: str) -> str:
+    """Undo UTF-8 text read as Latin-1 (the ideal-point file has a few such names)."""
+    try:
+        return name.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
 def main(data: Path, out: Path) -> None:
     with open(data / "cow/country_codes.csv") as fh:
         abbs = {int(r["CCode"]): r["StateAbb"] for r in csv.DictReader(fh)}
@@ -102,7 +110,7 @@ def main(data: Path, out: Path) -> None:
         iso, cow = r["iso3c"], int(r["ccode"])
         if not iso or iso in HIST_CODES or cow in (255, 260, 265, 678, 680):
             continue  # historical codes are set by hand above
-        pairs[iso] = (cow, r["countryname"])
+        pairs[iso] = (cow, fix_mojibake(r["countryname"]))
     rows = []
     for iso, (cow, name) in sorted(pairs.items()):
         rows.append(

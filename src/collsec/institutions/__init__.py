@@ -5,8 +5,8 @@
 >>> council = load_body("unsc", on=dt.date(1950, 6, 27))
 >>> ballot = Ballot.from_lists(yes=["USA", "GBR", "FRA", "CHN", "CUB", "ECU", "NOR"],
 ...                            no=["YUG"], not_participating=["EGY", "IND"], absent=["SUN"])
->>> council.adjudicate(ballot).reason
-'adopted: 7 affirmative votes of the 7 required; no permanent member voted no'
+>>> print(council.adjudicate(ballot).reason)
+adopted: 7 affirmative votes of the 7 required; no permanent member voted no (the USSR absent)
 """
 
 from collsec.institutions.charter import (
