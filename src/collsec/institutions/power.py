@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from collsec.errors import InputError
 from collsec.institutions.charter import Body
 from collsec.institutions.rules import Criterion, VotingRule
 from collsec.power.game import Game
@@ -61,6 +62,12 @@ def body_game(body: Body, rule: VotingRule | None = None) -> Game:
         if c.type == "quota":
             if c.weight is not None:
                 table = weights_tables[c.weight]
+                missing = [m for m in members if m not in table]
+                if missing:
+                    raise InputError(
+                        f"no '{c.weight}' weight for {', '.join(missing)} on {body.on.isoformat()}",
+                        source=body.charter.weights[c.weight],
+                    )
                 w = [table[m] * i for m, i in zip(members, ind, strict=True)]
             else:
                 w = ind
@@ -85,7 +92,14 @@ def body_game(body: Body, rule: VotingRule | None = None) -> Game:
     clauses = []
     for clause in rule.clauses:
         pairs = [t for t in (threshold(c) for c in clause) if t is not None]
-        clauses.append(tuple(pairs) or ((column([1] * n), 0),))
+        if not pairs:
+            raise InputError(
+                f"rule '{rule.name}' has a clause that no yes/no vote can fail, so it has no "
+                "voting game",
+                source=body.charter.id,
+                field=f"rules.{rule.name}",
+            )
+        clauses.append(tuple(pairs))
     weights = np.array(columns, dtype=np.int64).T.reshape(n, len(columns))
     return Game(
         players=tuple(members),
