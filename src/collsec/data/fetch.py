@@ -741,3 +741,25 @@ def verify(
         ok = ok and bool(result.get("ok", False))
     payload["ok"] = ok
     return payload
+
+
+@register_verify_check
+def crosswalk(root: Path | None) -> dict[str, Any]:
+    """Every UNGA voter-year and ideal-point row maps to a COW state (see collsec.world.crosswalk)."""
+    from collsec.errors import DataMissingError
+    from collsec.world.crosswalk import crosswalk_check
+
+    needed = ("unga_votes", "unga_ideal_points", "cow_states")
+    if any(name not in registry.datasets() for name in needed):
+        return {"name": "crosswalk", "ok": True, "skipped": "datasets not in this registry"}
+    try:
+        result = crosswalk_check(root)
+    except DataMissingError as e:
+        return {"name": "crosswalk", "ok": True, "skipped": str(e)}
+    return {
+        "name": "crosswalk",
+        "ok": not result["unexplained"],
+        "checked": result["checked"],
+        "explained": len(result["unmapped"]) - len(result["unexplained"]),
+        "unexplained": result["unexplained"],
+    }
