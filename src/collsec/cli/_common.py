@@ -23,9 +23,12 @@ __all__ = ["DataDirOpt", "Format", "FormatOpt", "emit", "parse_date"]
 class Format(StrEnum):
     text = "text"
     json = "json"
+    table = "table"  # the same as text: tables for people
 
 
-FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: text or json.")]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="Output format: text (or table) or json.")
+]
 DataDirOpt = Annotated[
     str | None,
     typer.Option(

@@ -86,7 +86,9 @@ def demo(fmt: FormatOpt = Format.text) -> None:
     payload = {"votes": votes, "power": power, "eec_1958": eec, "nato_article5": nato}
 
     def text(p: dict[str, Any]) -> None:
-        console.rule("Security Council votes with every member named, adjudicated by the charter of the day")
+        console.rule(
+            "Security Council votes with every member named, adjudicated by the charter of the day"
+        )
         for r in p["votes"]:
             mark = "[green]agrees[/green]" if r["agrees"] else "[red]DISAGREES[/red]"
             console.print(

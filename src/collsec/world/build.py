@@ -1,0 +1,234 @@
+"""Build a :class:`~collsec.world.world.World` from the data mirrors.
+
+The rules for gaps are in the docstring of :mod:`collsec.world.world`. Frames
+are read through the loaders (typed, cached as parquet) and kept in memory for
+the process, so building many years in a row is fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache, lru_cache
+
+import numpy as np
+import pandas as pd
+
+from collsec.data import loaders as L
+from collsec.errors import InputError
+from collsec.institutions.charter import membership_table
+from collsec.world.codes import code_table
+from collsec.world.world import ORGANIZATIONS, World, cow_region
+
+__all__ = ["build_world"]
+
+COW_LAST = pd.Timestamp("2016-12-31")  # COW v2016: spells ending here are still running
+IDEAL_COLUMN = "idealpointall"
+SOURCES = (
+    "cow_states",
+    "cow_majors",
+    "cow_nmc",
+    "unga_ideal_points",
+    "atop",
+    "cow_contiguity",
+    "cow_mindist",
+)
+
+
+@lru_cache(maxsize=8)
+def _frame(loader: str, data_dir: str | None) -> pd.DataFrame:
+    return getattr(L, loader)(data_dir=data_dir)
+
+
+def _frames(data_dir: str | None, as_of: dt.date | None) -> dict[str, pd.DataFrame]:
+    names = {
+        "states": "load_states",
+        "majors": "load_majors",
+        "nmc": "load_nmc",
+        "ideal": "load_ideal_points",
+        "atop": "load_atop",
+        "contiguity": "load_contiguity",
+        "mindist": "load_mindist",
+    }
+    if as_of is None:
+        return {k: _frame(v, data_dir) for k, v in names.items()}
+    return {k: getattr(L, v)(as_of=as_of, data_dir=data_dir) for k, v in names.items()}
+
+
+@cache
+def _codes_by_cow() -> dict[int, list]:
+    out: dict[int, list] = {}
+    for row in code_table():
+        if row.cow is not None:
+            out.setdefault(row.cow, []).append(row)
+    return out
+
+
+def _member_code(ccode: int, abb: str, on: dt.date) -> tuple[str, str | None]:
+    rows = _codes_by_cow().get(ccode, [])
+    dated = [r for r in rows if r.valid_on(on)]
+    if dated:
+        return dated[0].code, None
+    if rows:
+        return rows[-1].code, None
+    return abb, "code: no ISO code, COW abbreviation used"
+
+
+@cache
+def _org_rows(table: str) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for r in membership_table(table):
+        out.setdefault(r.member, []).append(r)
+    return out
+
+
+def _is_member(table: str, code: str, start: dt.date, end: dt.date) -> bool:
+    for r in _org_rows(table).get(code, []):
+        if r.start <= end and (r.end is None or r.end >= start):
+            return True
+    return False
+
+
+def _latest(df: pd.DataFrame, value: str, target_year: int) -> pd.DataFrame:
+    """Per ccode, the row of the latest year <= target_year with a value."""
+    d = df[(df["year"] <= target_year) & df[value].notna()]
+    idx = d.groupby("ccode")["year"].idxmax()
+    return d.loc[idx, ["ccode", "year", value]].set_index("ccode")
+
+
+def build_world(
+    *, year: int | None = None, date: dt.date | None = None, data_dir: str | None = None
+) -> World:
+    """Build the world of ``year`` (descriptive) or of ``date`` (as of the day before)."""
+    if (year is None) == (date is None):
+        raise InputError("give a year or a date", source="world")
+    if date is not None:
+        f = _frames(data_dir, as_of=date)
+        period_start = period_end = pd.Timestamp(date)
+        value_year = date.year - 1  # year-level values: the year before (no peeking)
+        label_year = date.year
+    else:
+        assert year is not None
+        f = _frames(data_dir, as_of=None)
+        period_start, period_end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+        value_year = label_year = year
+
+    # -- which states ----------------------------------------------------------
+    st = f["states"].copy()
+    end = st["end"].where(st["end"].notna() & (st["end"] < COW_LAST), pd.Timestamp.max)
+    live = st[(st["start"] <= period_end) & (end >= period_start)]
+    live = live.sort_values(["ccode", "start"]).drop_duplicates("ccode", keep="last")
+    if live.empty:
+        raise InputError(f"no states in the COW system in {period_start.date()}", source="world")
+    ccode = live["ccode"].to_numpy(dtype=np.int64)
+    n = len(ccode)
+    flags: list[list[str]] = [[] for _ in range(n)]
+    beyond_cow = period_end > COW_LAST
+    codes, names = [], []
+    for k, row in enumerate(live.itertuples(index=False)):
+        last_day = min(end.loc[live.index[k]], period_end).date()
+        code, flag = _member_code(int(row.ccode), str(row.stateabb), last_day)
+        codes.append(code)
+        names.append(str(row.statenme))
+        if flag:
+            flags[k].append(flag)
+        if beyond_cow:
+            flags[k].append("system membership: COW v2016 spell assumed to continue")
+    code = np.array(codes, dtype=object)
+    pos = pd.Index(ccode)
+
+    # -- capability ------------------------------------------------------------
+    cinc = np.zeros(n)
+    latest = _latest(f["nmc"], "cinc", value_year)
+    for k, c in enumerate(ccode):
+        if c in latest.index:
+            y, v = int(latest.at[c, "year"]), float(latest.at[c, "cinc"])
+            cinc[k] = v
+            if y != value_year:
+                flags[k].append(f"cinc: carried forward from {y}")
+        else:
+            flags[k].append("cinc: no NMC record")
+
+    # -- ideal point -------------------------------------------------------------
+    ideal = np.zeros(n)
+    latest = _latest(f["ideal"], IDEAL_COLUMN, value_year)
+    for k, c in enumerate(ccode):
+        if c in latest.index:
+            y, v = int(latest.at[c, "year"]), float(latest.at[c, IDEAL_COLUMN])
+            ideal[k] = v
+            if y != value_year:
+                flags[k].append(f"ideal_point: carried forward from {y}")
+        else:
+            flags[k].append("ideal_point: none, set to 0")
+
+    # -- major powers -----------------------------------------------------------
+    mj = f["majors"]
+    mj_end = mj["end"].where(mj["end"].notna() & (mj["end"] < COW_LAST), pd.Timestamp.max)
+    majors = set(
+        mj.loc[(mj["start"] <= period_end) & (mj_end >= period_start), "ccode"].astype(int)
+    )
+    major = np.array([int(c) in majors for c in ccode])
+
+    # -- memberships -------------------------------------------------------------
+    p0, p1 = period_start.date(), period_end.date()
+    memberships = {
+        org: np.array([_is_member(table, c, p0, p1) for c in code])
+        for org, table in ORGANIZATIONS.items()
+    }
+
+    # -- dyads ---------------------------------------------------------------------
+    def fill(rows: pd.DataFrame, value: np.ndarray | int, dtype) -> np.ndarray:
+        m = np.zeros((n, n), dtype=dtype)
+        i = pos.get_indexer(rows["ccode1"].to_numpy(dtype=np.int64))
+        j = pos.get_indexer(rows["ccode2"].to_numpy(dtype=np.int64))
+        ok = (i >= 0) & (j >= 0)
+        vals = value if np.isscalar(value) else np.asarray(value)[ok]
+        m[i[ok], j[ok]] = vals
+        return m
+
+    at = f["atop"]
+    atop_years = at["year"][at["year"] <= value_year]
+    defense = np.zeros((n, n), dtype=np.int8)
+    if len(atop_years):
+        ay = int(atop_years.max())
+        rows = at[(at["year"] == ay) & at["atop_defense"].fillna(False)]
+        defense = fill(rows, 1, np.int8)
+        if ay != value_year:
+            for k in range(n):
+                flags[k].append(f"defense: ATOP {ay} used")
+
+    ct = f["contiguity"]
+    ct_end = ct["enddate"].where(
+        ct["enddate"].notna() & (ct["enddate"] < pd.Timestamp("2016-12-01")), pd.Timestamp.max
+    )
+    rows = ct[(ct["stdate"] <= period_end) & (ct_end >= period_start)]
+    rows = rows.sort_values("conttype", ascending=False)  # closest type written last
+    contiguity = fill(rows, rows["conttype"].to_numpy(dtype=np.int8), np.int8)
+
+    md = f["mindist"]
+    years = md["year"].unique()
+    distance = np.full((n, n), np.nan)
+    if len(years):
+        my = int(years[np.argmin(np.abs(years - value_year))])
+        rows = md[md["year"] == my]
+        d = fill(rows, rows["mindist"].to_numpy(dtype=float), float)
+        known = fill(rows, 1, np.int8).astype(bool)
+        distance = np.where(known, d, np.nan)
+    np.fill_diagonal(distance, 0.0)
+
+    return World(
+        year=label_year,
+        date=date,
+        ccode=ccode,
+        code=code,
+        name=np.array(names, dtype=object),
+        cinc=cinc,
+        ideal_point=ideal,
+        region=np.array([cow_region(int(c)) for c in ccode], dtype=object),
+        major_power=major,
+        memberships=memberships,
+        defense=defense,
+        contiguity=contiguity,
+        distance=distance,
+        flags=flags,
+        sources=SOURCES,
+    )
