@@ -27,11 +27,13 @@ test: lint
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -n 2 -q
 
 validate: setup
+	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec data verify
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec audit unsc
-	$(BIN)/python benchmarks/bench_power.py
+	$(MAKE) bench
 
 bench: setup
 	$(BIN)/python benchmarks/bench_power.py
+	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/python benchmarks/bench_world.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info

@@ -109,3 +109,67 @@ def test_invalid_toml(run_cli, tmp_path: Path) -> None:
     assert code == 0
     code, _, err = run_cli("vote", str(bad))
     assert code == 2 and "broken.toml: not valid TOML" in err
+
+
+def test_power_json_reproduces_shapley_shubik_1954(run_cli) -> None:
+    code, out, _ = run_cli("power", "unsc", "--year", "1950", "--format", "json")
+    assert code == 0
+    p = json.loads(out)
+    rows = {r["member"]: r for r in p["members"]}
+    assert rows["SUN"]["shapley_shubik"] == "76/385" and rows["SUN"]["seat"] == "permanent"
+    assert rows["NOR"]["shapley_shubik"] == "1/462" and rows["NOR"]["seat"] == "elected"
+    assert {"banzhaf", "banzhaf_absolute", "swings", "shapley_shubik_float"} <= set(rows["SUN"])
+    assert "coleman_power_to_act" in p
+
+
+def test_power_weights_file_eec_1958(run_cli, tmp_path: Path) -> None:
+    weights = tmp_path / "eec.txt"
+    weights.write_text(
+        "# France, Germany, Italy, Belgium, Netherlands, Luxembourg\n4\n4\n4\n2\n2\n1\n"
+    )
+    code, out, _ = run_cli(
+        "power", "--quota", "12", "--weights-file", str(weights), "--format", "json"
+    )
+    assert code == 0
+    rows = json.loads(out)["members"]
+    assert [r["shapley_shubik"] for r in rows] == ["7/30", "7/30", "7/30", "3/20", "3/20", "0/1"]
+    assert rows[-1]["banzhaf"] == "0/1" and rows[-1]["swings"] == 0
+
+
+def test_power_index_selection(run_cli) -> None:
+    code, out, _ = run_cli(
+        "power", "unsc", "--year", "2020", "--index", "banzhaf", "--format", "json"
+    )
+    assert code == 0
+    rows = {r["member"]: r for r in json.loads(out)["members"]}
+    assert rows["USA"]["swings"] == 848 and rows["USA"]["banzhaf"] == "106/635"
+    assert "shapley_shubik" not in rows["USA"]
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ("4\n4\n", ["--quota", "9"], "quota 9 exceeds the total weight 8"),
+        ("4\nfour\n", ["--quota", "3"], "line 2: 'four' is not an integer weight"),
+        ("4\n-1\n", ["--quota", "3"], "line 2: negative weight -1"),
+        ("", ["--quota", "3"], "no weights in file"),
+    ],
+)
+def test_power_bad_weights_file(
+    run_cli, tmp_path: Path, content: str, args: list[str], message: str
+) -> None:
+    weights = tmp_path / "w.txt"
+    weights.write_text(content)
+    code, _, err = run_cli("power", *args, "--weights-file", str(weights))
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_cite_the_datasets_a_run_used(run_cli, tmp_path: Path) -> None:
+    run = tmp_path / "run.json"
+    run.write_text(json.dumps({"sources": ["cow_nmc", "atop", "not-a-dataset"]}))
+    code, out, _ = run_cli("data", "cite", "--run", str(run), "--format", "json")
+    assert code == 0
+    assert [c["name"] for c in json.loads(out)["citations"]] == ["cow_nmc", "atop"]
+    run.write_text("{}")
+    code, _, err = run_cli("data", "cite", "--run", str(run))
+    assert code == 2 and "has no 'sources' list" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -136,13 +137,20 @@ def info_command(name: NameArg, data_dir: DataDirOpt = None, fmt: FormatOpt = Fo
 def cite_command(
     names: Annotated[list[str] | None, typer.Argument(help="Dataset names.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every dataset in the registry.")] = False,
+    run: Annotated[
+        Path | None,
+        typer.Option("--run", help="JSON output of a collsec run: cite the datasets it used."),
+    ] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """BibTeX for the named datasets (cite them when you publish results built on them)."""
+    if run is not None:
+        names = [*(names or []), *_run_sources(run)]
     if all_ and names:
         raise InputError("give dataset names or --all, not both", source="cite")
     if not all_ and not names:
         raise InputError("give at least one dataset name, or --all", source="cite")
+    names = list(dict.fromkeys(names or []))
     chosen = (
         list(registry.datasets().values())
         if all_
@@ -165,6 +173,23 @@ def cite_command(
         typer.echo("\n\n".join(blocks))
 
     emit(payload, fmt, text)
+
+
+def _run_sources(path: Path) -> list[str]:
+    """The registry datasets named in the ``sources`` of a collsec JSON output."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(
+            f"not a collsec JSON output ({e.__class__.__name__})", source=str(path)
+        ) from None
+    sources = payload.get("sources") if isinstance(payload, dict) else None
+    if not isinstance(sources, list):
+        raise InputError(
+            "has no 'sources' list (run the command with --format json)", source=str(path)
+        )
+    known = registry.datasets()
+    return [s for s in sources if isinstance(s, str) and s in known]
 
 
 def _split_bibtex(text: str) -> list[str]:
