@@ -157,3 +157,25 @@ def test_s_score_counts_shared_absences_chance_corrected_measures_do_not() -> No
     loners = (2, 3)
     assert s_score(p)[loners] > 0.3
     assert scott_pi(p)[loners] < 0 and cohen_kappa(p)[loners] < 0
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda lines: [*lines[:3], lines[3][:9]], "unreadable"),  # truncated mid-row
+        (
+            lambda lines: [",".join(x.split(",")[:2] + x.split(",")[3:]) for x in lines[:5]],
+            "statenme",
+        ),
+    ],
+    ids=["truncated", "missing-column"],
+)
+def test_bad_data_file_is_one_line_error(run_cli, tmp_path: Path, mangle, message: str) -> None:
+    src = Path(os.environ["COLLSEC_DATA_DIR"]) / "cow/states.csv"
+    broken = tmp_path / "cow" / "states.csv"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("\n".join(mangle(src.read_text().splitlines())) + "\n")
+    code, _, err = run_cli("world", "1990", "--data-dir", str(tmp_path))
+    assert code == 2 and err.count("\n") == 1
+    assert "cow/states.csv (cow_states)" in err and message in err
