@@ -1,7 +1,7 @@
 """The world: states, their codes, and the international system of any year or day."""
 
 from collsec.world.codes import member_name, resolve_member
-from collsec.world.crosswalk import code_on, crosswalk
+from collsec.world.crosswalk import code_on
 from collsec.world.similarity import cohen_kappa, ideal_point_distance, s_score, scott_pi
 from collsec.world.world import State, World
 
@@ -10,7 +10,6 @@ __all__ = [
     "World",
     "code_on",
     "cohen_kappa",
-    "crosswalk",
     "ideal_point_distance",
     "member_name",
     "resolve_member",
