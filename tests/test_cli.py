@@ -173,3 +173,10 @@ def test_cite_the_datasets_a_run_used(run_cli, tmp_path: Path) -> None:
     run.write_text("{}")
     code, _, err = run_cli("data", "cite", "--run", str(run))
     assert code == 2 and "has no 'sources' list" in err
+
+
+def test_version(run_cli) -> None:
+    import collsec
+
+    code, out, _ = run_cli("--version")
+    assert code == 0 and out.strip() == f"collsec {collsec.__version__}"
