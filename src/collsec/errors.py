@@ -42,7 +42,9 @@ class InputError(CollsecError, ValueError):
 
     def oneline(self) -> str:
         parts = [p for p in (self.source, self.field) if p]
-        return ": ".join([*parts, self.problem])
+        text = ": ".join([*parts, self.problem])
+        # One line, whatever the user typed: control characters are shown escaped.
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class DataMissingError(CollsecError, FileNotFoundError):

@@ -8,14 +8,16 @@ small ledger ``checksums.json`` beside it records where each cached file came fr
 :func:`fetch`
     Downloads each file's official ``url`` (urllib, no extra dependency), streams it to
     a temporary file in the destination directory, converts it as the registry's
-    ``fetch_format`` says (``same``, ``gzip``, ``gunzip``, ``zip:PATTERN``, chained with
-    ``|``), checks the SHA-256 of the result and only then moves it into place with
-    :func:`os.replace`. The checksum expected is the registry's ``fetch_sha256``; where
-    the registry has none, the first download's checksum is recorded in
-    ``checksums.json`` (trust on first use) and later downloads must match it. A result
-    identical to the reference (mirror) file always passes. Any failure (HTTP error,
-    connection reset, a body shorter than its Content-Length, a checksum mismatch, a
-    bad zip) removes the temporaries, leaves the cache as it was, and raises an
+    ``fetch_format`` says (``same``, ``gzip``, ``gunzip``, ``zip:PATTERN`` and
+    ``convert:NAME``, which rewrites the official file into the mirror's layout with
+    :mod:`collsec.data.convert`; chained with ``|``), checks the SHA-256 of the result
+    and only then moves it into place with :func:`os.replace`. The checksum expected is
+    the registry's ``fetch_sha256``; where the registry has none, the first download's
+    checksum is recorded in ``checksums.json`` (trust on first use) and later downloads
+    must match it. A result identical to the reference (mirror) file always passes.
+    Any failure (HTTP error, connection reset, a body shorter than its Content-Length, a
+    checksum mismatch, a bad zip, an official file a converter cannot read) removes the
+    temporaries, leaves the cache as it was, and raises an
     :class:`~collsec.errors.InputError` whose message is one line naming the dataset,
     the URL and the problem.
 
@@ -56,9 +58,10 @@ from pathlib import Path
 from typing import Any
 
 from collsec import __version__
+from collsec.data import convert as converting
 from collsec.data import registry
 from collsec.data.registry import DataFile, Dataset
-from collsec.errors import CollsecError, InputError
+from collsec.errors import CollsecError, DataMissingError, InputError
 
 __all__ = [
     "CHECKSUMS_FILE",
@@ -329,7 +332,10 @@ def _download(url: str, dest: Path, label: str, progress: Any) -> None:
 def _steps(fetch_format: str) -> list[str]:
     steps = [s.strip() for s in (fetch_format or "same").split("|")]
     for s in steps:
-        if s not in ("same", "gzip", "gunzip") and not (s.startswith("zip:") and len(s) > 4):
+        if s.startswith("convert:"):
+            if s[8:] not in converting.CONVERTERS:
+                raise _Problem(f"unknown converter in fetch_format step '{s}'")
+        elif s not in ("same", "gzip", "gunzip") and not (s.startswith("zip:") and len(s) > 4):
             raise _Problem(f"unknown fetch_format step '{s}'")
     return [s for s in steps if s != "same"]
 
@@ -375,11 +381,44 @@ def _extract_zip(src: Path, pattern: str, dest: Path, staging: _Staging, depth: 
         raise _Problem(f"bad zip archive ({e.__class__.__name__}: {_one_line(e)})") from None
 
 
-def _convert(src: Path, steps: list[str], staging: _Staging, stem: str) -> Path:
+def _run_converter(
+    name: str, src: Path, out: Path, rel: str, data_dir: str | os.PathLike[str] | None
+) -> None:
+    """Rewrite the official file ``src`` into the mirror layout of ``rel`` (see convert.py)."""
+    conv = converting.CONVERTERS[name]
+    needs: dict[str, Path] = {}
+    for dataset, path in conv.needs:
+        try:
+            needs[path] = registry.locate(dataset, path, data_dir=data_dir)
+        except (DataMissingError, InputError):
+            raise _Problem(
+                f"converting {conv.official} into {rel} needs {path}: run "
+                f"`collsec data fetch {dataset}` first"
+            ) from None
+    try:
+        converting.convert(name, src, out, needs)
+    except converting.ConvertError as e:
+        raise _Problem(f"cannot convert the official file into {rel}: {e}") from None
+    except OSError as e:
+        raise _Problem(
+            f"cannot convert the official file into {rel} ({e.__class__.__name__}: {e})"
+        ) from None
+
+
+def _convert(
+    src: Path,
+    steps: list[str],
+    staging: _Staging,
+    stem: str,
+    rel: str = "",
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Path:
     current = src
     for step in steps:
         out = staging.temp(src.parent, stem)
-        if step == "gzip":
+        if step.startswith("convert:"):
+            _run_converter(step[8:], current, out, rel or stem, data_dir)
+        elif step == "gzip":
             with (
                 open(current, "rb") as fin,
                 open(out, "wb") as raw,
@@ -498,7 +537,7 @@ def fetch(
                         raw = staging.temp(t.dest.parent, stem)
                         _download(t.url, raw, f"{name}: {t.file.path}", bar)
                         downloads[t.url] = raw
-                    result = _convert(raw, t.steps, staging, stem)
+                    result = _convert(raw, t.steps, staging, stem, t.file.path, data_dir)
                     if result == raw and len([u for u in todo if u.url == t.url]) > 1:
                         copy = staging.temp(t.dest.parent, stem)
                         shutil.copyfile(raw, copy)

@@ -102,12 +102,12 @@ def resolve_member(token: str, on: dt.date | None = None, *, source: str = "memb
             if (str(r.cow) == key if key.isdigit() else r.cow_abb == key) and r.valid_on(on)
         ]
         if not rows:
-            raise InputError(f"unknown COW code '{raw}' on {on.isoformat()}", source=source)
+            raise InputError(f"unknown COW code {raw!r} on {on.isoformat()}", source=source)
         return rows[0].code
     code = ALIASES.get(raw.upper(), raw.upper())
     if code not in _codes():
         raise InputError(
-            f"unknown member code '{raw}' (use ISO3, e.g. FRA, or cow:NNN)", source=source
+            f"unknown member code {raw!r} (use ISO3, e.g. FRA, or cow:NNN)", source=source
         )
     return code
 
