@@ -45,9 +45,9 @@ def _register_all() -> None:
     if _registered:
         return
     _registered.append(True)
-    from collsec.cli import charters, data, demo, power, unsc, world
+    from collsec.cli import charters, data, demo, power, simulate, unsc, world
 
-    for module in (charters, data, demo, power, unsc, world):
+    for module in (charters, data, demo, power, simulate, unsc, world):
         module.register(app)
 
 

@@ -1,0 +1,226 @@
+"""Behaviour policies: how states vote, draft, contribute and decide to attack.
+
+A policy is a small object that describes itself (``name``, ``description``,
+``citation``, ``classifier``) and implements the :class:`Policy` protocol.
+Every concrete subclass of :class:`UtilityPolicy` registers itself in
+:data:`POLICIES` when it is defined (no hand-kept list).
+
+The default :class:`UtilityPolicy` follows DESIGN.md, "The model". For member
+``i`` and a draft of level ``L`` against aggressor ``a`` on behalf of target
+``t`` (severity ``s``, attribution confidence ``q``)::
+
+    U = q * s * (w_commit + w_aff * (aff[i, t] - aff[i, a]))
+        - cost[L] * (w_cost * risk[a] + w_dist * prox[i, a])
+        - w_sov * intrusion[L] * internal
+
+where ``aff`` combines ideal-point distance and defence pacts (Signorino &
+Ritter 1999 style), ``risk`` is the aggressor's capability relative to the
+strongest state plus a nuclear premium, ``prox`` is proximity to the
+aggressor, and ``internal`` marks atrocity/civil-war cases. The member votes
+yes above ``vote_yes``, no below ``vote_no``, abstains between, after a
+logistic shock.
+
+The formulas are written once, as functions that work on NumPy arrays and on
+Python floats alike, so the batch kernel and the object-per-agent reference
+evaluate exactly the same arithmetic.
+
+>>> sorted(POLICIES)
+['norm', 'realist', 'utility']
+>>> get_policy("realist").classifier["uses_commitment"]
+False
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+
+from collsec.behavior.parameters import Parameters
+from collsec.errors import InputError
+
+__all__ = [
+    "POLICIES",
+    "NormPolicy",
+    "Policy",
+    "RealistPolicy",
+    "UtilityPolicy",
+    "get_policy",
+]
+
+POLICIES: dict[str, type[UtilityPolicy]] = {}
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """What the kernel asks of a behaviour model.
+
+    Every method takes NumPy arrays with a leading batch dimension (crises,
+    then states) or plain floats, and must do the same arithmetic on both:
+    the kernel calls it with arrays, the reference with floats. A vote utility
+    is ``utility(benefit(...), burden(...), cost, intrusion, internal)``.
+    """
+
+    def benefit(self, q: Any, sev: Any, aff_t: Any, aff_a: Any) -> Any: ...
+
+    def burden(self, risk: Any, prox: Any) -> Any: ...
+
+    def utility(
+        self, benefit: Any, burden: Any, cost: Any, intrusion: Any, internal: Any
+    ) -> Any: ...
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    citation: ClassVar[str]
+    classifier: ClassVar[dict[str, Any]]
+
+    def vote_utility(
+        self,
+        q: Any,
+        sev: Any,
+        aff_t: Any,
+        aff_a: Any,
+        risk: Any,
+        prox: Any,
+        cost: Any,
+        intrusion: Any,
+        internal: Any,
+    ) -> Any: ...
+
+    def choose_draft(self, expected_pass: Any, allowed: Any) -> Any: ...
+
+    def contribution(self, willing: Any, cinc: Any, legitimacy: Any) -> Any: ...
+
+    def attack_value(self, sev: Any, p_win: Any, credibility: Any, shielded: Any) -> Any: ...
+
+
+class UtilityPolicy:
+    """The default utility model (DESIGN.md, "The model", points 4-8)."""
+
+    name: ClassVar[str] = "utility"
+    description: ClassVar[str] = (
+        "Commitment to act against any aggressor, affinity to target versus aggressor, "
+        "cost and risk of the measure, sovereignty concern, attribution confidence."
+    )
+    citation: ClassVar[str] = (
+        "DESIGN.md 'The model'; Signorino & Ritter (1999) for affinity; "
+        "Olson & Zeckhauser (1966) for burden sharing; Tullock (1980) for the contest"
+    )
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": True,
+        "uses_commitment": True,
+        "uses_affinity": True,
+        "uses_cost": True,
+        "anticipates_vetoes": True,
+        "calibrated": False,
+    }
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        POLICIES[cls.name] = cls
+
+    def __init__(self, params: Parameters | None = None):
+        self.params = params or Parameters.default()
+        p = self.params
+        self.w_commit = p.commitment
+        self.w_aff = p.affinity
+        self.w_cost = p.cost
+        self.w_dist = p.distance
+        self.w_sov = p.sovereignty
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    # -- votes ------------------------------------------------------------------
+
+    def benefit(self, q, sev, aff_t, aff_a):
+        """What acting is worth: attribution confidence x severity x (commitment +
+        affinity to the target minus affinity to the aggressor)."""
+        return q * sev * (self.w_commit + self.w_aff * (aff_t - aff_a))
+
+    def burden(self, risk, prox):
+        """Risk of acting against this aggressor, per unit of measure cost."""
+        return self.w_cost * risk + self.w_dist * prox
+
+    def utility(self, benefit, burden, cost, intrusion, internal):
+        """Utility of a yes vote on a measure of the given cost and intrusion."""
+        return benefit - cost * burden - self.w_sov * intrusion * internal
+
+    def vote_utility(self, q, sev, aff_t, aff_a, risk, prox, cost, intrusion, internal):
+        """Utility of a yes vote (arrays broadcast; floats work too)."""
+        return self.utility(
+            self.benefit(q, sev, aff_t, aff_a), self.burden(risk, prox), cost, intrusion, internal
+        )
+
+    # -- drafting ---------------------------------------------------------------
+
+    def choose_draft(self, expected_pass, allowed):
+        """Index of the strongest allowed level expected to pass, or -1 (per crisis).
+
+        ``expected_pass`` and ``allowed`` are sequences over the ladder (weakest
+        first) of bools or bool arrays.
+        """
+        ok = np.asarray(expected_pass) & np.asarray(allowed)
+        n = ok.shape[0]
+        idx = np.where(ok, np.arange(n).reshape((n,) + (1,) * (ok.ndim - 1)), -1)
+        return idx.max(axis=0)
+
+    # -- burden sharing ---------------------------------------------------------
+
+    def contribution(self, willing, cinc, legitimacy):
+        """Effort of a willing state: ``c * c / (c + k)`` (Olson & Zeckhauser 1966)."""
+        return willing * (cinc * (cinc / (cinc + self.params.free_riding))) * legitimacy
+
+    # -- deterrence -------------------------------------------------------------
+
+    def attack_value(self, sev, p_win, credibility, shielded):
+        """Expected value of attacking: gain if it wins minus the feared collective
+        response, reduced when a veto shields the aggressor."""
+        p = self.params
+        gain = p.attack_gain * sev * p_win
+        fear = p.deterrence * credibility * (1.0 - p.veto_shield * shielded) * (1.0 - p_win)
+        return gain - fear
+
+
+class RealistPolicy(UtilityPolicy):
+    """Affinity and cost only: no commitment to collective norms."""
+
+    name: ClassVar[str] = "realist"
+    description: ClassVar[str] = "States act on affinity and cost alone; commitment weight 0."
+    citation: ClassVar[str] = (
+        "Mearsheimer (1994/95), 'The False Promise of International Institutions'"
+    )
+    classifier: ClassVar[dict[str, Any]] = {**UtilityPolicy.classifier, "uses_commitment": False}
+
+    def __init__(self, params: Parameters | None = None):
+        super().__init__(params)
+        self.w_commit = 0.0
+        self.w_sov = 0.0
+
+
+class NormPolicy(UtilityPolicy):
+    """Commitment dominant: states act against any aggressor, friends matter little."""
+
+    name: ClassVar[str] = "norm"
+    description: ClassVar[str] = (
+        "Commitment to collective security dominates; affinity weight a quarter of the default."
+    )
+    citation: ClassVar[str] = "Claude (1962), 'Power and International Relations' (the ideal type)"
+    classifier: ClassVar[dict[str, Any]] = {**UtilityPolicy.classifier, "uses_affinity": "weak"}
+
+    def __init__(self, params: Parameters | None = None):
+        super().__init__(params)
+        self.w_commit = 3.0 * self.params.commitment
+        self.w_aff = 0.25 * self.params.affinity
+
+
+POLICIES[UtilityPolicy.name] = UtilityPolicy
+
+
+def get_policy(name: str, params: Parameters | None = None) -> UtilityPolicy:
+    """A registered policy by name."""
+    if name not in POLICIES:
+        raise InputError(
+            f"unknown policy '{name}' (known: {', '.join(sorted(POLICIES))})", source="--policy"
+        )
+    return POLICIES[name](params)

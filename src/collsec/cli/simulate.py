@@ -1,0 +1,196 @@
+"""``collsec simulate`` and ``collsec replay-crisis``: the crisis kernel from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.errors import InputError
+
+console = Console()
+
+WorldOpt = Annotated[
+    str, typer.Option("--world", help="'synthetic' or a year (1990) or a date (1990-08-02).")
+]
+StatesOpt = Annotated[int, typer.Option("--states", help="States of a synthetic world.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the run (and of a synthetic world).")]
+PolicyOpt = Annotated[
+    str, typer.Option("--policy", help="Behaviour policy: utility, realist, norm.")
+]
+ParamsOpt = Annotated[
+    str | None, typer.Option("--params", help="TOML file overriding model parameters.")
+]
+IntelOpt = Annotated[
+    bool,
+    typer.Option("--intelligence-sharing", help="Allies share intelligence (faster attribution)."),
+]
+RegionalOpt = Annotated[
+    bool, typer.Option("--regional-first", help="Regional bodies act first (Chapter VIII).")
+]
+CouncilOpt = Annotated[
+    str, typer.Option("--council", help="Council body or charter (unsc, unsc-no-veto, file.toml).")
+]
+
+
+def _stage(
+    world: str,
+    states: int,
+    seed: int,
+    params: str | None,
+    council: str,
+    intel: bool,
+    regional: bool,
+    data_dir: str | None,
+):
+    from collsec.behavior.parameters import Parameters
+    from collsec.crisis.stage import Scenario, Stage
+    from collsec.world.world import World
+
+    p = Parameters.from_file(params) if params else Parameters.default()
+    if world == "synthetic":
+        if states < 16:
+            raise InputError("a synthetic world needs at least 16 states", source="--states")
+        w = World.synthetic(states, seed=seed)
+    else:
+        from collsec.cli.world import world_for
+
+        w = world_for(world, data_dir)
+    sc = Scenario(council=council, intelligence_sharing=intel, regional_first=regional)
+    return Stage.build(w, p, sc)
+
+
+def simulate(
+    world: WorldOpt = "synthetic",
+    states: StatesOpt = 193,
+    crises: Annotated[int, typer.Option("--crises", help="Number of crises.")] = 10_000,
+    seed: SeedOpt = 1,
+    chunk: Annotated[
+        int, typer.Option("--chunk", help="Crises per batch (bounds memory).")
+    ] = 20_000,
+    policy: PolicyOpt = "utility",
+    params: ParamsOpt = None,
+    council: CouncilOpt = "unsc",
+    intelligence_sharing: IntelOpt = False,
+    regional_first: RegionalOpt = False,
+    log: Annotated[
+        bool, typer.Option("--log", help="With --crises 1: print the event log.")
+    ] = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Run N generated crises through the institutions; print the metrics."""
+    from collsec.behavior.policy import get_policy
+    from collsec.crisis.run import simulate as run
+
+    if crises < 1:
+        raise InputError("must be >= 1", source="--crises")
+    if chunk < 1:
+        raise InputError("must be >= 1", source="--chunk")
+    if log:
+        if crises != 1:
+            raise InputError("--log needs --crises 1", source="--log")
+        replay_crisis(
+            world,
+            states,
+            seed,
+            0,
+            policy,
+            params,
+            council,
+            intelligence_sharing,
+            regional_first,
+            data_dir,
+            fmt,
+        )
+        return
+    stage = _stage(
+        world, states, seed, params, council, intelligence_sharing, regional_first, data_dir
+    )
+    pol = get_policy(policy, stage.params)
+    show = fmt is not Format.json and sys.stderr.isatty() and crises > chunk
+    if show:
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("crises", total=crises)
+            result = run(
+                stage,
+                pol,
+                crises=crises,
+                seed=seed,
+                chunk=chunk,
+                progress=lambda k: bar.advance(task, k),
+            )
+    else:
+        result = run(stage, pol, crises=crises, seed=seed, chunk=chunk)
+    payload: dict[str, Any] = {
+        "crises": result["crises"],
+        "seconds": result["seconds"],
+        "metrics": result["metrics"],
+        "world": world if world != "synthetic" else f"synthetic({states}, seed={seed})",
+        "seed": seed,
+        "policy": pol.name,
+        "council": stage.council_name,
+        "credibility": result["credibility"],
+        "notes": stage.notes,
+    }
+
+    def text(p: dict[str, Any]) -> None:
+        t = Table(
+            title=f"{p['crises']} crises, {p['world']}, policy {p['policy']}, "
+            f"{p['council']} ({p['seconds']} s)"
+        )
+        t.add_column("metric")
+        t.add_column("value", justify="right")
+        for k, v in p["metrics"].items():
+            t.add_row(k, "-" if v is None else (f"{v:.4f}" if isinstance(v, float) else str(v)))
+        console.print(t)
+
+    emit(payload, fmt, text)
+
+
+def replay_crisis(
+    world: WorldOpt = "synthetic",
+    states: StatesOpt = 60,
+    seed: SeedOpt = 1,
+    crisis: Annotated[int, typer.Option("--crisis", help="Which crisis of the run.")] = 0,
+    policy: PolicyOpt = "utility",
+    params: ParamsOpt = None,
+    council: CouncilOpt = "unsc",
+    intelligence_sharing: IntelOpt = False,
+    regional_first: RegionalOpt = False,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Narrate one generated crisis, vote by vote."""
+    from collsec.behavior.policy import get_policy
+    from collsec.crisis.events import narrate, replay
+
+    if crisis < 0:
+        raise InputError("must be >= 0", source="--crisis")
+    stage = _stage(
+        world, states, seed, params, council, intelligence_sharing, regional_first, data_dir
+    )
+    pol = get_policy(policy, stage.params)
+    events, _ = replay(stage, pol, seed=seed, crisis=crisis)
+    if fmt is Format.json:
+        json.dump(
+            {"seed": seed, "crisis": crisis, "events": [e.to_dict() for e in events]},
+            sys.stdout,
+            indent=2,
+            default=str,
+        )
+        sys.stdout.write("\n")
+    else:
+        print(narrate(events))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)
+    app.command("replay-crisis")(replay_crisis)

@@ -1,0 +1,423 @@
+"""The crisis kernel: one implementation over arrays, a batch of crises at a time.
+
+A crisis runs through these steps (DESIGN.md, "The model"):
+
+1. **Threat** -- kind, aggressor, target, severity (:mod:`collsec.crisis.threats`).
+2. **Deterrence** -- a state aggressor (aggression, cyber) attacks only when
+   the policy's attack value plus a shock is positive: the gain weighed by its
+   contest odds against the target's defended strength (allies honour pacts
+   with probability ``honour``: Leeds, Long & Mitchell 2000; Johnson & Leeds
+   2011) minus the collective response it fears, scaled by the institution's
+   credibility and shrunk when it holds or is allied to a veto.
+3. **Detection and attribution** -- immediate for interstate attacks and
+   atrocities; for cyber and terrorist attacks an exponential delay and a loss
+   of confidence, both shortened by intelligence sharing.
+4. **Forums through the legal gates** -- NATO's Art. 5 for an armed attack on
+   an ally in the treaty area by a non-ally (the NAC decides by consensus); a
+   regional body first if the scenario says so (Chapter VIII; up to
+   sanctions); the Security Council; Uniting for Peace in the General Assembly
+   after a veto (2/3 of members present and voting, recommendations only);
+   Art. 51 self-defence for an armed attack otherwise; else action without
+   authorisation by the strongest willing state, at a legitimacy cost.
+5. **Drafting** -- the sponsor forecasts every member's vote with a
+   misjudgement shock and tables the strongest measure of the ladder (Chapter
+   VI, Art. 41, peacekeeping with host consent, Art. 42) it expects to pass;
+   when it expects a veto it tables a doomed draft with probability
+   ``position_taking``, otherwise nothing (the hidden veto).
+6. **Votes and adjudication** -- utility plus shock to yes / no / abstain,
+   absences, parties excluded under Chapter VI where the rule says so, and
+   the body's rule from its charter file, vectorised (:mod:`collsec.crisis.voting`).
+7. **Burden sharing and outcome** -- willing states contribute ``c*c/(c+k)``
+   (Olson & Zeckhauser 1966); sanctions leak through non-participants near the
+   aggressor; the ratio-form contest success function (Tullock 1980;
+   Hirshleifer 1989) gives the odds; success above ``coerce`` needs no fighting.
+8. **Credibility** -- updated between record windows of
+   ``credibility_window`` crises from the share of crises met by a successful
+   collective response; it feeds step 2 of the next window.
+
+All randomness comes from :mod:`collsec.crisis.noise`; sums over states are
+taken in state order so that :mod:`collsec.crisis.reference` reproduces them
+bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from collsec.behavior.policy import UtilityPolicy
+from collsec.crisis.noise import Noise
+from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM, Threat, draw_threats
+from collsec.crisis.voting import ABSENT, ABSTAIN, NO, YES
+
+__all__ = ["LEVELS", "RESPONDERS", "BatchResult", "run_batch"]
+
+LEVELS = ("chapter_vi", "art41", "peacekeeping", "art42")
+RESPONDERS = ("none", "nato", "regional", "council", "ga", "self_defence", "unauthorised")
+NONE, NATO, REGIONAL, COUNCIL, GA, SELF_DEFENCE, UNAUTHORISED = range(7)
+#: what a draft did in the Council
+DRAFT_NONE, DRAFT_HIDDEN_VETO, DRAFT_HIDDEN_SHORTFALL, DRAFT_TABLED = 0, 1, 2, 3
+#: humanitarian affinity of the victims of an atrocity (assumption)
+VICTIM_AFFINITY = 0.5
+
+
+@dataclass
+class BatchResult:
+    """Per-crisis results of a batch (leading dimension: crisis)."""
+
+    kind: np.ndarray
+    aggressor: np.ndarray
+    target: np.ndarray
+    severity: np.ndarray
+    sponsored: np.ndarray
+    attacked: np.ndarray
+    delay: np.ndarray
+    confidence: np.ndarray
+    art5: np.ndarray
+    nac_votes: np.ndarray  # (B, N) int8, -1 = no vote
+    nac_adopted: np.ndarray
+    regional_votes: np.ndarray  # (B, N) int8
+    regional_adopted: np.ndarray
+    draft: np.ndarray  # DRAFT_* code
+    draft_level: np.ndarray  # -1 or index into LEVELS
+    expected_pass: np.ndarray  # (B, 4) sponsor's forecast
+    council_votes: np.ndarray  # (B, M) int8, -1 = no vote
+    council_adopted: np.ndarray
+    council_vetoed: np.ndarray
+    ga_votes: np.ndarray  # (B, N) int8
+    ga_adopted: np.ndarray
+    responder: np.ndarray  # index into RESPONDERS
+    level: np.ndarray  # -1 or index into LEVELS
+    forums: np.ndarray  # number of bodies that deliberated
+    contributions: np.ndarray  # (B, N)
+    strength: np.ndarray  # coalition's effective strength
+    p_success: np.ndarray
+    success: np.ndarray
+    fought: np.ndarray
+    time_to_decision: np.ndarray
+    duration: np.ndarray
+    cost: np.ndarray
+    credibility: float
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _ordered_sum(a: np.ndarray) -> np.ndarray:
+    """Sum over the last axis in index order, so it matches a plain Python loop
+    bit for bit (``ndarray.sum`` uses pairwise summation)."""
+    cols = np.ascontiguousarray(np.moveaxis(a, -1, 0))
+    out = np.zeros(a.shape[:-1])
+    for col in cols:
+        out += col
+    return out
+
+
+def _vote_codes(u: np.ndarray, yes: float, no: float) -> np.ndarray:
+    return np.where(u > yes, YES, np.where(u < no, NO, ABSTAIN)).astype(np.int8)
+
+
+def run_batch(
+    stage, policy: UtilityPolicy, noise: Noise, credibility: float, threat: Threat | None = None
+) -> BatchResult:
+    """Run a batch of crises whose noise is ``noise`` under ``credibility``.
+
+    ``threat`` replaces the generated threats (constructed cases, tests).
+    """
+    p = stage.params
+    sc = stage.scenario
+    s = noise.s
+    b = noise.size
+    n, m = stage.n, stage.m
+    rows = np.arange(b)
+    th = draw_threats(stage.threats, s, p) if threat is None else threat
+    kind, a, t, sev = th.kind, th.aggressor, th.target, th.severity
+    internal = (kind == ATROCITY).astype(float)
+    hf = np.where(th.sponsored, 1.0, p.nonstate_haven)
+
+    # 2. deterrence ----------------------------------------------------------------
+    pw = stage.p_win[a, t]
+    value = policy.attack_value(sev, pw, credibility, stage.shielded[a])
+    choosing = (kind == AGGRESSION) | (kind == CYBER)
+    attacked = ~choosing | (value + p.attack_noise * s["attack"] > 0.0)
+
+    # 3. attribution -------------------------------------------------------------
+    slow = (kind == CYBER) | (kind == TERRORISM)
+    share = p.intelligence_sharing if sc.intelligence_sharing else 1.0
+    mean_days = np.where(kind == CYBER, p.attribution_days_cyber, p.attribution_days_terror)
+    delay = np.where(slow, mean_days * share * s["delay"], p.detection_days)
+    conf = np.where(slow, 1.0 - p.attribution_doubt * share * s["doubt"], 1.0)
+
+    # utility pieces for every state (B, N); rows of deterred crises stay 0
+    go = np.flatnonzero(attacked)
+    benefit = np.zeros((b, n))
+    burden = np.zeros((b, n))
+    tg, ag = t[go], a[go]
+    aff_t = stage.aff_t[tg]
+    aff_t[internal[go] > 0] = VICTIM_AFFINITY
+    aff_a = stage.aff_t[ag]
+    prox_a = stage.prox_t[ag]
+    haven = np.flatnonzero(hf[go] != 1.0)  # x * 1.0 == x: scale only these rows
+    if len(haven):
+        aff_a[haven] *= hf[go][haven, None]
+        prox_a[haven] *= hf[go][haven, None]
+    benefit[go] = policy.benefit(conf[go, None], sev[go, None], aff_t, aff_a)
+    burden[go] = policy.burden((stage.risk[ag] * hf[go])[:, None], prox_a)
+    lc, li = p.level_cost, p.level_intrusion
+    lc_arr, li_arr = np.array(lc), np.array(li)
+
+    def util_at(sel: np.ndarray, lvl: np.ndarray) -> np.ndarray:
+        """Utilities of every state for crises ``sel`` at levels ``lvl`` (per crisis)."""
+        return policy.utility(
+            benefit[sel],
+            burden[sel],
+            lc_arr[lvl][:, None],
+            li_arr[lvl][:, None],
+            internal[sel, None],
+        )
+
+    def util(level: int, cols=slice(None), sel=slice(None)):
+        if isinstance(cols, slice):
+            bsel, usel = benefit[sel], burden[sel]
+        elif isinstance(sel, slice):
+            bsel, usel = benefit[:, cols], burden[:, cols]
+        else:
+            ix = np.ix_(sel, cols)
+            bsel, usel = benefit[ix], burden[ix]
+        return policy.utility(bsel, usel, lc[level], li[level], internal[sel, None])
+
+    live = attacked.copy()
+    responder = np.zeros(b, dtype=np.int64)
+    level = np.full(b, -1, dtype=np.int64)
+    forums = np.zeros(b, dtype=np.int64)
+    parties_n = np.zeros((b, n), dtype=bool)
+    parties_n[rows, a] = True
+    parties_n[rows, t] = True
+
+    # 4a. NATO Art. 5 ------------------------------------------------------------
+    art5 = live & (kind == AGGRESSION) & stage.nato[t] & stage.treaty_area[t] & ~stage.nato[a]
+    nac_votes = np.full((b, n), -1, dtype=np.int8)
+    nac_adopted = np.zeros(b, dtype=bool)
+    sel = np.flatnonzero(art5)
+    if len(sel):
+        u = util(3, sel=sel) + p.vote_noise * noise.vote(sel)
+        v = _vote_codes(u, p.vote_yes, p.vote_no)
+        present = np.broadcast_to(stage.nato, v.shape)
+        d = stage.nac.adjudicate(
+            v,
+            parties=parties_n[sel],
+            exclude_parties=stage.nac.rule.excludes_parties(None),
+            present=present,
+        )
+        nac_votes[sel] = np.where(present, v, -1)
+        nac_adopted[sel] = d.adopted
+        forums[sel] += 1
+        done = sel[d.adopted]
+        responder[done], level[done] = NATO, 3
+        live[done] = False
+
+    # 4b. regional body first (Chapter VIII) ----------------------------------------
+    regional_votes = np.full((b, n), -1, dtype=np.int8)
+    regional_adopted = np.zeros(b, dtype=bool)
+    allowed = np.zeros((b, 4), dtype=bool)
+    allowed[:, 0] = True
+    allowed[:, 1] = sev >= p.chapter_vii_severity
+    allowed[:, 2] = (internal > 0) & (s["consent"] < p.host_consent) & allowed[:, 1]
+    allowed[:, 3] = sev >= p.force_severity
+    if sc.regional_first:
+        sel = np.flatnonzero(live)
+        if len(sel):
+            lvl = np.where(allowed[sel, 1], 1, 0)
+            u = np.where(
+                (lvl == 1)[:, None], util(1, sel=sel), util(0, sel=sel)
+            ) + p.vote_noise * noise.vote(sel)
+            v = _vote_codes(u, p.vote_yes, p.vote_no)
+            present = stage.region[None, :] == stage.region[t[sel]][:, None]
+            d = stage.regional.adjudicate(
+                v,
+                parties=parties_n[sel],
+                exclude_parties=stage.regional.rule.excludes_parties(None),
+                present=present,
+            )
+            regional_votes[sel] = np.where(present, v, -1)
+            regional_adopted[sel] = d.adopted
+            forums[sel] += 1
+            done = sel[d.adopted]
+            responder[done], level[done] = REGIONAL, lvl[d.adopted]
+            live[done] = False
+
+    # 5-6. the Security Council ------------------------------------------------------
+    seats = stage.seats
+    draft = np.zeros(b, dtype=np.int64)
+    draft_level = np.full(b, -1, dtype=np.int64)
+    expected = np.zeros((b, 4), dtype=bool)
+    council_votes = np.full((b, m), -1, dtype=np.int8)
+    council_adopted = np.zeros(b, dtype=bool)
+    council_vetoed = np.zeros(b, dtype=bool)
+    sel = np.flatnonzero(live)
+    rule = stage.council.rule
+    ex_vi = rule.excludes_parties("VI")
+    ex_vii = rule.excludes_parties("VII")
+    if len(sel) and m:
+        parties_m = parties_n[np.ix_(sel, seats)]
+        ix = np.ix_(sel, seats)
+        b_s, u_s, in_s = benefit[ix], burden[ix], internal[sel, None]
+        base = np.stack([policy.utility(b_s, u_s, lc[k], li[k], in_s) for k in range(4)])
+        error = p.misjudgement * noise.misjudge(sel)
+        forecast = [base[k] + error for k in range(4)]
+        demand = forecast[0].max(axis=1) > p.vote_yes
+        vetoed0 = np.zeros(len(sel), dtype=bool)
+        for k in range(4):
+            v = _vote_codes(forecast[k], p.vote_yes, p.vote_no)
+            d = stage.council.adjudicate(
+                v, parties=parties_m, exclude_parties=ex_vi if k == 0 else ex_vii
+            )
+            expected[sel, k] = d.adopted
+            if k == 0:
+                vetoed0 = d.vetoed
+        choice = policy.choose_draft(expected[sel].T, allowed[sel].T)
+        top = allowed[sel].shape[1] - 1 - np.argmax(allowed[sel][:, ::-1], axis=1)
+        position = (choice < 0) & vetoed0 & (s["position"][sel] < p.position_taking)
+        tabled = demand & ((choice >= 0) | position)
+        chosen = np.where(choice >= 0, choice, top)
+        draft[sel] = np.where(
+            ~demand,
+            DRAFT_NONE,
+            np.where(
+                tabled, DRAFT_TABLED, np.where(vetoed0, DRAFT_HIDDEN_VETO, DRAFT_HIDDEN_SHORTFALL)
+            ),
+        )
+        forums[sel] += demand
+        tsel = sel[tabled]
+        lvl = chosen[tabled]
+        draft_level[tsel] = lvl
+        if len(tsel):
+            u = base[lvl, np.flatnonzero(tabled)] + p.vote_noise * noise.vote(tsel, seats)
+            v = _vote_codes(u, p.vote_yes, p.vote_no)
+            v = np.where(noise.absent[tsel] < p.absent, ABSENT, v).astype(np.int8)
+            ex = np.where(lvl == 0, ex_vi, ex_vii)
+            d = stage.council.adjudicate(v, parties=parties_m[tabled], exclude_parties=ex)
+            council_votes[tsel] = v
+            council_adopted[tsel] = d.adopted
+            council_vetoed[tsel] = d.vetoed
+            done = tsel[d.adopted]
+            responder[done], level[done] = COUNCIL, lvl[d.adopted]
+            live[done] = False
+
+    # 4c. Uniting for Peace ------------------------------------------------------------
+    ga_votes = np.full((b, n), -1, dtype=np.int8)
+    ga_adopted = np.zeros(b, dtype=bool)
+    if sc.uniting_for_peace:
+        sel = np.flatnonzero(live & council_vetoed)
+        if len(sel):
+            lvl = draft_level[sel]
+            u = util_at(sel, lvl)
+            u = u + p.vote_noise * noise.vote(sel)
+            v = _vote_codes(u, p.vote_yes, p.vote_no)
+            present = np.broadcast_to(stage.un, v.shape)
+            d = stage.ga.adjudicate(
+                v,
+                parties=parties_n[sel],
+                exclude_parties=stage.ga.rule.excludes_parties(None),
+                present=present,
+            )
+            ga_votes[sel] = np.where(present, v, -1)
+            ga_adopted[sel] = d.adopted
+            forums[sel] += 1
+            done = sel[d.adopted]
+            responder[done], level[done] = GA, lvl[d.adopted]
+            live[done] = False
+
+    # 4d. Art. 51 or action without authorisation -----------------------------------------
+    armed = live & (kind == AGGRESSION)
+    responder[armed], level[armed] = SELF_DEFENCE, 3
+    sel = np.flatnonzero(live & ~armed)
+    if len(sel):
+        u = util(3, sel=sel) + p.vote_noise * noise.vote(sel)
+        willing = (u > p.unauthorised) & ~parties_n[sel]
+        go = willing.any(axis=1)
+        done = sel[go]
+        responder[done], level[done] = UNAUTHORISED, 3
+    live[:] = False
+
+    # 7. contributions and outcome ------------------------------------------------------
+    contributions = np.zeros((b, n))
+    legit = np.select(
+        [responder == GA, responder == UNAUTHORISED], [p.ga_legitimacy, p.legitimacy_cost], 1.0
+    )
+    sel = np.flatnonzero(level >= 1)
+    if len(sel):
+        lvl = level[sel]
+        u = util_at(sel, lvl)
+        shock = noise.contrib(sel)
+        willing = u + p.vote_noise * shock > p.contribute
+        sd = responder[sel] == SELF_DEFENCE
+        sdr = np.flatnonzero(sd)
+        if len(sdr):
+            allies = stage.alliance[t[sel[sdr]]] & (shock[sdr] < stage.honour_logit)
+            allies[np.arange(len(sdr)), t[sel[sdr]]] = True
+            willing[sdr] = allies
+        willing[np.arange(len(sel)), a[sel]] = False
+        given = policy.contribution(willing.astype(float), stage.cinc[None, :], legit[sel][:, None])
+        contributions[sel] = given
+        total_sel = _ordered_sum(given)
+    total = np.zeros(b)
+    eff = np.zeros(b)
+    if len(sel):
+        total[sel] = total_sel
+        eff[sel] = total_sel
+        sanc = np.flatnonzero(lvl == 1)
+        if len(sanc):
+            rows = sel[sanc]
+            leak = _ordered_sum(
+                (~willing[sanc]).astype(float) * stage.cinc[None, :] * stage.prox[a[rows]]
+            )
+            ts = total_sel[sanc]
+            eff[rows] = ts * p.sanctions_efficacy * (1.0 - p.leakage * leak / (leak + ts + 1e-12))
+        pk = sel[lvl == 2]
+        eff[pk] = total[pk] * p.peacekeeping_efficacy
+    resist = np.where(th.sponsored, stage.strength[a], p.nonstate_strength * sev)
+    mexp = p.csf_exponent
+    em = np.power(eff, mexp)
+    p_success = np.where(level >= 1, em / (em + np.power(resist, mexp)), 0.0)
+    p_success = np.where(level == 0, p.chapter_vi_efficacy * (1.0 - sev), p_success)
+    p_success = np.where(attacked, p_success, 0.0)
+    success = attacked & (level >= 0) & (s["outcome"] < p_success)
+    fought = (level >= 1) & attacked & ~(success & (p_success >= p.coerce))
+    time_to_decision = np.where(attacked, delay + p.deliberation_days * forums, 0.0)
+    duration = time_to_decision + np.where(fought, p.fight_days, 0.0)
+    cost = total * np.where(fought, 1.0, 0.1)
+    return BatchResult(
+        kind=kind,
+        aggressor=a,
+        target=t,
+        severity=sev,
+        sponsored=th.sponsored,
+        attacked=attacked,
+        delay=delay,
+        confidence=conf,
+        art5=art5,
+        nac_votes=nac_votes,
+        nac_adopted=nac_adopted,
+        regional_votes=regional_votes,
+        regional_adopted=regional_adopted,
+        draft=draft,
+        draft_level=draft_level,
+        expected_pass=expected,
+        council_votes=council_votes,
+        council_adopted=council_adopted,
+        council_vetoed=council_vetoed,
+        ga_votes=ga_votes,
+        ga_adopted=ga_adopted,
+        responder=responder,
+        level=level,
+        forums=forums,
+        contributions=contributions,
+        strength=eff,
+        p_success=p_success,
+        success=success,
+        fought=fought,
+        time_to_decision=time_to_decision,
+        duration=duration,
+        cost=cost,
+        credibility=credibility,
+    )

@@ -1,0 +1,240 @@
+"""The stage of a run: a World turned into the arrays the kernel reads.
+
+Everything that depends only on the world, the institutions and the
+parameters is computed once here and shared by the batch kernel and the
+object-per-agent reference: affinity, proximity, risk, defended strength,
+contest odds, the Council's seats and rule, NATO's members and treaty area,
+regional bodies and the General Assembly.
+
+Institutions come from the charter files. For a world built from data, the
+bodies are taken on the world's date (1 July of its year) with
+:func:`collsec.institutions.load_body`; members missing from the world are
+dropped. A synthetic world has no real codes, so (assumptions, documented in
+``docs/model.md``): its five major powers hold the permanent seats of the
+``unsc-1966`` rule, ten elected seats go to the non-major states at evenly
+spaced positions, the major powers are nuclear-armed, and the NATO analogue is
+every state of the ``europe`` and ``americas`` regions with a defence pact to
+another state of those regions (treaty area: those regions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from collsec.behavior.nuclear import nuclear_codes
+from collsec.behavior.parameters import Parameters
+from collsec.crisis.threats import ThreatTables
+from collsec.crisis.voting import CompiledRule
+from collsec.errors import InputError
+from collsec.institutions import load_body, load_charter
+from collsec.world.world import World
+
+__all__ = ["Scenario", "Stage"]
+
+#: COW codes of North American states (treaty-area region "north_america")
+NORTH_AMERICA = (2, 20)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Institutional switches of a run (designs are charter files plus these)."""
+
+    council: str = "unsc"  # body id or charter id / path of the Council
+    intelligence_sharing: bool = False
+    regional_first: bool = False
+    uniting_for_peace: bool = True
+    nato: bool = True
+
+
+@dataclass(eq=False)
+class Stage:
+    """Arrays of one world under one set of institutions and parameters."""
+
+    world: World
+    params: Parameters
+    scenario: Scenario
+    on: dt.date
+    codes: list[str]
+    cinc: np.ndarray
+    risk: np.ndarray
+    nuclear: np.ndarray
+    aff: np.ndarray  # (N, N) affinity of i to j
+    prox: np.ndarray  # (N, N) proximity
+    alliance: np.ndarray  # (N, N) bool defence pact
+    strength: np.ndarray  # (N,) defended strength: own plus honoured allies
+    p_win: np.ndarray  # (N, N) attacker a beats defender t (ratio-form CSF)
+    shielded: np.ndarray  # (N,) float: holds a veto or is allied to a holder
+    seats: np.ndarray  # (M,) state index of each Council seat
+    council: CompiledRule
+    council_name: str
+    nato: np.ndarray  # (N,) bool
+    treaty_area: np.ndarray  # (N,) bool
+    nac: CompiledRule
+    region: np.ndarray  # (N,) int region id
+    regional: CompiledRule
+    un: np.ndarray  # (N,) bool
+    ga: CompiledRule
+    threats: ThreatTables
+    honour_logit: float
+    aff_t: np.ndarray | None = None  # aff.T, contiguous (rows gathered per crisis)
+    prox_t: np.ndarray | None = None
+    council_groups: dict = field(default_factory=dict)
+    council_weights: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    @property
+    def m(self) -> int:
+        return len(self.seats)
+
+    @classmethod
+    def build(
+        cls, world: World, params: Parameters | None = None, scenario: Scenario | None = None
+    ) -> Stage:
+        p = params or Parameters.default()
+        sc = scenario or Scenario()
+        n = world.n
+        codes = [str(c) for c in world.code]
+        synthetic = world.kind == "synthetic"
+        on = world.date or dt.date(world.year, 7, 1)
+        notes: list[str] = []
+        cinc = np.nan_to_num(np.asarray(world.cinc, dtype=float), nan=0.0)
+        cinc = np.maximum(cinc, 1e-6)
+        cinc = cinc / cinc.sum()
+        cap_norm = cinc / cinc.max()
+        if synthetic:
+            nuclear = np.asarray(world.major_power, dtype=bool).copy()
+        else:
+            nuc = nuclear_codes(on.year)
+            nuclear = np.array([c in nuc for c in codes], dtype=bool)
+        risk = cap_norm + p.nuclear * nuclear
+        x = np.nan_to_num(np.asarray(world.ideal_point, dtype=float))
+        alliance = np.asarray(world.defense) > 0
+        np.fill_diagonal(alliance, False)
+        aff = np.exp(-np.abs(x[:, None] - x[None, :]) / p.ideal_scale) + p.alliance_tie * alliance
+        np.fill_diagonal(aff, p.self_affinity)
+        dist = np.asarray(world.distance, dtype=float)
+        prox = np.where(np.isnan(dist), 0.0, np.exp(-np.nan_to_num(dist) / p.distance_scale))
+        np.fill_diagonal(prox, 1.0)
+        strength = cinc + p.honour * (alliance.astype(float) @ cinc)
+        mexp = p.csf_exponent
+        ca = cinc[:, None] ** mexp
+        p_win = ca / (ca + strength[None, :] ** mexp)
+
+        # -- the Council --------------------------------------------------------
+        if synthetic:
+            charter = load_charter("unsc-1966" if sc.council == "unsc" else sc.council)
+            rule = charter.rules[charter.default_rule]
+            major = np.flatnonzero(world.major_power)
+            others = np.flatnonzero(~np.asarray(world.major_power, dtype=bool))
+            size = charter.members.size or 15
+            n_elected = max(0, min(size - len(major), len(others)))
+            pick = (np.arange(n_elected) * len(others)) // max(n_elected, 1)
+            seats = np.concatenate([major, others[pick]]).astype(np.int64)
+            perm = frozenset(codes[i] for i in major)
+            groups = {
+                name: (perm if name.startswith("permanent") else frozenset())
+                for name in charter.groups
+            }
+            groups["permanent"] = perm
+            groups["elected"] = frozenset(codes[i] for i in others[pick])
+            council_name = charter.id
+            weights: dict[str, dict[str, int]] = {}
+        else:
+            if on < dt.date(1945, 10, 24) and sc.council == "unsc":
+                raise InputError(
+                    f"no Security Council on {on.isoformat()} (the UN dates from 1945)",
+                    source="--world",
+                )
+            body = load_body(sc.council, on=on)
+            rule = body.rule()
+            index = {c: i for i, c in enumerate(codes)}
+            missing = [c for c in body.members if c not in index]
+            if missing:
+                notes.append(f"Council members not in the world, dropped: {', '.join(missing)}")
+            seats = np.array([index[c] for c in body.members if c in index], dtype=np.int64)
+            groups = dict(body.groups)
+            council_name = body.charter.id
+            weights = body.weights
+        council = CompiledRule(rule, [codes[i] for i in seats], groups, weights)
+
+        # -- NATO -----------------------------------------------------------------
+        nac_charter = load_charter("nato-nac")
+        gate = nac_charter.gates.get("article5", {})
+        regions = np.asarray(world.region).astype(str)
+        if synthetic:
+            bloc = np.isin(regions, ["europe", "americas"])
+            nato = bloc & (alliance & bloc[None, :]).any(axis=1)
+            treaty_area = bloc.copy()
+        else:
+            try:
+                allies = set(load_body("nato-nac", on=on).members)
+            except InputError:
+                allies = set()
+            nato = np.array([c in allies for c in codes], dtype=bool)
+            where = np.where(regions == "europe", "europe", "elsewhere").astype(object)
+            where[np.isin(np.asarray(world.ccode), NORTH_AMERICA)] = "north_america"
+            where[np.asarray(codes) == "TUR"] = "turkey"
+            treaty_area = np.isin(where.astype(str), list(gate.get("regions", [])))
+        if not sc.nato:
+            nato = np.zeros(n, dtype=bool)
+        nac = CompiledRule(nac_charter.rules[nac_charter.default_rule], codes, {})
+
+        # -- regional bodies and the General Assembly ---------------------------
+        _, region_id = np.unique(regions, return_inverse=True)
+        psc = load_charter("au-psc")
+        regional = CompiledRule(psc.rules[psc.default_rule], codes, {})
+        un = np.asarray(world.un_member, dtype=bool)
+        if not un.any():
+            un = np.ones(n, dtype=bool)
+        unga = load_charter("unga")
+        ga = CompiledRule(unga.rules["important"], codes, {})
+
+        veto_holders = np.zeros(n, dtype=bool)
+        for crit in (c for cl in rule.clauses for c in cl if c.type == "veto"):
+            grp = groups.get(crit.holders or "", frozenset())
+            veto_holders |= np.array([c in grp for c in codes], dtype=bool)
+        shielded = (veto_holders | (alliance & veto_holders[None, :]).any(axis=1)).astype(float)
+
+        h = p.honour
+        honour_logit = math.inf if h >= 1 else (-math.inf if h <= 0 else math.log(h / (1 - h)))
+        return cls(
+            world=world,
+            params=p,
+            scenario=sc,
+            on=on,
+            codes=codes,
+            cinc=cinc,
+            risk=risk,
+            nuclear=nuclear,
+            aff=aff,
+            prox=prox,
+            alliance=alliance,
+            strength=strength,
+            p_win=p_win,
+            shielded=shielded,
+            seats=seats,
+            council=council,
+            council_name=council_name,
+            nato=nato,
+            treaty_area=treaty_area,
+            nac=nac,
+            region=region_id.astype(np.int64),
+            regional=regional,
+            un=un,
+            ga=ga,
+            threats=ThreatTables.build(world, cinc, x, alliance, dist, p),
+            honour_logit=honour_logit,
+            aff_t=np.ascontiguousarray(aff.T),
+            prox_t=np.ascontiguousarray(prox.T),
+            council_groups=groups,
+            council_weights=weights,
+            notes=notes,
+        )

@@ -1,0 +1,113 @@
+"""Parameters, policies and the nuclear proxy."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.resources import files
+
+import numpy as np
+import pytest
+
+from collsec.behavior import (
+    POLICIES,
+    NormPolicy,
+    Parameters,
+    Policy,
+    RealistPolicy,
+    UtilityPolicy,
+    get_policy,
+    is_nuclear,
+)
+from collsec.behavior.policy import UtilityPolicy as Base
+from collsec.errors import InputError
+
+
+def test_every_default_names_its_source() -> None:
+    raw = tomllib.loads(files("collsec.behavior").joinpath("parameters.toml").read_text())
+    p = Parameters.default()
+    assert set(raw) == set(p.to_dict())
+    for name, entry in raw.items():
+        src = entry["source"].strip()
+        assert src, name
+        assert p.sources[name] == entry["source"]
+    # the literature the model leans on is named where it is used
+    assert "Olson & Zeckhauser" in p.sources["free_riding"]
+    assert "Leeds, Long & Mitchell" in p.sources["honour"]
+    assert "Tullock" in p.sources["csf_exponent"]
+
+
+def test_parameters_are_frozen_and_validated() -> None:
+    p = Parameters.default()
+    with pytest.raises(AttributeError):
+        p.honour = 0.1  # type: ignore[misc]
+    with pytest.raises(InputError, match="honour: must be a probability"):
+        p.replace(honour=2)
+    with pytest.raises(InputError, match="vote_no must not exceed vote_yes"):
+        p.replace(vote_no=1.0)
+    assert p.replace(honour=0.5).honour == 0.5 and p.honour == 0.75
+
+
+def test_policies_register_and_describe_themselves() -> None:
+    assert {"utility", "realist", "norm"} <= set(POLICIES)
+
+    class Cautious(Base):
+        name = "cautious-test"
+        description = "A test policy."
+        citation = "none"
+
+    assert POLICIES["cautious-test"] is Cautious
+    del POLICIES["cautious-test"]
+    for name, cls in POLICIES.items():
+        pol = cls()
+        assert isinstance(pol, Policy)
+        assert pol.name == name and pol.description and pol.citation
+        assert isinstance(pol.classifier, dict) and "stochastic" in pol.classifier
+    with pytest.raises(InputError, match="unknown policy"):
+        get_policy("nope")
+
+
+def test_realist_ignores_commitment_norm_puts_it_first() -> None:
+    args = dict(
+        q=1.0,
+        sev=1.0,
+        aff_t=0.5,
+        aff_a=0.5,
+        risk=0.2,
+        prox=0.1,
+        cost=1.0,
+        intrusion=0.0,
+        internal=0.0,
+    )
+    # a crisis between two states the voter likes equally: only commitment argues for action
+    assert RealistPolicy().vote_utility(**args) < 0
+    assert UtilityPolicy().vote_utility(**args) < NormPolicy().vote_utility(**args)
+    assert RealistPolicy().w_commit == 0.0
+
+
+def test_utility_works_on_arrays_and_floats_alike() -> None:
+    pol = UtilityPolicy()
+    aff_t = np.array([0.1, 0.5, 2.0])
+    arr = pol.vote_utility(0.9, 0.7, aff_t, 0.3, 0.4, 0.2, 0.6, 0.5, 1.0)
+    for k in range(3):
+        assert arr[k] == pol.vote_utility(0.9, 0.7, float(aff_t[k]), 0.3, 0.4, 0.2, 0.6, 0.5, 1.0)
+
+
+def test_free_riding_small_states_give_a_smaller_share() -> None:
+    pol = UtilityPolicy()
+    c = np.array([0.001, 0.01, 0.1])
+    share = pol.contribution(1.0, c, 1.0) / c
+    assert np.all(np.diff(share) > 0)
+
+
+def test_deterrence_falls_with_credibility_and_rises_with_a_veto_shield() -> None:
+    pol = UtilityPolicy()
+    low, high = pol.attack_value(0.8, 0.5, 0.1, 0.0), pol.attack_value(0.8, 0.5, 0.9, 0.0)
+    assert high < low
+    assert pol.attack_value(0.8, 0.5, 0.9, 1.0) > high
+
+
+def test_nuclear_proxy_dates() -> None:
+    assert not is_nuclear("USA", 1944) and is_nuclear("USA", 1945)
+    assert is_nuclear("SUN", 1949) and is_nuclear("RUS", 1992)
+    assert is_nuclear("PRK", 2006) and not is_nuclear("PRK", 2005)
+    assert not is_nuclear("DEU", 2020)

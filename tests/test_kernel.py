@@ -1,0 +1,375 @@
+"""The crisis kernel: vectorised adjudication, agreement with the reference,
+determinism, the veto of an ally's friend, NATO's Art. 5 gate, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from collsec.behavior import Parameters, get_policy
+from collsec.crisis.events import narrate, replay
+from collsec.crisis.kernel import NATO, run_batch
+from collsec.crisis.noise import draw_noise
+from collsec.crisis.reference import run_reference
+from collsec.crisis.run import simulate
+from collsec.crisis.stage import Scenario, Stage
+from collsec.crisis.threats import AGGRESSION, CYBER, Threat
+from collsec.crisis.voting import CODES, CompiledRule
+from collsec.institutions import Ballot, article5_applies, load_body
+from collsec.world import World
+
+# -- vectorised adjudication == scalar Body.adjudicate ---------------------------------
+
+BODIES = [
+    ("unsc", dt.date(1950, 6, 27)),
+    ("unsc", dt.date(2022, 2, 25)),
+    ("unsc-no-veto", dt.date(2022, 2, 25)),
+    ("unsc-two-vetoes", dt.date(2022, 2, 25)),
+    ("unsc-restrained-veto", dt.date(2022, 2, 25)),
+    ("unsc-enlarged-25", dt.date(2022, 2, 25)),
+    ("nato-nac", dt.date(2001, 9, 12)),
+    ("osce", dt.date(2000, 1, 1)),
+    ("league-council", dt.date(1931, 10, 24)),
+    ("eec-council-1958", dt.date(1960, 1, 1)),
+    ("eu-council-nice", dt.date(2008, 1, 1)),
+    ("eu-council-qmv", dt.date(2021, 1, 1)),
+    ("unga", dt.date(1980, 1, 1)),
+    ("ecowas-smc", dt.date(1995, 1, 1)),
+]
+
+
+@pytest.mark.parametrize(("name", "on"), BODIES)
+def test_vectorised_adjudication_equals_scalar(name: str, on: dt.date) -> None:
+    body = load_body(name, on=on)
+    rng = np.random.default_rng(abs(hash((name, on.toordinal()))) % 2**32)
+    members = body.members
+    m = len(members)
+    n_ballots = 400
+    for qname, rule in body.charter.rules.items():
+        compiled = CompiledRule(rule, members, body.groups, body.weights)
+        # mixes from near-unanimous to split, so both outcomes occur
+        p_yes = rng.uniform(0.3, 0.98, size=(n_ballots, 1))
+        u = rng.random((n_ballots, m))
+        votes = np.where(u < p_yes, 0, rng.integers(1, 5, size=(n_ballots, m)))
+        parties = rng.random((n_ballots, m)) < 0.08
+        chapters = rng.choice(["VI", "VII", "52(3)"], size=n_ballots)
+        target_idx = rng.integers(0, m, size=n_ballots)
+        target = np.zeros((n_ballots, m), dtype=bool)
+        target[np.arange(n_ballots), target_idx] = True
+        batch = compiled.adjudicate(
+            votes,
+            parties=parties,
+            exclude_parties=np.array([rule.excludes_parties(c) for c in chapters]),
+            target=target,
+        )
+        for k in range(n_ballots):
+            ballot = Ballot(
+                votes={mm: CODES[votes[k, j]] for j, mm in enumerate(members)},
+                question=qname,
+                chapter=str(chapters[k]),
+                parties=tuple(mm for j, mm in enumerate(members) if parties[k, j]),
+                target=members[target_idx[k]],
+            )
+            d = body.adjudicate(ballot)
+            assert d.adopted == bool(batch.adopted[k]), (name, qname, k, d.reason)
+            assert bool(d.vetoed_by) == bool(batch.vetoed[k]), (name, qname, k, d.reason)
+
+
+# -- kernel == object-per-agent reference -----------------------------------------------
+
+
+def _compare(stage: Stage, policy, seed: int, n: int, credibility: float = 0.4) -> dict[str, int]:
+    noise = draw_noise(seed, 0, n, stage.n, stage.m)
+    r = run_batch(stage, policy, noise, credibility)
+    ref = run_reference(stage, policy, noise, credibility)
+    counts = {"crises": 0, "votes": 0, "decisions": 0}
+    for k, c in enumerate(ref):
+        assert (int(r.kind[k]), int(r.aggressor[k]), int(r.target[k])) == (
+            c.kind,
+            c.aggressor,
+            c.target,
+        )
+        assert bool(r.attacked[k]) == c.attacked
+        assert int(r.draft[k]) == c.draft and int(r.draft_level[k]) == c.draft_level
+        if c.attacked and not c.nac_adopted and not c.regional_adopted:
+            assert r.expected_pass[k].tolist() == c.expected
+        assert [int(v) for v in r.council_votes[k] if v >= 0] == c.council_votes
+        for arr, votes in (
+            (r.nac_votes[k], c.nac_votes),
+            (r.regional_votes[k], c.regional_votes),
+            (r.ga_votes[k], c.ga_votes),
+        ):
+            assert {i: int(v) for i, v in enumerate(arr) if v >= 0} == votes
+            counts["votes"] += len(votes)
+        counts["votes"] += len(c.council_votes)
+        decisions = [
+            (bool(r.nac_adopted[k]), c.nac_adopted),
+            (bool(r.regional_adopted[k]), c.regional_adopted),
+            (bool(r.council_adopted[k]), c.council_adopted),
+            (bool(r.council_vetoed[k]), c.council_vetoed),
+            (bool(r.ga_adopted[k]), c.ga_adopted),
+            (int(r.responder[k]), c.responder),
+            (int(r.level[k]), c.level),
+        ]
+        for got, want in decisions:
+            assert got == want
+        counts["decisions"] += 1 + bool(c.nac_votes) + bool(c.regional_votes)
+        counts["decisions"] += bool(c.council_votes) + bool(c.ga_votes)
+        if c.attacked:
+            assert r.contributions[k].tolist() == c.contributions
+            assert float(r.p_success[k]) == c.p_success
+            assert bool(r.success[k]) == c.success and bool(r.fought[k]) == c.fought
+            assert float(r.time_to_decision[k]) == c.time_to_decision
+        counts["crises"] += 1
+    return counts
+
+
+def test_kernel_equals_reference_vote_for_vote() -> None:
+    stage = Stage.build(World.synthetic(193, seed=11))
+    counts = _compare(stage, get_policy("utility"), seed=5, n=2000)
+    assert counts["crises"] == 2000
+    assert counts["votes"] > 10_000
+
+
+@pytest.mark.parametrize("policy", ["realist", "norm"])
+def test_kernel_equals_reference_other_policies_and_scenarios(policy: str) -> None:
+    sc = Scenario(regional_first=True, intelligence_sharing=True)
+    stage = Stage.build(World.synthetic(50, seed=4), scenario=sc)
+    counts = _compare(stage, get_policy(policy), seed=9, n=600, credibility=0.8)
+    assert counts["crises"] == 600
+
+
+# -- determinism --------------------------------------------------------------------------
+
+
+def test_noise_is_a_function_of_the_crisis_index() -> None:
+    whole = draw_noise(3, 0, 50, 20, 15)
+    part = draw_noise(3, 17, 9, 20, 15)
+    assert np.array_equal(whole.vote(slice(17, 26)), part.vote(slice(None)))
+    assert np.array_equal(whole.s["kind"][17:26], part.s["kind"])
+    assert not np.array_equal(draw_noise(4, 17, 9, 20, 15).vote_u, part.vote_u)
+
+
+SMALL = Stage.build(
+    World.synthetic(40, seed=2), Parameters.default().replace(credibility_window=97)
+)
+
+
+@settings(max_examples=8, deadline=None)
+@given(chunk=st.integers(min_value=1, max_value=700), seed=st.integers(0, 2**40))
+def test_same_seed_same_numbers_whatever_the_chunk(chunk: int, seed: int) -> None:
+    pol = get_policy("utility", SMALL.params)
+    a = simulate(SMALL, pol, crises=700, seed=seed, chunk=700)
+    b = simulate(SMALL, pol, crises=700, seed=seed, chunk=chunk)
+    assert a["metrics"] == b["metrics"] and a["counts"] == b["counts"]
+    assert a["credibility"] == b["credibility"]
+
+
+# -- constructed cases -----------------------------------------------------------------
+
+
+def _one(kind: int, a: int, t: int, sev: float = 1.0) -> Threat:
+    return Threat(
+        kind=np.array([kind]),
+        aggressor=np.array([a]),
+        target=np.array([t]),
+        severity=np.array([sev]),
+        sponsored=np.array([True]),
+    )
+
+
+def _quiet_noise(stage: Stage, position: float) -> object:
+    noise = draw_noise(0, 0, 1, stage.n, stage.m)
+    for key in noise.s:
+        noise.s[key][:] = 0.5
+    noise.s["position"][:] = position
+    noise.s["attack"][:] = 0.0
+    noise.absent[:] = 1.0
+    noise.misjudge_u[:] = 0.5  # logistic shock 0
+    noise.vote_u[:] = 0.5
+    noise.contrib_u[:] = 0.5
+    return noise
+
+
+def _veto_world() -> tuple[World, int, int, int]:
+    w = World.synthetic(30, seed=7)
+    perm = int(np.flatnonzero(w.major_power)[0])
+    others = np.flatnonzero(~w.major_power)
+    aggressor, target = int(others[0]), int(others[-1])
+    defense = w.defense.copy()
+    defense[perm, :] = 0
+    defense[:, perm] = 0
+    defense[perm, aggressor] = defense[aggressor, perm] = 1
+    ideal = w.ideal_point.copy()
+    ideal[perm] = ideal[aggressor]
+    ideal[target] = ideal[aggressor] + 3.0
+    return dataclasses.replace(w, defense=defense, ideal_point=ideal), perm, aggressor, target
+
+
+def test_permanent_member_vetoes_for_its_ally() -> None:
+    w, perm, aggressor, target = _veto_world()
+    stage = Stage.build(w)
+    pol = get_policy("utility")
+    threat = _one(AGGRESSION, aggressor, target)
+    # the sponsor foresees the veto: tables a doomed draft only to take a position
+    r = run_batch(stage, pol, _quiet_noise(stage, position=0.0), 0.0, threat=threat)
+    assert r.attacked[0] and r.council_vetoed[0] and not r.council_adopted[0]
+    seat = list(stage.seats).index(perm)
+    assert r.council_votes[0, seat] == 1  # no
+    # otherwise the draft stays off the table: the hidden veto
+    r2 = run_batch(stage, pol, _quiet_noise(stage, position=0.99), 0.0, threat=threat)
+    assert r2.draft[0] == 1 and r2.council_votes[0].max() == -1
+    # the same permanent member, allied to the target instead, votes yes
+    defense = w.defense.copy()
+    defense[perm, :] = 0
+    defense[:, perm] = 0
+    defense[perm, target] = defense[target, perm] = 1
+    ideal = w.ideal_point.copy()
+    ideal[perm] = ideal[target]
+    flipped = Stage.build(dataclasses.replace(w, defense=defense, ideal_point=ideal))
+    r3 = run_batch(flipped, pol, _quiet_noise(flipped, position=0.0), 0.0, threat=threat)
+    assert r3.council_votes[0, seat] == 0  # yes
+
+
+def test_replay_narrates_the_veto() -> None:
+    stage = Stage.build(World.synthetic(60, seed=1))
+    pol = get_policy("utility")
+    for crisis in range(200):
+        events, r = replay(stage, pol, seed=3, crisis=crisis)
+        if r.council_vetoed[0]:
+            break
+    else:
+        pytest.fail("no veto in 200 crises")
+    text = narrate(events)
+    assert "vetoed by" in text
+    types = {e.type for e in events}
+    assert {"threat", "attribution", "forum", "draft", "vote", "decision", "outcome"} <= types
+    votes = next(e for e in events if e.type == "vote")
+    assert len(votes.data["votes"]) == stage.m
+    assert all(v["reason"] for v in votes.data["votes"])
+
+
+@pytest.mark.data
+def test_article5_gate_follows_the_charter() -> None:
+    w = World.from_year(2000)
+    stage = Stage.build(w)
+    on = stage.on
+    pol = get_policy("utility")
+    rus, pol_, usa, ukr = (w.index(c) for c in ("RUS", "POL", "USA", "UKR"))
+    # the precomputed gate agrees with article5_applies for every NATO member at home
+    for i in np.flatnonzero(stage.nato):
+        code = stage.codes[i]
+        region = (
+            "north_america"
+            if int(w.ccode[i]) in (2, 20)
+            else ("turkey" if code == "TUR" else str(w.region[i]))
+        )
+        region = region if region in ("europe", "north_america", "turkey") else "elsewhere"
+        assert bool(stage.treaty_area[i]) == article5_applies(code, on=on, region=region)[0]
+    noise = _quiet_noise(stage, position=0.99)
+    # an armed attack on an ally in Europe goes to the NAC under Art. 5
+    r = run_batch(stage, pol, noise, 0.0, threat=_one(AGGRESSION, rus, pol_))
+    assert r.art5[0] and (r.nac_votes[0] >= 0).sum() == stage.nato.sum()
+    assert int(r.responder[0]) == NATO
+    # not for a non-member, nor for a cyber attack (not an armed attack)
+    assert not run_batch(stage, pol, noise, 0.0, threat=_one(AGGRESSION, rus, ukr)).art5[0]
+    assert not run_batch(stage, pol, noise, 0.0, threat=_one(CYBER, rus, pol_)).art5[0]
+    # an ally attacked outside the treaty area (its territory moved out of Europe and
+    # North America, like the Falklands in 1982): no Art. 5
+    moved = dataclasses.replace(w, region=w.region.copy(), ccode=w.ccode.copy())
+    gbr = w.index("GBR")
+    moved.region[gbr] = "americas"
+    outside = Stage.build(moved)
+    assert not article5_applies("GBR", on=on, region="elsewhere", latitude=-51.7)[0]
+    r = run_batch(outside, pol, noise, 0.0, threat=_one(AGGRESSION, rus, gbr))
+    assert not r.art5[0] and int(r.responder[0]) != NATO
+    assert run_batch(stage, pol, noise, 0.0, threat=_one(AGGRESSION, rus, usa)).art5[0]
+
+
+# -- the command line -------------------------------------------------------------------
+
+
+def _json(run_cli, *args: str) -> dict:
+    code, out, err = run_cli(*args, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_simulate_cli_is_reproducible_across_chunks(run_cli) -> None:
+    base = ("simulate", "--world", "synthetic", "--states", "40", "--crises", "1500")
+    a = _json(run_cli, *base, "--seed", "3")
+    b = _json(run_cli, *base, "--seed", "3", "--chunk", "333")
+    c = _json(run_cli, *base, "--seed", "4")
+    assert set(a) >= {"crises", "seconds", "metrics"}
+    assert set(a["metrics"]) == {
+        "aggression_attempted",
+        "aggression_deterred",
+        "authorised_responses",
+        "paralysis_veto",
+        "paralysis_shortfall",
+        "veto_rate",
+        "mean_time_to_decision",
+        "response_success",
+        "burden_concentration",
+    }
+    assert a["metrics"] == b["metrics"]
+    assert a["metrics"] != c["metrics"]
+
+
+def test_replay_cli(run_cli) -> None:
+    data = _json(run_cli, "replay-crisis", "--seed", "2", "--states", "30")
+    assert data["events"][0]["type"] == "threat"
+    code, out, _ = run_cli("simulate", "--crises", "1", "--log", "--seed", "2", "--states", "30")
+    assert code == 0 and out.startswith("day")
+
+
+def test_parameter_file_errors_are_one_line(tmp_path, run_cli) -> None:
+    cases = {
+        "unknown.toml": ("warp_speed = 3\n", "warp_speed: unknown parameter"),
+        "type.toml": ('honour = "high"\n', "honour: expected a number"),
+        "range.toml": ("honour = 1.5\n", "honour: must be a probability"),
+        "table.toml": ("[honour]\nsource = 'x'\n", "honour: missing 'value'"),
+        "broken.toml": ("honour = \n", "not valid TOML"),
+        "list.toml": ("kind_rates = [1, 2]\n", "kind_rates: expected a list of 4 numbers"),
+    }
+    for name, (text, expected) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(Exception) as err:
+            Parameters.from_file(path)
+        msg = str(err.value)
+        assert "\n" not in msg and str(path) in msg and expected in msg, msg
+        code, out, stderr = run_cli("simulate", "--crises", "10", "--params", str(path))
+        assert code == 2 and out == ""
+        assert len(stderr.strip().splitlines()) == 1 and expected in stderr
+    good = tmp_path / "good.toml"
+    good.write_text("honour = 0.6\n[vote_noise]\nvalue = 0.1\nsource = 'my guess'\n")
+    p = Parameters.from_file(good)
+    assert p.honour == 0.6 and p.sources["vote_noise"] == "my guess"
+
+
+def test_no_veto_charter_has_no_vetoes_and_same_threats() -> None:
+    world = World.synthetic(60, seed=5)
+    noise = draw_noise(8, 0, 1500, 60, 15)
+    pol = get_policy("utility")
+    with_veto = run_batch(Stage.build(world), pol, noise, 0.5)
+    stage = Stage.build(world, scenario=Scenario(council="unsc-no-veto"))
+    without = run_batch(stage, pol, noise, 0.5)
+    assert with_veto.council_vetoed.any()
+    assert not without.council_vetoed.any() and not without.ga_adopted.any()
+    assert np.array_equal(with_veto.aggressor, without.aggressor)
+
+
+def test_credibility_deters_on_the_same_draws() -> None:
+    stage = Stage.build(World.synthetic(60, seed=6))
+    noise = draw_noise(2, 0, 3000, stage.n, stage.m)
+    pol = get_policy("utility")
+    low = run_batch(stage, pol, noise, 0.1).attacked
+    high = run_batch(stage, pol, noise, 0.9).attacked
+    assert np.all(high <= low) and high.sum() < low.sum()
