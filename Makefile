@@ -34,6 +34,7 @@ validate: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_power.py
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/python benchmarks/bench_world.py
+	$(BIN)/python benchmarks/bench_kernel.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
