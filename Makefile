@@ -20,8 +20,8 @@ demo: setup
 	@$(BIN)/collsec demo
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks tools
-	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/ruff check src tests benchmarks tools conftest.py
+	$(BIN)/ruff format --check src tests benchmarks tools conftest.py
 
 test: lint
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -n 2 -q

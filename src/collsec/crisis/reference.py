@@ -9,13 +9,14 @@ ballot is adjudicated by the scalar :func:`collsec.institutions.rules.adjudicate
 (:mod:`collsec.crisis.noise`) and the same stage, and must reach the same
 votes, decisions and outcomes as :func:`collsec.crisis.kernel.run_batch`.
 
-Mesa interoperability is not provided (not trivial without adding a
-dependency; the reference is plain Python).
+:func:`run_crisis` runs one crisis; :mod:`collsec.crisis.mesa_model` steps the
+same function from a Mesa model (Mesa is an optional extra).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +42,7 @@ from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM
 from collsec.crisis.voting import ABSENT, ABSTAIN, CODES, NO, YES
 from collsec.institutions.rules import Ballot, VotingRule, adjudicate_votes
 
-__all__ = ["Agent", "Crisis", "run_reference"]
+__all__ = ["Agent", "Crisis", "Setup", "make_agents", "run_crisis", "run_reference"]
 
 
 @dataclass
@@ -127,13 +128,9 @@ def _decide(rule: VotingRule, votes: dict[str, int], members: list[str], chapter
     return d.adopted, bool(d.vetoed_by)
 
 
-def run_reference(
-    stage: Stage, policy: UtilityPolicy, noise: Noise, credibility: float
-) -> list[Crisis]:
-    """Run the crises of ``noise`` one by one, state by state."""
-    p = stage.params
-    sc = stage.scenario
-    agents = [
+def make_agents(stage: Stage) -> list[Agent]:
+    """One :class:`Agent` per state of ``stage``, in state order."""
+    return [
         Agent(
             i,
             stage.codes[i],
@@ -144,215 +141,251 @@ def run_reference(
         )
         for i in range(stage.n)
     ]
-    n = stage.n
-    tables = stage.threats
-    kind_cum = tables.kind_cum.tolist()
-    aggr_cum = [row.tolist() for row in tables.aggressor_cum]
-    targ_cum = [row.tolist() for row in tables.target_cum]
-    seat_agents = [agents[i] for i in stage.seats]
-    seat_codes = [a.code for a in seat_agents]
-    council_rule = stage.council.rule
-    out = []
-    for k in range(noise.size):
-        s = {key: float(v[k]) for key, v in noise.s.items()}
-        kind = min(bisect_right(kind_cum, s["kind"]), 3)
-        a = min(bisect_right(aggr_cum[kind], s["aggressor"]), n - 1)
-        t = min(bisect_right(targ_cum[kind], a + s["target"]) - a * n, n - 1)
-        sponsored = kind != TERRORISM or s["sponsor"] < p.state_sponsor
-        c = Crisis(
+
+
+@dataclass
+class Setup:
+    """What every crisis of a run reads: the stage, its agents, the threat tables.
+
+    ``agents`` may be any objects with the attributes and the ``utility`` and
+    ``vote`` methods of :class:`Agent`, in state order (the Mesa agents of
+    :mod:`collsec.crisis.mesa_model` are).
+    """
+
+    stage: Stage
+    agents: Sequence[Agent]
+    kind_cum: list[float]
+    aggr_cum: list[list[float]]
+    targ_cum: list[list[float]]
+    seat_agents: list[Agent]
+    seat_codes: list[str]
+
+    @classmethod
+    def build(cls, stage: Stage, agents: Sequence[Agent] | None = None) -> Setup:
+        agents = make_agents(stage) if agents is None else agents
+        if [ag.index for ag in agents] != list(range(stage.n)):
+            raise ValueError("agents must be one per state, in state order")
+        tables = stage.threats
+        seat_agents = [agents[i] for i in stage.seats]
+        return cls(
             stage=stage,
-            kind=kind,
-            aggressor=a,
-            target=t,
-            severity=0.05 + 0.95 * s["severity"],
-            sponsored=sponsored,
-            internal=1.0 if kind == ATROCITY else 0.0,
-            hf=1.0 if sponsored else p.nonstate_haven,
+            agents=agents,
+            kind_cum=tables.kind_cum.tolist(),
+            aggr_cum=[row.tolist() for row in tables.aggressor_cum],
+            targ_cum=[row.tolist() for row in tables.target_cum],
+            seat_agents=seat_agents,
+            seat_codes=[a.code for a in seat_agents],
         )
-        out.append(c)
-        vote_shock = noise.vote(k)
-        misjudge = noise.misjudge(k)
-        contrib_shock = noise.contrib(k)
-        # deterrence
-        if kind in (AGGRESSION, CYBER):
-            value = policy.attack_value(
-                c.severity, stage.p_win[a, t], credibility, stage.shielded[a]
-            )
-            c.attacked = bool(value + p.attack_noise * s["attack"] > 0.0)
-        else:
-            c.attacked = True
-        # attribution
-        share = p.intelligence_sharing if sc.intelligence_sharing else 1.0
-        if kind in (CYBER, TERRORISM):
-            mean = p.attribution_days_cyber if kind == CYBER else p.attribution_days_terror
-            c.delay = mean * share * s["delay"]
-            c.confidence = 1.0 - p.attribution_doubt * share * s["doubt"]
-        else:
-            c.delay = p.detection_days
-        allowed = [
-            True,
-            c.severity >= p.chapter_vii_severity,
-            c.internal > 0
-            and s["consent"] < p.host_consent
-            and c.severity >= p.chapter_vii_severity,
-            c.severity >= p.force_severity,
-        ]
-        if not c.attacked:
-            c.p_success = 0.0
-            c.contributions = [0.0] * n
-            continue
-        live = True
-        # NATO Art. 5
-        c.art5 = (
-            kind == AGGRESSION
-            and agents[t].nato
-            and bool(stage.treaty_area[t])
-            and not agents[a].nato
-        )
-        if c.art5:
-            allies = [ag for ag in agents if ag.nato]
-            votes = {
-                ag.code: ag.vote(policy, c, 3, p.vote_noise * vote_shock[ag.index]) for ag in allies
-            }
-            c.nac_votes = {ag.index: votes[ag.code] for ag in allies}
-            _decide.groups, _decide.weights = {}, {}
-            c.nac_adopted, _ = _decide(
-                stage.nac.rule, votes, [ag.code for ag in allies], None, c.parties
-            )
-            c.forums += 1
-            if c.nac_adopted:
-                c.responder, c.level, live = NATO, 3, False
-        # regional body first
-        if live and sc.regional_first:
-            lvl = 1 if allowed[1] else 0
-            region = [ag for ag in agents if ag.region == agents[t].region]
-            votes = {
-                ag.code: ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index])
-                for ag in region
-            }
-            c.regional_votes = {ag.index: votes[ag.code] for ag in region}
-            _decide.groups, _decide.weights = {}, {}
-            c.regional_adopted, _ = _decide(
-                stage.regional.rule, votes, [ag.code for ag in region], None, c.parties
-            )
-            c.forums += 1
-            if c.regional_adopted:
-                c.responder, c.level, live = REGIONAL, lvl, False
-        # the Security Council
-        if live and seat_agents:
-            _decide.groups, _decide.weights = stage.council_groups, stage.council_weights
-            forecasts = []
-            for lvl in range(4):
-                fc = [
-                    ag.utility(policy, c, lvl) + p.misjudgement * misjudge[j]
-                    for j, ag in enumerate(seat_agents)
-                ]
-                forecasts.append(fc)
-            demand = max(forecasts[0]) > p.vote_yes
-            vetoed0 = False
-            for lvl in range(4):
-                votes = {}
-                for j, ag in enumerate(seat_agents):
-                    u = forecasts[lvl][j]
-                    votes[ag.code] = YES if u > p.vote_yes else (NO if u < p.vote_no else ABSTAIN)
-                ok, vetoed = _decide(
-                    council_rule, votes, seat_codes, "VI" if lvl == 0 else "VII", c.parties
-                )
-                c.expected[lvl] = ok
-                if lvl == 0:
-                    vetoed0 = vetoed
-            choice = max((lvl for lvl in range(4) if c.expected[lvl] and allowed[lvl]), default=-1)
-            top = max(lvl for lvl in range(4) if allowed[lvl])
-            position = choice < 0 and vetoed0 and s["position"] < p.position_taking
-            if not demand:
-                c.draft = DRAFT_NONE
-            elif choice >= 0 or position:
-                c.draft = DRAFT_TABLED
-            else:
-                c.draft = DRAFT_HIDDEN_VETO if vetoed0 else DRAFT_HIDDEN_SHORTFALL
-            if demand:
-                c.forums += 1
-            if c.draft == DRAFT_TABLED:
-                lvl = choice if choice >= 0 else top
-                c.draft_level = lvl
-                votes = {}
-                for j, ag in enumerate(seat_agents):
-                    v = ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index])
-                    if noise.absent[k][j] < p.absent:
-                        v = ABSENT
-                    votes[ag.code] = v
-                c.council_votes = [votes[code] for code in seat_codes]
-                c.council_adopted, c.council_vetoed = _decide(
-                    council_rule, votes, seat_codes, "VI" if lvl == 0 else "VII", c.parties
-                )
-                if c.council_adopted:
-                    c.responder, c.level, live = COUNCIL, lvl, False
-        # Uniting for Peace
-        if live and sc.uniting_for_peace and c.council_vetoed:
-            lvl = c.draft_level
-            members = [ag for ag in agents if ag.un]
-            votes = {
-                ag.code: ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index])
-                for ag in members
-            }
-            c.ga_votes = {ag.index: votes[ag.code] for ag in members}
-            _decide.groups, _decide.weights = {}, {}
-            c.ga_adopted, _ = _decide(
-                stage.ga.rule, votes, [ag.code for ag in members], None, c.parties
-            )
-            c.forums += 1
-            if c.ga_adopted:
-                c.responder, c.level, live = GA, lvl, False
-        # Art. 51 or action without authorisation
-        if live:
-            if kind == AGGRESSION:
-                c.responder, c.level = SELF_DEFENCE, 3
-            else:
-                willing = [
-                    ag
-                    for ag in agents
-                    if ag.index not in (a, t)
-                    and ag.utility(policy, c, 3) + p.vote_noise * vote_shock[ag.index]
-                    > p.unauthorised
-                ]
-                if willing:
-                    c.responder, c.level = UNAUTHORISED, 3
-        # contributions and outcome
-        legit = {GA: p.ga_legitimacy, UNAUTHORISED: p.legitimacy_cost}.get(c.responder, 1.0)
+
+
+def run_reference(
+    stage: Stage, policy: UtilityPolicy, noise: Noise, credibility: float
+) -> list[Crisis]:
+    """Run the crises of ``noise`` one by one, state by state."""
+    setup = Setup.build(stage)
+    return [run_crisis(setup, policy, noise, k, credibility) for k in range(noise.size)]
+
+
+def run_crisis(
+    setup: Setup, policy: UtilityPolicy, noise: Noise, k: int, credibility: float
+) -> Crisis:
+    """Run crisis ``k`` of ``noise`` (a row of the batch), state by state."""
+    stage = setup.stage
+    p = stage.params
+    sc = stage.scenario
+    agents = setup.agents
+    n = stage.n
+    kind_cum, aggr_cum, targ_cum = setup.kind_cum, setup.aggr_cum, setup.targ_cum
+    seat_agents, seat_codes = setup.seat_agents, setup.seat_codes
+    council_rule = stage.council.rule
+    s = {key: float(v[k]) for key, v in noise.s.items()}
+    kind = min(bisect_right(kind_cum, s["kind"]), 3)
+    a = min(bisect_right(aggr_cum[kind], s["aggressor"]), n - 1)
+    t = min(bisect_right(targ_cum[kind], a + s["target"]) - a * n, n - 1)
+    sponsored = kind != TERRORISM or s["sponsor"] < p.state_sponsor
+    c = Crisis(
+        stage=stage,
+        kind=kind,
+        aggressor=a,
+        target=t,
+        severity=0.05 + 0.95 * s["severity"],
+        sponsored=sponsored,
+        internal=1.0 if kind == ATROCITY else 0.0,
+        hf=1.0 if sponsored else p.nonstate_haven,
+    )
+    vote_shock = noise.vote(k)
+    misjudge = noise.misjudge(k)
+    contrib_shock = noise.contrib(k)
+    # deterrence
+    if kind in (AGGRESSION, CYBER):
+        value = policy.attack_value(c.severity, stage.p_win[a, t], credibility, stage.shielded[a])
+        c.attacked = bool(value + p.attack_noise * s["attack"] > 0.0)
+    else:
+        c.attacked = True
+    # attribution
+    share = p.intelligence_sharing if sc.intelligence_sharing else 1.0
+    if kind in (CYBER, TERRORISM):
+        mean = p.attribution_days_cyber if kind == CYBER else p.attribution_days_terror
+        c.delay = mean * share * s["delay"]
+        c.confidence = 1.0 - p.attribution_doubt * share * s["doubt"]
+    else:
+        c.delay = p.detection_days
+    allowed = [
+        True,
+        c.severity >= p.chapter_vii_severity,
+        c.internal > 0 and s["consent"] < p.host_consent and c.severity >= p.chapter_vii_severity,
+        c.severity >= p.force_severity,
+    ]
+    if not c.attacked:
+        c.p_success = 0.0
         c.contributions = [0.0] * n
-        total = 0.0
-        leak = 0.0
-        if c.level >= 1:
-            for ag in agents:
-                i = ag.index
-                shock = contrib_shock[i]
-                if c.responder == SELF_DEFENCE:
-                    w = i == t or (bool(stage.alliance[t, i]) and shock < stage.honour_logit)
-                else:
-                    w = ag.utility(policy, c, c.level) + p.vote_noise * shock > p.contribute
-                if i == a:
-                    w = False
-                c.contributions[i] = policy.contribution(float(w), ag.cinc, legit)
-                leak += float(not w) * ag.cinc * stage.prox[a, i]
-        for x in c.contributions:
-            total += x
-        eff = total
-        if c.level == 1:
-            eff = total * p.sanctions_efficacy * (1.0 - p.leakage * leak / (leak + total + 1e-12))
-        elif c.level == 2:
-            eff = total * p.peacekeeping_efficacy
-        c.strength = eff
-        resist = stage.strength[a] if sponsored else p.nonstate_strength * c.severity
-        mexp = p.csf_exponent
-        if c.level >= 1:
-            em = np.power(np.float64(eff), mexp)
-            c.p_success = float(em / (em + np.power(np.float64(resist), mexp)))
-        elif c.level == 0:
-            c.p_success = p.chapter_vi_efficacy * (1.0 - c.severity)
-        c.success = c.level >= 0 and s["outcome"] < c.p_success
-        c.fought = c.level >= 1 and not (c.success and c.p_success >= p.coerce)
-        c.time_to_decision = c.delay + p.deliberation_days * c.forums
-    return out
+        return c
+    live = True
+    # NATO Art. 5
+    c.art5 = (
+        kind == AGGRESSION and agents[t].nato and bool(stage.treaty_area[t]) and not agents[a].nato
+    )
+    if c.art5:
+        allies = [ag for ag in agents if ag.nato]
+        votes = {
+            ag.code: ag.vote(policy, c, 3, p.vote_noise * vote_shock[ag.index]) for ag in allies
+        }
+        c.nac_votes = {ag.index: votes[ag.code] for ag in allies}
+        _decide.groups, _decide.weights = {}, {}
+        c.nac_adopted, _ = _decide(
+            stage.nac.rule, votes, [ag.code for ag in allies], None, c.parties
+        )
+        c.forums += 1
+        if c.nac_adopted:
+            c.responder, c.level, live = NATO, 3, False
+    # regional body first
+    if live and sc.regional_first:
+        lvl = 1 if allowed[1] else 0
+        region = [ag for ag in agents if ag.region == agents[t].region]
+        votes = {
+            ag.code: ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index]) for ag in region
+        }
+        c.regional_votes = {ag.index: votes[ag.code] for ag in region}
+        _decide.groups, _decide.weights = {}, {}
+        c.regional_adopted, _ = _decide(
+            stage.regional.rule, votes, [ag.code for ag in region], None, c.parties
+        )
+        c.forums += 1
+        if c.regional_adopted:
+            c.responder, c.level, live = REGIONAL, lvl, False
+    # the Security Council
+    if live and seat_agents:
+        _decide.groups, _decide.weights = stage.council_groups, stage.council_weights
+        forecasts = []
+        for lvl in range(4):
+            fc = [
+                ag.utility(policy, c, lvl) + p.misjudgement * misjudge[j]
+                for j, ag in enumerate(seat_agents)
+            ]
+            forecasts.append(fc)
+        demand = max(forecasts[0]) > p.vote_yes
+        vetoed0 = False
+        for lvl in range(4):
+            votes = {}
+            for j, ag in enumerate(seat_agents):
+                u = forecasts[lvl][j]
+                votes[ag.code] = YES if u > p.vote_yes else (NO if u < p.vote_no else ABSTAIN)
+            ok, vetoed = _decide(
+                council_rule, votes, seat_codes, "VI" if lvl == 0 else "VII", c.parties
+            )
+            c.expected[lvl] = ok
+            if lvl == 0:
+                vetoed0 = vetoed
+        choice = max((lvl for lvl in range(4) if c.expected[lvl] and allowed[lvl]), default=-1)
+        top = max(lvl for lvl in range(4) if allowed[lvl])
+        position = choice < 0 and vetoed0 and s["position"] < p.position_taking
+        if not demand:
+            c.draft = DRAFT_NONE
+        elif choice >= 0 or position:
+            c.draft = DRAFT_TABLED
+        else:
+            c.draft = DRAFT_HIDDEN_VETO if vetoed0 else DRAFT_HIDDEN_SHORTFALL
+        if demand:
+            c.forums += 1
+        if c.draft == DRAFT_TABLED:
+            lvl = choice if choice >= 0 else top
+            c.draft_level = lvl
+            votes = {}
+            for j, ag in enumerate(seat_agents):
+                v = ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index])
+                if noise.absent[k][j] < p.absent:
+                    v = ABSENT
+                votes[ag.code] = v
+            c.council_votes = [votes[code] for code in seat_codes]
+            c.council_adopted, c.council_vetoed = _decide(
+                council_rule, votes, seat_codes, "VI" if lvl == 0 else "VII", c.parties
+            )
+            if c.council_adopted:
+                c.responder, c.level, live = COUNCIL, lvl, False
+    # Uniting for Peace
+    if live and sc.uniting_for_peace and c.council_vetoed:
+        lvl = c.draft_level
+        members = [ag for ag in agents if ag.un]
+        votes = {
+            ag.code: ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index]) for ag in members
+        }
+        c.ga_votes = {ag.index: votes[ag.code] for ag in members}
+        _decide.groups, _decide.weights = {}, {}
+        c.ga_adopted, _ = _decide(
+            stage.ga.rule, votes, [ag.code for ag in members], None, c.parties
+        )
+        c.forums += 1
+        if c.ga_adopted:
+            c.responder, c.level, live = GA, lvl, False
+    # Art. 51 or action without authorisation
+    if live:
+        if kind == AGGRESSION:
+            c.responder, c.level = SELF_DEFENCE, 3
+        else:
+            willing = [
+                ag
+                for ag in agents
+                if ag.index not in (a, t)
+                and ag.utility(policy, c, 3) + p.vote_noise * vote_shock[ag.index] > p.unauthorised
+            ]
+            if willing:
+                c.responder, c.level = UNAUTHORISED, 3
+    # contributions and outcome
+    legit = {GA: p.ga_legitimacy, UNAUTHORISED: p.legitimacy_cost}.get(c.responder, 1.0)
+    c.contributions = [0.0] * n
+    total = 0.0
+    leak = 0.0
+    if c.level >= 1:
+        for ag in agents:
+            i = ag.index
+            shock = contrib_shock[i]
+            if c.responder == SELF_DEFENCE:
+                w = i == t or (bool(stage.alliance[t, i]) and shock < stage.honour_logit)
+            else:
+                w = ag.utility(policy, c, c.level) + p.vote_noise * shock > p.contribute
+            if i == a:
+                w = False
+            c.contributions[i] = policy.contribution(float(w), ag.cinc, legit)
+            leak += float(not w) * ag.cinc * stage.prox[a, i]
+    for x in c.contributions:
+        total += x
+    eff = total
+    if c.level == 1:
+        eff = total * p.sanctions_efficacy * (1.0 - p.leakage * leak / (leak + total + 1e-12))
+    elif c.level == 2:
+        eff = total * p.peacekeeping_efficacy
+    c.strength = eff
+    resist = stage.strength[a] if sponsored else p.nonstate_strength * c.severity
+    mexp = p.csf_exponent
+    if c.level >= 1:
+        em = np.power(np.float64(eff), mexp)
+        c.p_success = float(em / (em + np.power(np.float64(resist), mexp)))
+    elif c.level == 0:
+        c.p_success = p.chapter_vi_efficacy * (1.0 - c.severity)
+    c.success = c.level >= 0 and s["outcome"] < c.p_success
+    c.fought = c.level >= 1 and not (c.success and c.p_success >= p.coerce)
+    c.time_to_decision = c.delay + p.deliberation_days * c.forums
+    return c
 
 
 _decide.groups = {}  # type: ignore[attr-defined]
