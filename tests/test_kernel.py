@@ -373,3 +373,26 @@ def test_credibility_deters_on_the_same_draws() -> None:
     low = run_batch(stage, pol, noise, 0.1).attacked
     high = run_batch(stage, pol, noise, 0.9).attacked
     assert np.all(high <= low) and high.sum() < low.sum()
+
+
+def test_scenario_file_sets_switches_and_bad_files_are_one_line(run_cli, tmp_path) -> None:
+    import json as _json
+
+    good = tmp_path / "design.toml"
+    good.write_text('council = "unsc-no-veto"\nregional_first = true\n')
+    code, out, _ = run_cli(
+        "simulate", "--states", "40", "--crises", "500", "--seed", "3",
+        "--scenario", str(good), "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    p = _json.loads(out)
+    assert p["council"] == "unsc-no-veto" and p["metrics"]["paralysis_veto"] == 0
+    for text, message in [
+        ('councill = "unsc"\n', "councill: unknown field"),
+        ("regional_first = 1\n", "regional_first: must be true or false"),
+        ("council = \n", "not valid TOML"),
+    ]:
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        code, _, err = run_cli("simulate", "--crises", "10", "--scenario", str(bad))
+        assert code == 2 and message in err and err.count("\n") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from typing import Annotated, Any
@@ -34,7 +35,18 @@ RegionalOpt = Annotated[
     bool, typer.Option("--regional-first", help="Regional bodies act first (Chapter VIII).")
 ]
 CouncilOpt = Annotated[
-    str, typer.Option("--council", help="Council body or charter (unsc, unsc-no-veto, file.toml).")
+    str | None,
+    typer.Option(
+        "--council", help="Council body or charter (unsc, unsc-no-veto, file.toml); default unsc."
+    ),
+]
+ScenarioOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario",
+        help="TOML file of institutional switches (council, intelligence_sharing, "
+        "regional_first, uniting_for_peace, nato); options given on the command line win.",
+    ),
 ]
 
 
@@ -43,10 +55,11 @@ def _stage(
     states: int,
     seed: int,
     params: str | None,
-    council: str,
+    council: str | None,
     intel: bool,
     regional: bool,
     data_dir: str | None,
+    scenario: str | None = None,
 ):
     from collsec.behavior.parameters import Parameters
     from collsec.crisis.stage import Scenario, Stage
@@ -61,7 +74,13 @@ def _stage(
         from collsec.cli.world import world_for
 
         w = world_for(world, data_dir)
-    sc = Scenario(council=council, intelligence_sharing=intel, regional_first=regional)
+    base = Scenario.from_file(scenario) if scenario else Scenario()
+    sc = dataclasses.replace(
+        base,
+        council=council or base.council,
+        intelligence_sharing=intel or base.intelligence_sharing,
+        regional_first=regional or base.regional_first,
+    )
     return Stage.build(w, p, sc)
 
 
@@ -75,9 +94,10 @@ def simulate(
     ] = 20_000,
     policy: PolicyOpt = "utility",
     params: ParamsOpt = None,
-    council: CouncilOpt = "unsc",
+    council: CouncilOpt = None,
     intelligence_sharing: IntelOpt = False,
     regional_first: RegionalOpt = False,
+    scenario: ScenarioOpt = None,
     log: Annotated[
         bool, typer.Option("--log", help="With --crises 1: print the event log.")
     ] = False,
@@ -107,10 +127,19 @@ def simulate(
             regional_first,
             data_dir,
             fmt,
+            scenario,
         )
         return
     stage = _stage(
-        world, states, seed, params, council, intelligence_sharing, regional_first, data_dir
+        world,
+        states,
+        seed,
+        params,
+        council,
+        intelligence_sharing,
+        regional_first,
+        data_dir,
+        scenario,
     )
     pol = get_policy(policy, stage.params)
     show = fmt is not Format.json and sys.stderr.isatty() and crises > chunk
@@ -162,11 +191,12 @@ def replay_crisis(
     crisis: Annotated[int, typer.Option("--crisis", help="Which crisis of the run.")] = 0,
     policy: PolicyOpt = "utility",
     params: ParamsOpt = None,
-    council: CouncilOpt = "unsc",
+    council: CouncilOpt = None,
     intelligence_sharing: IntelOpt = False,
     regional_first: RegionalOpt = False,
     data_dir: DataDirOpt = None,
     fmt: FormatOpt = Format.text,
+    scenario: ScenarioOpt = None,
 ) -> None:
     """Narrate one generated crisis, vote by vote."""
     from collsec.behavior.policy import get_policy
@@ -175,7 +205,15 @@ def replay_crisis(
     if crisis < 0:
         raise InputError("must be >= 0", source="--crisis")
     stage = _stage(
-        world, states, seed, params, council, intelligence_sharing, regional_first, data_dir
+        world,
+        states,
+        seed,
+        params,
+        council,
+        intelligence_sharing,
+        regional_first,
+        data_dir,
+        scenario,
     )
     pol = get_policy(policy, stage.params)
     events, _ = replay(stage, pol, seed=seed, crisis=crisis)
