@@ -26,15 +26,19 @@ lint: setup
 test: lint
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -n 2 -q
 
+# validate reports the kernel's timing targets without failing on a loaded machine
+# (`make bench` is strict); correctness checks always fail the run.
 validate: setup
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec data verify
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec audit unsc
-	$(MAKE) bench
+	$(MAKE) bench BENCH_FLAGS=
+
+BENCH_FLAGS ?= --strict
 
 bench: setup
 	$(BIN)/python benchmarks/bench_power.py
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/python benchmarks/bench_world.py
-	$(BIN)/python benchmarks/bench_kernel.py
+	$(BIN)/python benchmarks/bench_kernel.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
