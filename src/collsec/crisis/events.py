@@ -86,8 +86,11 @@ def _reason(
     hf = 1.0 if bool(r.sponsored[0]) else p.nonstate_haven
     qs = float(r.confidence[0]) * float(r.severity[0])
     aff_t = VICTIM_AFFINITY if internal else stage.aff[i, t]
+    commitment = (
+        "commitment to protect civilians" if internal else "commitment to act against aggression"
+    )
     terms = {
-        "commitment to act against aggression": qs * policy.w_commit,
+        commitment: qs * policy.w_commit,
         "affinity": qs * policy.w_aff * (aff_t - stage.aff[i, a] * hf),
         "cost and risk": -p.level_cost[level]
         * policy.burden(stage.risk[a] * hf, stage.prox[i, a] * hf),
@@ -445,7 +448,9 @@ def narrate(events: list[Event]) -> str:
             )
         elif e.type == "contribution":
             big = ", ".join(f"{x['state']} {x['share']:.0%}" for x in d["largest"])
-            lines.append(f"{head}{d['contributors']} states contribute; largest shares: {big}")
+            n = d["contributors"]
+            who = "1 state contributes" if n == 1 else f"{n} states contribute"
+            lines.append(f"{head}{who}; largest shares: {big}")
         elif e.type == "outcome":
             if not d.get("responded", True):
                 lines.append(f"{head}no response: the aggressor prevails")
