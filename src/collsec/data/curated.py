@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from collsec.errors import InputError
 from collsec.institutions import Ballot, Decision, load_body
 
 __all__ = ["NamedVote", "adjudicate_named", "named_votes"]
@@ -41,6 +42,8 @@ class NamedVote:
     status: str
     sources: tuple[str, ...]
     note: str
+    body: str = "unsc"
+    file: str = ""
 
     def ballot(self) -> Ballot:
         return Ballot.from_lists(
@@ -51,19 +54,33 @@ class NamedVote:
             not_participating=self.not_participating,
             chapter=self.chapter or None,
             parties=self.parties,
+            question=None if self.question in ("substantive", "procedural") else self.question,
             source=self.symbol,
         )
 
 
 @cache
 def named_votes() -> tuple[NamedVote, ...]:
-    """All hand-sourced Security Council votes, in date order."""
-    text = files("collsec.data").joinpath("curated", "unsc_named_votes.toml").read_text("utf-8")
+    """All hand-sourced votes (every ``*votes*.toml`` in ``curated/``), in date order.
+
+    Each ``[[decision]]`` names its ``body`` (default ``unsc``); a malformed
+    entry is a one-line error naming the file and the decision.
+    """
     out = []
-    for d in tomllib.loads(text)["decision"]:
-        tuples = {k: tuple(v) for k, v in d.items() if isinstance(v, list)}
-        out.append(NamedVote(**{**d, **tuples}))
-    return tuple(sorted(out, key=lambda v: v.date))
+    for entry in sorted(files("collsec.data").joinpath("curated").iterdir(), key=lambda e: e.name):
+        if not (entry.name.endswith(".toml") and "votes" in entry.name):
+            continue
+        for i, d in enumerate(tomllib.loads(entry.read_text("utf-8")).get("decision", [])):
+            tuples = {k: tuple(v) for k, v in d.items() if isinstance(v, list)}
+            try:
+                out.append(NamedVote(**{**d, **tuples, "file": entry.name}))
+            except TypeError as e:
+                raise InputError(
+                    str(e).replace("NamedVote.__init__() ", ""),
+                    source=f"curated/{entry.name}",
+                    field=f"decision {i + 1} ({d.get('symbol', '?')})",
+                ) from None
+    return tuple(sorted(out, key=lambda v: (v.date, v.symbol)))
 
 
 def adjudicate_named(vote: NamedVote, *, procedural: bool | None = None) -> Decision:
@@ -71,6 +88,6 @@ def adjudicate_named(vote: NamedVote, *, procedural: bool | None = None) -> Deci
 
     ``procedural`` overrides the recorded kind of question (for counterfactuals).
     """
-    council = load_body("unsc", on=vote.date)
+    council = load_body(vote.body, on=vote.date)
     proc = vote.question == "procedural" if procedural is None else procedural
     return council.adjudicate(vote.ballot(), procedural=proc)
