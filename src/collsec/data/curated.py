@@ -43,6 +43,7 @@ class NamedVote:
     sources: tuple[str, ...]
     note: str
     body: str = "unsc"
+    target: str = ""
     file: str = ""
 
     def ballot(self) -> Ballot:
@@ -55,6 +56,7 @@ class NamedVote:
             chapter=self.chapter or None,
             parties=self.parties,
             question=None if self.question in ("substantive", "procedural") else self.question,
+            target=self.target or None,
             source=self.symbol,
         )
 
