@@ -87,7 +87,7 @@ def demo(fmt: FormatOpt = Format.text) -> None:
 
     def text(p: dict[str, Any]) -> None:
         console.rule(
-            "Security Council votes with every member named, adjudicated by the charter of the day"
+            "Votes with every member named and sourced, adjudicated by the charter of the day"
         )
         for r in p["votes"]:
             mark = "[green]agrees[/green]" if r["agrees"] else "[red]DISAGREES[/red]"
