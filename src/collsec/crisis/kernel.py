@@ -193,6 +193,22 @@ def run_batch(
     parties_n[rows, a] = True
     parties_n[rows, t] = True
 
+    def member_forum(compiled, u, present, sel, votes_out, adopted_out, who, lvl) -> None:
+        """One vote of a whole-membership forum (NAC, regional body, Assembly) on ``sel``."""
+        v = _vote_codes(u, p.vote_yes, p.vote_no)
+        d = compiled.adjudicate(
+            v,
+            parties=parties_n[sel],
+            exclude_parties=compiled.rule.excludes_parties(None),
+            present=present,
+        )
+        votes_out[sel] = np.where(present, v, -1)
+        adopted_out[sel] = d.adopted
+        forums[sel] += 1
+        done = sel[d.adopted]
+        responder[done], level[done] = who, lvl[d.adopted] if np.ndim(lvl) else lvl
+        live[done] = False
+
     # 4a. NATO Art. 5 ------------------------------------------------------------
     art5 = live & (kind == AGGRESSION) & stage.nato[t] & stage.treaty_area[t] & ~stage.nato[a]
     nac_votes = np.full((b, n), -1, dtype=np.int8)
@@ -200,20 +216,8 @@ def run_batch(
     sel = np.flatnonzero(art5)
     if len(sel):
         u = util(3, sel=sel) + p.vote_noise * noise.vote(sel)
-        v = _vote_codes(u, p.vote_yes, p.vote_no)
-        present = np.broadcast_to(stage.nato, v.shape)
-        d = stage.nac.adjudicate(
-            v,
-            parties=parties_n[sel],
-            exclude_parties=stage.nac.rule.excludes_parties(None),
-            present=present,
-        )
-        nac_votes[sel] = np.where(present, v, -1)
-        nac_adopted[sel] = d.adopted
-        forums[sel] += 1
-        done = sel[d.adopted]
-        responder[done], level[done] = NATO, 3
-        live[done] = False
+        present = np.broadcast_to(stage.nato, u.shape)
+        member_forum(stage.nac, u, present, sel, nac_votes, nac_adopted, NATO, 3)
 
     # 4b. regional body first (Chapter VIII) ----------------------------------------
     regional_votes = np.full((b, n), -1, dtype=np.int8)
@@ -230,20 +234,10 @@ def run_batch(
             u = np.where(
                 (lvl == 1)[:, None], util(1, sel=sel), util(0, sel=sel)
             ) + p.vote_noise * noise.vote(sel)
-            v = _vote_codes(u, p.vote_yes, p.vote_no)
             present = stage.region[None, :] == stage.region[t[sel]][:, None]
-            d = stage.regional.adjudicate(
-                v,
-                parties=parties_n[sel],
-                exclude_parties=stage.regional.rule.excludes_parties(None),
-                present=present,
+            member_forum(
+                stage.regional, u, present, sel, regional_votes, regional_adopted, REGIONAL, lvl
             )
-            regional_votes[sel] = np.where(present, v, -1)
-            regional_adopted[sel] = d.adopted
-            forums[sel] += 1
-            done = sel[d.adopted]
-            responder[done], level[done] = REGIONAL, lvl[d.adopted]
-            live[done] = False
 
     # 5-6. the Security Council ------------------------------------------------------
     seats = stage.seats
@@ -312,20 +306,8 @@ def run_batch(
             lvl = draft_level[sel]
             u = util_at(sel, lvl)
             u = u + p.vote_noise * noise.vote(sel)
-            v = _vote_codes(u, p.vote_yes, p.vote_no)
-            present = np.broadcast_to(stage.un, v.shape)
-            d = stage.ga.adjudicate(
-                v,
-                parties=parties_n[sel],
-                exclude_parties=stage.ga.rule.excludes_parties(None),
-                present=present,
-            )
-            ga_votes[sel] = np.where(present, v, -1)
-            ga_adopted[sel] = d.adopted
-            forums[sel] += 1
-            done = sel[d.adopted]
-            responder[done], level[done] = GA, lvl[d.adopted]
-            live[done] = False
+            present = np.broadcast_to(stage.un, u.shape)
+            member_forum(stage.ga, u, present, sel, ga_votes, ga_adopted, GA, lvl)
 
     # 4d. Art. 51 or action without authorisation -----------------------------------------
     armed = live & (kind == AGGRESSION)
