@@ -309,7 +309,7 @@ def test_bad_veto_list_is_one_line_error(tmp_path: Path) -> None:
 
 
 def test_missing_dataset(tmp_path: Path) -> None:
-    with pytest.raises(DataMissingError, match="unsc-actions"):
+    with pytest.raises(DataMissingError, match="unsc_actions"):
         load_actions(tmp_path)
 
 

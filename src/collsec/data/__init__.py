@@ -1,5 +1,5 @@
-"""Data: where datasets live, how they are read, and the project's own curated records."""
+"""Data: the dataset registry, loaders, and the project's own curated records."""
 
-from collsec.data.datadir import data_dir, dataset_path
+from collsec.data.registry import cache_dir, datasets, get_dataset, locate
 
-__all__ = ["data_dir", "dataset_path"]
+__all__ = ["cache_dir", "datasets", "get_dataset", "locate"]

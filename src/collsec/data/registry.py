@@ -146,18 +146,34 @@ def cached_path(relative: str) -> Path:
     return cache_dir() / "datasets" / relative
 
 
+def _find(
+    rel: str, data_dir: str | os.PathLike[str] | None
+) -> tuple[str, Path | None, Path | None]:
+    """``(where, path, root)`` of ``rel``: in the data directory, else the cache."""
+    root = _data_dir(data_dir)
+    if root is not None and (root / rel).exists():
+        return "data dir", root / rel, root
+    cached = cached_path(rel)
+    if cached.exists():
+        return "cache", cached, root
+    return "missing", None, root
+
+
 def find_file(
     name: str, path: str | None = None, *, data_dir: str | os.PathLike[str] | None = None
 ) -> tuple[str, Path | None]:
     """Where the file is right now: ``("data dir", p)``, ``("cache", p)`` or ``("missing", None)``."""
-    rel = get_dataset(name).file(path).path
-    root = _data_dir(data_dir)
-    if root is not None and (root / rel).exists():
-        return "data dir", root / rel
-    cached = cached_path(rel)
-    if cached.exists():
-        return "cache", cached
-    return "missing", None
+    where, found, _ = _find(get_dataset(name).file(path).path, data_dir)
+    return where, found
+
+
+def _missing(name: str, rel: str, root: Path | None) -> DataMissingError:
+    return DataMissingError(
+        name,
+        str(root / rel) if root is not None else rel,
+        f"run `collsec data fetch {name}`, or `collsec data import {name} FILE` for a copy you "
+        "have, or point --data-dir / COLLSEC_DATA_DIR at a mirror",
+    )
 
 
 def locate(
@@ -170,18 +186,19 @@ def locate(
     DataMissingError
         If the file is in neither place; the message says how to obtain it.
     """
-    ds = get_dataset(name)
-    rel = ds.file(path).path
-    root = _data_dir(data_dir)
-    if root is not None and (root / rel).exists():
-        return root / rel
-    cached = cached_path(rel)
-    if cached.exists():
-        return cached
-    where = str(root / rel) if root is not None else rel
-    raise DataMissingError(
-        name,
-        where,
-        f"run `collsec data fetch {name}`, or `collsec data import {name} FILE` for a copy you "
-        "have, or point --data-dir / COLLSEC_DATA_DIR at a mirror",
-    )
+    rel = get_dataset(name).file(path).path
+    _, found, root = _find(rel, data_dir)
+    if found is None:
+        raise _missing(name, rel, root)
+    return found
+
+
+def locate_folder(
+    name: str, folder: str, *, data_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """The folder ``folder`` of dataset ``name`` (e.g. ``unsc/actions``), found like :func:`locate`."""
+    get_dataset(name)
+    _, found, root = _find(folder, data_dir)
+    if found is None or not found.is_dir():
+        raise _missing(name, folder, root)
+    return found

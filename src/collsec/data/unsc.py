@@ -1,6 +1,6 @@
 """Read the UN Security Council's record of decisions.
 
-Two sources, both read-only, from the data directory (see :mod:`collsec.data.datadir`):
+Two sources, both read-only, from the data directory or the cache (see :mod:`collsec.data.registry`):
 
 * ``unsc/actions/scactYYYY_table_en.html`` (1946-2022, plus
   ``scact2020_covid_table_en.html`` for the 2020 videoconference votes): the Dag
@@ -30,7 +30,7 @@ from pathlib import Path
 import lxml.html
 import pandas as pd
 
-from collsec.data.datadir import dataset_path
+from collsec.data.registry import locate, locate_folder
 from collsec.errors import InputError
 
 __all__ = [
@@ -585,7 +585,7 @@ def load_actions(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     InputError
         If a page has no recognisable meetings table.
     """
-    folder = dataset_path(ACTIONS_DIR, dataset="unsc-actions", explicit=data_dir)
+    folder = locate_folder("unsc_actions", ACTIONS_DIR, data_dir=data_dir)
     files = _action_files(folder)
     if not files:
         raise InputError("no scactYYYY_table_en.html pages", source=str(folder))
@@ -614,7 +614,7 @@ def load_vetoes(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     ``date`` is parsed (month/day/year) to datetime64; ``vetoed_by`` comes from
     ``member_veto1..3`` (the per-country 0/1 columns are incomplete and not used).
     """
-    path = dataset_path(VETOES_FILE, dataset="unsc-vetoes", explicit=data_dir)
+    path = locate("unsc_vetoes", VETOES_FILE, data_dir=data_dir)
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError) as err:
