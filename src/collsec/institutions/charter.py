@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -520,13 +519,3 @@ def bodies_summary() -> list[dict[str, Any]]:
         }
         for c in builtin_charters()
     ]
-
-
-def resolve_members(tokens: Iterable[str], on: dt.date, source: str) -> list[str]:
-    """Resolve comma-separated CLI tokens to member codes."""
-    out = []
-    for t in tokens:
-        for part in t.split(","):
-            if part.strip():
-                out.append(resolve_member(part, on, source=source))
-    return out
