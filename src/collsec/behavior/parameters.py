@@ -84,6 +84,7 @@ class Parameters:
     distance_scale: float
     sovereignty: float
     nonstate_haven: float
+    sponsor: float
     vote_yes: float
     vote_no: float
     vote_noise: float
@@ -110,6 +111,7 @@ class Parameters:
     intelligence_sharing: float
     deliberation_days: float
     fight_days: float
+    deployment_days: float
     chapter_vii_severity: float
     force_severity: float
     host_consent: float

@@ -117,11 +117,18 @@ def _vote_codes(u: np.ndarray, yes: float, no: float) -> np.ndarray:
 
 
 def run_batch(
-    stage, policy: UtilityPolicy, noise: Noise, credibility: float, threat: Threat | None = None
+    stage,
+    policy: UtilityPolicy,
+    noise: Noise,
+    credibility: float,
+    threat: Threat | None = None,
+    *,
+    occurred: bool = False,
 ) -> BatchResult:
     """Run a batch of crises whose noise is ``noise`` under ``credibility``.
 
-    ``threat`` replaces the generated threats (constructed cases, tests).
+    ``threat`` replaces the generated threats (constructed cases, tests);
+    ``occurred`` skips the deterrence step (a historical attack that happened).
     """
     p = stage.params
     sc = stage.scenario
@@ -138,7 +145,7 @@ def run_batch(
     pw = stage.p_win[a, t]
     value = policy.attack_value(sev, pw, credibility, stage.shielded[a])
     choosing = (kind == AGGRESSION) | (kind == CYBER)
-    attacked = ~choosing | (value + p.attack_noise * s["attack"] > 0.0)
+    attacked = ~choosing | (value + p.attack_noise * s["attack"] > 0.0) | occurred
 
     # 3. attribution -------------------------------------------------------------
     slow = (kind == CYBER) | (kind == TERRORISM)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from collsec.errors import InputError
 
-__all__ = ["check_export_path", "export_suffix", "write_table"]
+__all__ = ["atomic_write_text", "check_export_path", "export_suffix", "write_table"]
 
 
 def export_suffix(path: Path) -> str:
@@ -45,10 +45,8 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """
     target = check_export_path(path)
     suffix = export_suffix(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+
+    def write(tmp: Path) -> None:
         out = df.copy()
         out.attrs = {}
         if suffix == ".parquet":
@@ -58,6 +56,18 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
                 if out[col].dtype == object and out[col].map(lambda x: isinstance(x, list)).any():
                     out[col] = out[col].map(lambda x: ";".join(x) if isinstance(x, list) else x)
             out.to_csv(tmp, index=False)
+
+    _atomic(target, write)
+    return target
+
+
+def _atomic(target: Path, write) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``target``, then move it into place."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file normal permissions
@@ -65,4 +75,10 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` whole or not at all (temporary file, then rename)."""
+    target = Path(path)
+    _atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target

@@ -119,6 +119,9 @@ class Charter(BaseModel):
     procedural_rule: str | None = None
     measures: dict[str, Measure] = {}
     gates: dict[str, dict[str, Any]] = {}
+    #: what the institution has at hand, e.g. ``standing_force_days`` (days for a
+    #: standing force to deploy once a mission is authorised)
+    capabilities: dict[str, float] = {}
     path: str = ""
     kind: Literal["charter"] = "charter"
 
