@@ -1,0 +1,299 @@
+"""Build a case's record and actors table from the data (``collsec cases build``).
+
+The record is selected by rule, never by hand-picking: every Security Council
+decision whose agenda item (the ``topic`` of the UN library's yearly pages)
+is one of the case's ``record.agenda`` items and whose date falls between the
+case's dates; when the agenda item is shared with other situations
+(``record.shared_agenda``), only the decisions annotated with the case's id
+in ``collsec/data/curated/annotations_*.toml``. Each decision takes:
+
+* the votes of ``collsec/data/curated/*votes*.toml`` where a hand-sourced
+  entry exists (status ``named``, ``derived`` or ``partial`` as curated);
+* otherwise, for a decision adopted with every member voting yes (the tally's
+  yes count equals the membership), every member's yes (status ``derived``);
+  for a vetoed draft, the vetoing members' no (``partial``); else the tally
+  alone (``tally``);
+* its sponsors and measure from the annotations (measure ``chapter_vi`` and a
+  note when none is annotated).
+
+Decisions of other bodies (League Council and Assembly, NATO, regional
+bodies, the General Assembly) and Council decisions after the last yearly
+page are the curated entries annotated with the case's id (between the
+case's dates), plus any listed in ``record.include``.
+
+The actors table is :meth:`collsec.world.World.at` on the trigger date: every
+state in the system, with its capability share (COW NMC), ideal point
+(Bailey, Strezhnev & Voeten; none before 1946), region, defence pacts (ATOP)
+and minimum distance to the accused and the target (COW/Gleditsch-Ward).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tomllib
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from collsec.cases.case import ACTOR_COLUMNS, Case, load_case
+from collsec.data.curated import named_votes
+from collsec.errors import InputError
+
+__all__ = ["annotations", "build_actors", "build_record", "write_case_files"]
+
+PAGE_SOURCE = (
+    "Dag Hammarskjold Library, Security Council meetings and outcomes {year} "
+    "(scact{year}_table_en.html): {raw}"
+)
+
+
+@cache
+def annotations() -> dict[str, dict[str, Any]]:
+    """Sponsors, measure and case of decisions, by symbol (``annotations_*.toml``)."""
+    out: dict[str, dict[str, Any]] = {}
+    folder = files("collsec.data").joinpath("curated")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not (entry.name.startswith("annotations") and entry.name.endswith(".toml")):
+            continue
+        for i, a in enumerate(tomllib.loads(entry.read_text("utf-8")).get("annotation", [])):
+            if "symbol" not in a:
+                raise InputError(
+                    "missing", source=f"curated/{entry.name}", field=f"annotation {i + 1}.symbol"
+                )
+            sym = _norm(a["symbol"])
+            prev = out.get(sym)
+            cases = set(prev["cases"]) if prev else set()
+            cases.add(a.get("case", ""))
+            out[sym] = {
+                **(prev or {}),
+                **a,
+                "cases": sorted(c for c in cases if c),
+                "file": entry.name,
+            }
+    return out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def _roster(body: str, on: dt.date) -> tuple[str, ...]:
+    from collsec.institutions import load_body
+
+    return tuple(load_body(body, on=on).members)
+
+
+def _from_curated(v: Any, case: Case, extra_sources: tuple[str, ...] = ()) -> dict[str, Any]:
+    ann = annotations().get(_norm(v.symbol), {})
+    measure = v.measure or ann.get("measure", "")
+    return {
+        "symbol": v.symbol,
+        "body": v.body,
+        "date": v.date,
+        "topic": v.topic,
+        "question": v.question,
+        "chapter": v.chapter,
+        "measure": measure or "chapter_vi",
+        "sponsors": list(v.sponsors or ann.get("sponsors", [])),
+        "accused": case.trigger.accused,
+        "target": v.target or case.trigger.target,
+        "parties": list(v.parties),
+        "members": list(_roster(v.body, v.date)),
+        "outcome": v.outcome,
+        "vetoed_by": list(v.vetoed_by),
+        "tally": v.tally,
+        "status": v.status,
+        "yes": list(v.yes),
+        "no": list(v.no),
+        "abstain": list(v.abstain),
+        "absent": list(v.absent),
+        "not_participating": list(v.not_participating),
+        "sources": [*v.sources, *extra_sources, *ann.get("sources", [])],
+        "note": v.note + ("" if measure else " Measure not annotated: taken as chapter_vi."),
+    }
+
+
+def build_record(case: Case, data_dir: str | None = None) -> list[dict[str, Any]]:
+    """The case's decisions by rule (see the module docstring), in date order."""
+    from collsec.data.unsc import load_actions
+
+    curated = {_norm(v.symbol): v for v in named_votes()}
+    ann = annotations()
+    agenda = {_norm(a) for a in case.agenda}
+    out: list[dict[str, Any]] = []
+    if agenda:
+        acts = load_actions(data_dir)
+        acts = acts[
+            acts["topic"].map(lambda t: _norm(t) in agenda)
+            & (acts["date"].dt.date >= case.start)
+            & (acts["date"].dt.date <= case.end)
+        ]
+        for row in acts.itertuples(index=False):
+            sym = _norm(row.symbol)
+            if case.shared_agenda and case.id not in ann.get(sym, {}).get("cases", []):
+                continue
+            date = row.date.date()
+            page = PAGE_SOURCE.format(year=date.year, raw=_norm(row.raw))
+            if sym in curated:
+                out.append(_from_curated(curated[sym], case, (page,)))
+                continue
+            out.append(_from_page(row, date, page, case, ann.get(sym, {})))
+    have = {_norm(d["symbol"]) for d in out}
+    annotated = [s for s, a in ann.items() if case.id in a.get("cases", []) and s in curated]
+    for sym in [*case.include, *annotated]:
+        v = curated.get(_norm(sym))
+        if v is None:
+            raise InputError(
+                f"'{sym}' is not a curated decision", source=str(case.path), field="record.include"
+            )
+        if _norm(v.symbol) in have or not case.start <= v.date <= case.end:
+            continue
+        have.add(_norm(v.symbol))
+        out.append(_from_curated(v, case))
+    out.sort(key=lambda d: (d["date"], d["symbol"]))
+    return out
+
+
+def _from_page(row: Any, date: dt.date, page: str, case: Case, ann: dict) -> dict[str, Any]:
+    members = _roster("unsc", date)
+    yes = None if pd.isna(row.yes) else int(row.yes)
+    no = 0 if pd.isna(row.no) else int(row.no)
+    ab = 0 if pd.isna(row.abstain) else int(row.abstain)
+    tally = f"{yes}-{no}-{ab}" if yes is not None else ""
+    vetoed = list(row.vetoed_by or [])
+    votes: dict[str, list[str]] = {"yes": [], "no": [], "abstain": []}
+    if row.outcome == "adopted" and yes == len(members):
+        status, votes["yes"] = "derived", list(members)
+        how = "every member voted yes (the tally's yes count equals the membership)"
+    elif vetoed:
+        status, votes["no"] = "partial", vetoed
+        how = "the vetoing members' no is named in the source; other votes unknown"
+    else:
+        status, how = "tally", "the tally only"
+    measure = ann.get("measure", "")
+    return {
+        "symbol": row.symbol,
+        "body": "unsc",
+        "date": date,
+        "topic": _norm(row.topic),
+        "question": "procedural" if row.procedural else "substantive",
+        "chapter": "",
+        "measure": measure or "chapter_vi",
+        "sponsors": list(ann.get("sponsors", [])),
+        "accused": case.trigger.accused,
+        "target": case.trigger.target,
+        "parties": [],
+        "members": list(members),
+        "outcome": row.outcome,
+        "vetoed_by": vetoed,
+        "tally": tally,
+        "status": status,
+        **votes,
+        "absent": [],
+        "not_participating": [],
+        "sources": [page, *ann.get("sources", [])],
+        "note": (ann.get("note", "") + f" Votes: {how}.").strip()
+        + ("" if measure else " Measure not annotated: taken as chapter_vi."),
+    }
+
+
+def build_actors(case: Case, data_dir: str | None = None) -> str:
+    """The actors table (CSV text with ``# source:`` lines) from the world of the trigger."""
+    from collsec.world.world import World
+
+    w = World.at(case.trigger.date, data_dir=data_dir)
+    codes = [str(c) for c in w.code]
+    dist = np.asarray(w.distance, dtype=float)
+    ia = codes.index(case.trigger.accused) if case.trigger.accused in codes else None
+    it = codes.index(case.trigger.target) if case.trigger.target in codes else None
+    pre_un = case.trigger.date.year < 1946
+    buf = io.StringIO()
+    buf.write(f"# actors of case {case.id}: the world of {case.trigger.date.isoformat()}\n")
+    buf.write(
+        "# built by `collsec cases build` from World.at(trigger date): capability share "
+        "= COW NMC CINC of the year before; ideal point = Bailey, Strezhnev & Voeten (2017) "
+        "of the year before (none before 1946); allies = ATOP defence pacts in force; "
+        "km = COW minimum distance (empty beyond the dataset's range)\n"
+    )
+    from collsec.data.registry import get_dataset
+
+    for s in w.sources:
+        ds = get_dataset(s)
+        buf.write(f"# source: {s} ({ds.version}): {ds.citation}\n")
+    wr = csv.writer(buf, lineterminator="\n")
+    wr.writerow(ACTOR_COLUMNS)
+    defense = np.asarray(w.defense) > 0
+    un = np.asarray(w.un_member, dtype=bool)
+
+    def km(i: int, j: int | None) -> str:
+        if j is None:
+            return ""
+        if i == j:
+            return "0"
+        v = dist[i, j]
+        return "" if np.isnan(v) else f"{v:g}"
+
+    for i, code in enumerate(codes):
+        allies = ";".join(sorted(codes[j] for j in np.flatnonzero(defense[i]) if j != i))
+        ip = w.ideal_point[i]
+        wr.writerow(
+            [
+                code,
+                w.name[i],
+                int(w.ccode[i]),
+                f"{float(w.cinc[i]):.6g}" if w.cinc[i] == w.cinc[i] else "0",
+                "" if pre_un or ip != ip else f"{float(ip):.4f}",
+                w.region[i],
+                int(bool(w.major_power[i])),
+                int(bool(un[i])),
+                allies,
+                km(i, ia),
+                km(i, it),
+            ]
+        )
+    return buf.getvalue()
+
+
+def _toml(records: list[dict[str, Any]], case: Case) -> str:
+    import tomli_w
+
+    head = (
+        f"# Record of case {case.id}, built by `collsec cases build {case.id}` from the UN\n"
+        "# library's yearly pages and collsec/data/curated; do not edit by hand (edit the\n"
+        "# curated votes or annotations and rebuild). Statuses: named, derived, partial,\n"
+        "# tally (see collsec.cases.case).\n\n"
+    )
+    return head + tomli_w.dumps({"decision": records}, multiline_strings=False)
+
+
+def write_case_files(
+    case_id: str | Path,
+    data_dir: str | None = None,
+    out_dir: Path | None = None,
+    *,
+    actors: bool = True,
+) -> list[Path]:
+    """Write ``<id>.record.toml`` (and ``<id>.actors.csv``) next to the case file or in ``out_dir``.
+
+    Files are written whole (to a temporary name, then renamed).
+    """
+    from collsec.data.export import atomic_write_text
+
+    case = load_case(case_id, with_record=False)
+    folder = out_dir or case.path.parent
+    written = []
+    rec = folder / f"{case.id}.record.toml"
+    atomic_write_text(rec, _toml(build_record(case, data_dir), case))
+    written.append(rec)
+    if actors:
+        act = folder / f"{case.id}.actors.csv"
+        atomic_write_text(act, build_actors(case, data_dir))
+        written.append(act)
+    return written

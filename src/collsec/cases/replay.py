@@ -1,0 +1,437 @@
+"""Replay a case: conditional on the recorded drafts, and as a free run of the kernel.
+
+*Conditional*: for each recorded draft (its body, date, sponsors, measure and
+who attended) the model predicts every member's vote and the decision under
+the charter of the day, or under ``charter`` for a counterfactual. It reads
+:meth:`Case.drafts` only, never the recorded votes or outcomes.
+
+*Free run*: the crisis kernel meets the case's threat (accused, target, kind,
+severity) in the case's world and drafts, votes and responds itself; its
+institution class (acted, paralysed, bypassed) is compared with the record.
+
+*Counterfactual* (``charter``): the recorded drafts are put to the other
+charter. For each decision it reports the outcome with the recorded votes
+(members the record lacks, such as new seats, voting as the model predicts)
+and with the model's votes, and why the outcome changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from collsec.behavior.parameters import Parameters
+from collsec.behavior.policy import UtilityPolicy
+from collsec.cases.case import Case
+from collsec.cases.fidelity import adjudicate_votes
+from collsec.cases.model import VOTES, YES, Fit, case_arrays, default_fit, draft_features
+from collsec.errors import InputError
+
+__all__ = ["case_world", "free_run", "replay_case", "unravel"]
+
+_KIND = {"aggression": 0, "atrocity": 1, "terrorism": 2}
+
+
+@dataclass
+class Replay:
+    case: Case
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+def case_world(case: Case):
+    """A :class:`collsec.world.World` from the case's actors table (offline)."""
+    from collsec.world.world import World
+
+    acts = case.actors
+    n = len(acts)
+    codes = [a.code for a in acts]
+    index = {c: i for i, c in enumerate(codes)}
+    defense = np.zeros((n, n), dtype=np.int8)
+    for i, a in enumerate(acts):
+        for ally in a.allies:
+            if ally in index:
+                defense[i, index[ally]] = defense[index[ally], i] = 1
+    dist = np.full((n, n), np.nan)
+    for party, attr in ((case.trigger.accused, "km_accused"), (case.trigger.target, "km_target")):
+        if party in index:
+            j = index[party]
+            col = np.array([np.nan if getattr(a, attr) is None else getattr(a, attr) for a in acts])
+            dist[:, j] = col
+            dist[j, :] = col
+    np.fill_diagonal(dist, 0.0)
+    pre_un = case.trigger.date.year < 1946
+    return World(
+        year=case.trigger.date.year,
+        date=case.trigger.date,
+        ccode=np.array([a.ccode for a in acts]),
+        code=np.array(codes, dtype=object),
+        name=np.array([a.name for a in acts], dtype=object),
+        cinc=np.array([a.cinc for a in acts]),
+        ideal_point=np.array([0.0 if a.ideal_point is None else a.ideal_point for a in acts]),
+        region=np.array([a.region for a in acts], dtype=object),
+        major_power=np.array([a.major_power for a in acts]),
+        memberships={"un": np.array([a.un_member and not pre_un for a in acts])},
+        defense=defense,
+        contiguity=np.zeros((n, n), dtype=np.int8),
+        distance=dist,
+        flags=[[] for _ in acts],
+        sources=case.actor_sources,
+        kind="data",
+    )
+
+
+def _council_for(case: Case) -> str:
+    return "league-council" if case.trigger.date < dt.date(1945, 10, 24) else "unsc"
+
+
+def free_run(
+    case: Case,
+    params: Parameters | None = None,
+    *,
+    seed: int = 0,
+    charter: str | None = None,
+    world: Any = None,
+    credibility: float | None = None,
+) -> dict[str, Any]:
+    """The kernel's own handling of the case's threat: events and institution class."""
+    from collsec.crisis.events import crisis_events
+    from collsec.crisis.kernel import COUNCIL, RESPONDERS, run_batch
+    from collsec.crisis.noise import draw_noise
+    from collsec.crisis.run import next_credibility, window_record
+    from collsec.crisis.stage import Scenario, Stage
+    from collsec.crisis.threats import Threat
+
+    p = params or Parameters.default()
+    w = world if world is not None else case_world(case)
+    stage = Stage.build(w, p, Scenario(council=charter or _council_for(case)))
+    codes = stage.codes
+    tr = case.trigger
+    if tr.accused not in codes:
+        raise InputError(f"accused {tr.accused} is not in the world", source=str(case.path))
+    a = codes.index(tr.accused)
+    t = codes.index(tr.target) if tr.target in codes else a
+    threat = Threat(
+        kind=np.array([_KIND[tr.kind]]),
+        aggressor=np.array([a]),
+        target=np.array([t]),
+        severity=np.array([tr.severity]),
+        sponsored=np.array([tr.sponsored]),
+    )
+    cred = p.credibility_start if credibility is None else credibility
+    policy = UtilityPolicy(p)
+    noise = draw_noise(seed, 0, 1, stage.n, stage.m)
+    r = run_batch(stage, policy, noise, cred, threat=threat, occurred=True)
+    e, o = window_record(r)
+    after = next_credibility(cred, e, o, p.credibility_rate)
+    events = crisis_events(stage, policy, r, after)
+    responder = int(r.responder[0])
+    if bool(r.council_adopted[0]) and int(r.level[0]) >= 0 and responder == COUNCIL:
+        cls = "acted"
+    elif RESPONDERS[responder] in ("nato", "regional", "ga", "unauthorised"):
+        cls = "bypassed"
+    else:
+        cls = "paralysed"
+    return {
+        "seed": seed,
+        "council": stage.council_name,
+        "deterred": not bool(r.attacked[0]),
+        "responder": RESPONDERS[responder],
+        "council_vetoed": bool(r.council_vetoed[0]),
+        "institution": cls,
+        "credibility_before": round(cred, 4),
+        "credibility_after": round(after, 4),
+        "success": bool(r.success[0]),
+        "events": [ev.to_dict() for ev in events],
+        "_events": events,
+    }
+
+
+def _fit_for(params: Parameters, fitted: Fit | None) -> Fit:
+    return fitted if fitted is not None else default_fit(params)
+
+
+def conditional(
+    case: Case,
+    params: Parameters,
+    fitted: Fit | None = None,
+    *,
+    charter: str | None = None,
+    world: Any = None,
+) -> list[dict[str, Any]]:
+    """Predicted votes and decision for every recorded draft (never reads votes)."""
+    from collsec.institutions import load_body
+
+    f = _fit_for(params, fitted)
+    arrays = case_arrays(case, params, world=world)
+    out = []
+    for k, d in enumerate(case.drafts()):
+        body = load_body(charter or d.body, on=d.date)
+        members = list(body.members)
+        X, _ = draft_features(case, d, arrays, params, members)
+        probs = f.probabilities(X)
+        pred = f.predict(X)
+        u = f.utility(X)
+        # members with no actor data (unnamed seats of a reform variant) cannot be modelled
+        unknown = [m for m in members if m not in arrays.index]
+        out_of_model = set(d.absent) | set(unknown)
+        votes = {m: int(v) for m, v in zip(members, pred, strict=True) if m not in out_of_model}
+        if charter and case.trigger.kind in body.charter.rules:
+            d = _with_question(d, case.trigger.kind)
+        adopted, reason, vetoed = adjudicate_votes(d, votes, charter=charter)
+        out.append(
+            {
+                "index": k,
+                "symbol": d.symbol,
+                "body": body.charter.id,
+                "date": d.date.isoformat(),
+                "measure": d.measure,
+                "sponsors": list(d.sponsors),
+                "votes": {
+                    m: {
+                        "vote": VOTES[v] if m not in out_of_model else "absent",
+                        "utility": round(float(uu), 3),
+                        "p_yes": round(float(pp[YES]), 3),
+                        "why": _why(X[i], f),
+                    }
+                    for i, (m, v, uu, pp) in enumerate(zip(members, pred, u, probs, strict=True))
+                },
+                "adopted": adopted,
+                "reason": reason,
+                "vetoed_by": list(vetoed),
+                "not_modelled": unknown,
+            }
+        )
+    return out
+
+
+def _with_question(d: Any, question: str) -> Any:
+    from dataclasses import replace
+
+    return replace(d, question=question)
+
+
+def _why(x: np.ndarray, f: Fit) -> str:
+    """The largest contributions to a member's utility, in words."""
+    words = {
+        "commitment": "commitment to act",
+        "affinity": "affinity to the target over the accused",
+        "cost": "cost and risk against the accused",
+        "distance": "exposure near the accused",
+        "sovereignty": "sovereignty concern",
+        "sponsor": "affinity to the sponsors",
+    }
+    contrib = x * f.weights
+    order = np.argsort(-np.abs(contrib))[:2]
+    parts = [
+        f"{'+' if contrib[j] >= 0 else '-'}{words[f.names[j]]} ({contrib[j]:+.2f})"
+        for j in order
+        if abs(contrib[j]) > 1e-3
+    ]
+    return ", ".join(parts) or "no strong pull either way"
+
+
+def replay_case(
+    case: Case,
+    params: Parameters | None = None,
+    fitted: Fit | None = None,
+    *,
+    seed: int = 0,
+    charter: str | None = None,
+    world: Any = None,
+) -> dict[str, Any]:
+    """Both replays of ``case`` (and the counterfactual when ``charter`` is given)."""
+    p = params or Parameters.default()
+    cond = conditional(case, p, fitted, world=world)
+    free = free_run(case, p, seed=seed, world=world)
+    free_events = free.pop("_events")
+    out: dict[str, Any] = {
+        "case": case.summary_dict(),
+        "trigger": {
+            "date": case.trigger.date.isoformat(),
+            "kind": case.trigger.kind,
+            "accused": case.trigger.accused,
+            "target": case.trigger.target,
+            "severity": case.trigger.severity,
+            "description": case.trigger.description,
+        },
+        "seed": seed,
+        "conditional": cond,
+        "free_run": free,
+        "_free_events": free_events,
+    }
+    if charter:
+        out["counterfactual"] = counterfactual(case, p, fitted, charter=charter, world=world)
+    return out
+
+
+def counterfactual(
+    case: Case, params: Parameters, fitted: Fit | None, *, charter: str, world: Any = None
+) -> dict[str, Any]:
+    """The recorded drafts under ``charter``: what changed and why."""
+    from collsec.institutions import load_charter
+
+    ch = load_charter(charter)
+    model = conditional(case, params, fitted, charter=charter, world=world)
+    changes = []
+    for dec, m in zip(case.record, model, strict=True):
+        rec = dec.votes()
+        votes = {}
+        predicted_members = []
+        for member, v in m["votes"].items():
+            if rec.get(member) in ("yes", "no", "abstain") and dec.status in (
+                "named",
+                "derived",
+                "partial",
+            ):
+                votes[member] = VOTES.index(rec[member])
+            elif rec.get(member) in ("absent", "not_participating"):
+                continue
+            elif v["vote"] != "absent":
+                votes[member] = VOTES.index(v["vote"])
+                predicted_members.append(member)
+        d = dec
+        if case.trigger.kind in ch.rules:
+            d = _with_question(dec, case.trigger.kind)
+        adopted, reason, _vetoed = adjudicate_votes(d, votes, charter=charter)
+        changed = adopted != dec.adopted
+        changes.append(
+            {
+                "symbol": dec.symbol,
+                "date": dec.date.isoformat(),
+                "recorded": dec.outcome,
+                "with_recorded_votes": "adopted" if adopted else "not adopted",
+                "reason": reason,
+                "votes_predicted_for": predicted_members,
+                "with_model_votes": "adopted" if m["adopted"] else "not adopted",
+                "changed": changed,
+            }
+        )
+    out: dict[str, Any] = {
+        "charter": ch.id,
+        "title": ch.title,
+        "decisions": changes,
+        "changed": sum(c["changed"] for c in changes),
+    }
+    days = ch.capabilities.get("standing_force_days")
+    if days is not None:
+        out["deployment"] = _deployment(case, params, float(days))
+    return out
+
+
+def _deployment(case: Case, params: Parameters, days: float) -> list[dict[str, Any]]:
+    """When each adopted mission would be on the ground, with and without a standing force."""
+    end = case.extra.get("killing_ended")
+    rows = []
+    for d in case.record:
+        if not d.adopted or d.measure not in ("peacekeeping", "art42"):
+            continue
+        usual = d.date + dt.timedelta(days=params.deployment_days)
+        fast = d.date + dt.timedelta(days=days)
+        rows.append(
+            {
+                "symbol": d.symbol,
+                "authorised": d.date.isoformat(),
+                "deployed_usual": usual.isoformat(),
+                "deployed_standing_force": fast.isoformat(),
+                "killing_ended": end.isoformat() if isinstance(end, dt.date) else None,
+                "in_time_usual": bool(isinstance(end, dt.date) and usual < end),
+                "in_time_standing_force": bool(isinstance(end, dt.date) and fast < end),
+            }
+        )
+    return rows
+
+
+# -- the League's unravelling -------------------------------------------------------
+
+LEAGUE_SEQUENCE = ("manchuria-1931", "ethiopia-1935", "rhineland-1936")
+
+
+def unravel(
+    cases: list[Case],
+    params: Parameters | None = None,
+    *,
+    seed: int = 0,
+    charter: str | None = None,
+) -> dict[str, Any]:
+    """Crises in sequence, credibility carried from each to the next.
+
+    Each crisis's outcome moves the institution's credibility
+    (:func:`collsec.crisis.run.next_credibility`); the next aggressor weighs
+    the collective response it expects at that credibility, so its expected
+    cost of attacking falls with every failure. ``charter`` puts every crisis
+    before another Council (e.g. ``unsc-1946``, a UN-style Council with five
+    vetoes instead of unanimity).
+    """
+    from collsec.behavior.policy import UtilityPolicy
+
+    p = params or Parameters.default()
+    policy = UtilityPolicy(p)
+    cred = p.credibility_start
+    steps = []
+    for i, case in enumerate(cases):
+        r = free_run(case, p, seed=seed + i, charter=charter, credibility=cred)
+        r.pop("_events")
+        from collsec.crisis.stage import Scenario, Stage
+
+        stage = Stage.build(case_world(case), p, Scenario(council=charter or _council_for(case)))
+        a = stage.codes.index(case.trigger.accused)
+        t = stage.codes.index(case.trigger.target) if case.trigger.target in stage.codes else a
+        pw = float(stage.p_win[a, t])
+        fear = float(p.deterrence * cred * (1.0 - p.veto_shield * stage.shielded[a]) * (1.0 - pw))
+        value = float(policy.attack_value(case.trigger.severity, pw, cred, stage.shielded[a]))
+        steps.append(
+            {
+                "case": case.id,
+                "accused": case.trigger.accused,
+                "credibility": round(cred, 4),
+                "expected_cost_of_attacking": round(fear, 4),
+                "attack_value": round(value, 4),
+                "shielded_by_veto": bool(stage.shielded[a]),
+                "council": r["council"],
+                "institution": r["institution"],
+                "responder": r["responder"],
+                "success": r["success"],
+                "record": case.outcome.institution,
+                "credibility_after": r["credibility_after"],
+            }
+        )
+        cred = r["credibility_after"]
+    return {"charter": charter or "as in force", "seed": seed, "steps": steps}
+
+
+def score_replay(case: Case, r: dict[str, Any]) -> dict[str, Any]:
+    """Compare a replay with the record (done after the replay, which never reads it)."""
+    right = scored = 0
+    missed = []
+    for d, pred in zip(case.record, r["conditional"], strict=True):
+        if d.status in ("named", "derived"):
+            for m, v in d.votes().items():
+                if v in ("yes", "no", "abstain"):
+                    scored += 1
+                    right += pred["votes"][m]["vote"] == v
+        if pred["adopted"] != d.adopted:
+            missed.append(
+                {
+                    "symbol": d.symbol,
+                    "record": d.outcome + (f" ({d.tally})" if d.tally else ""),
+                    "model": ("adopted" if pred["adopted"] else "not adopted")
+                    + f": {pred['reason']}",
+                }
+            )
+    return {
+        "votes_scored": scored,
+        "votes_right": right,
+        "decisions": len(case.record),
+        "decisions_right": len(case.record) - len(missed),
+        "decisions_missed": missed,
+        "institution": {
+            "record": case.outcome.institution,
+            "free_run": r["free_run"]["institution"],
+        },
+    }
