@@ -45,9 +45,9 @@ def _register_all() -> None:
     if _registered:
         return
     _registered.append(True)
-    from collsec.cli import charters, data, demo, power, simulate, unsc, world
+    from collsec.cli import cases, charters, data, demo, power, simulate, unsc, world
 
-    for module in (charters, data, demo, power, simulate, unsc, world):
+    for module in (cases, charters, data, demo, power, simulate, unsc, world):
         module.register(app)
 
 
@@ -61,16 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except typer.Exit as done:
         return done.exit_code
-    except Exception as err:  # click usage errors
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            print(f"collsec: error: {err.format_message()}", file=sys.stderr)
-            return 2
-        if isinstance(err, click.exceptions.Abort):
-            print("collsec: aborted", file=sys.stderr)
-            return 130
-        raise
+    except typer.Abort:
+        print("collsec: aborted", file=sys.stderr)
+        return 130
+    except typer.TyperException as err:  # usage errors (typer's own click)
+        message = err.format_message() if hasattr(err, "format_message") else str(err)
+        print(f"collsec: error: {message}", file=sys.stderr)
+        return 2
     # With standalone_mode=False click returns the code of a typer.Exit.
     return rv if isinstance(rv, int) else 0
 

@@ -44,7 +44,18 @@ class NamedVote:
     note: str
     body: str = "unsc"
     target: str = ""
+    sponsors: tuple[str, ...] = ()
+    measure: str = ""
     file: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """Whether every member's vote is known (status ``named`` or ``derived``).
+
+        A ``partial`` decision lists only the members whose votes its sources
+        name (for example the vetoing members of a draft known by its tally).
+        """
+        return self.status in ("named", "derived")
 
     def ballot(self) -> Ballot:
         return Ballot.from_lists(

@@ -1,0 +1,352 @@
+"""``collsec cases``, ``replay``, ``fidelity`` and ``unravel``: history, replayed and scored."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.errors import InputError
+
+console = Console()
+
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the free run.")]
+CharterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--charter",
+        help="Replay the recorded drafts under this charter (id or .toml file).",
+        show_default=False,
+    ),
+]
+WorldOpt = Annotated[
+    str,
+    typer.Option(
+        "--world",
+        help="'case': the case's own actors table (offline); 'data': the full world of the "
+        "day built from the datasets.",
+    ),
+]
+ParamsOpt = Annotated[
+    str | None,
+    typer.Option("--params", help="Parameter file (TOML) over the defaults.", show_default=False),
+]
+
+
+def _params(path: str | None):
+    from collsec.behavior.parameters import Parameters
+
+    return Parameters.from_file(path) if path else Parameters.default()
+
+
+def _all_cases():
+    from collsec.cases import builtin_case_ids, load_case
+
+    return [load_case(c) for c in builtin_case_ids()]
+
+
+# -- cases -----------------------------------------------------------------------------
+
+
+def cases_callback(ctx: typer.Context, fmt: FormatOpt = Format.text) -> None:
+    """List the case library (or build a case's record and actors: ``cases build``)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    cases = _all_cases()
+    payload = {"cases": [c.summary_dict() for c in cases]}
+
+    def text(p: dict[str, Any]) -> None:
+        t = Table(title=f"{len(cases)} cases", title_justify="left")
+        for col in ("id", "title", "start", "end", "bodies", "decisions", "outcome"):
+            t.add_column(col)
+        for c in cases:
+            t.add_row(
+                c.id,
+                c.title,
+                c.start.isoformat(),
+                c.end.isoformat(),
+                ", ".join(c.bodies),
+                str(len(c.record)),
+                f"{c.outcome.conflict}; {c.outcome.institution}",
+            )
+        console.print(t)
+
+    emit(payload, fmt, text)
+
+
+def cases_build_command(
+    case: Annotated[
+        list[str] | None, typer.Argument(help="Case ids or files (default: all built-in).")
+    ] = None,
+    data_dir: DataDirOpt = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="Directory to write to (default: beside the case).")
+    ] = None,
+) -> None:
+    """Build each case's record (by rule, from the UN pages and curated votes) and actors table."""
+    from collsec.cases import builtin_case_ids
+    from collsec.cases.build import write_case_files
+
+    if out and not Path(out).is_dir():
+        raise InputError("directory does not exist", source=out, field="--out")
+    for c in case or list(builtin_case_ids()):
+        for path in write_case_files(c, data_dir, Path(out) if out else None):
+            print(f"collsec: wrote {path}", file=sys.stderr)
+
+
+# -- replay ----------------------------------------------------------------------------
+
+
+def replay_command(
+    case: Annotated[str, typer.Argument(help="Case id (see `collsec cases`) or a case file.")],
+    seed: SeedOpt = 0,
+    charter: CharterOpt = None,
+    world: WorldOpt = "case",
+    data_dir: DataDirOpt = None,
+    params: ParamsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Replay a case vote by vote, conditional on its drafts and as a free run; score it."""
+    from collsec.cases import builtin_case_ids, load_case
+    from collsec.cases.fidelity import fit_without
+    from collsec.cases.replay import replay_case, score_replay
+
+    if world not in ("case", "data"):
+        raise InputError(f"'{world}' is not 'case' or 'data'", source="--world")
+    c = load_case(case)
+    p = _params(params)
+    w = None
+    if world == "data":
+        from collsec.world.world import World
+
+        w = World.at(c.trigger.date, data_dir=data_dir)
+    others = [load_case(x) for x in builtin_case_ids() if x != c.id]
+    fitted = fit_without(others, p)
+    r = replay_case(c, p, fitted, seed=seed, charter=charter, world=w)
+    events = r.pop("_free_events")
+    r["fitted_on"] = f"{len(others)} other cases (leave-one-case-out)"
+    r["score"] = score_replay(c, r)
+    emit(r, fmt, lambda payload: _replay_text(c, payload, events))
+
+
+def _replay_text(case: Any, r: dict[str, Any], events: list) -> None:
+    from collsec.crisis.events import narrate
+
+    tr = r["trigger"]
+    print(f"{case.title} ({case.start} to {case.end})")
+    print(f"trigger {tr['date']}: {tr['description']}")
+    print(
+        f"  {tr['kind']}, accused {tr['accused']}"
+        + (f", target {tr['target']}" if tr["target"] else "")
+        + f", severity {tr['severity']}"
+    )
+    print(f"\nConditional replay: the model votes on each recorded draft ({r['fitted_on']})")
+    for d in r["conditional"]:
+        tally = {"yes": 0, "no": 0, "abstain": 0}
+        for v in d["votes"].values():
+            if v["vote"] in tally:
+                tally[v["vote"]] += 1
+        head = f"  {d['date']}  {d['symbol']}  [{d['body']}, {d['measure']}]"
+        print(head)
+        sponsors = ", ".join(d["sponsors"]) or "not recorded"
+        print(
+            f"    sponsors: {sponsors}; model tally {tally['yes']}-{tally['no']}-{tally['abstain']}: {d['reason']}"
+        )
+        against = [(m, v) for m, v in d["votes"].items() if v["vote"] in ("no", "abstain")]
+        for m, v in against[:6]:
+            print(f"      {m:>4} {v['vote']:<8} {v['why']}")
+    s = r["score"]
+    print(
+        f"\nAgainst the record: {s['votes_right']}/{s['votes_scored']} sourced votes and "
+        f"{s['decisions_right']}/{s['decisions']} decisions right"
+    )
+    for miss in s["decisions_missed"][:8]:
+        print(f"  missed {miss['symbol']}: record {miss['record']}, model {miss['model']}")
+    f = r["free_run"]
+    print(f"\nFree run (seed {r['seed']}, {f['council']}): the kernel drafts and decides itself")
+    print("\n".join("  " + line for line in narrate(events).splitlines()))
+    print(
+        f"  institution: {f['institution']} (record: {case.outcome.institution}; "
+        f"{case.outcome.conflict.replace('_', ' ')})"
+    )
+    print(f"  what happened: {case.outcome.explanation}")
+    cf = r.get("counterfactual")
+    if cf:
+        _counterfactual_text(cf)
+
+
+def _counterfactual_text(cf: dict[str, Any]) -> None:
+    print(f"\nCounterfactual: {cf['title']}")
+    print(f"  {cf['changed']} of {len(cf['decisions'])} decisions change outcome")
+    for d in cf["decisions"]:
+        mark = "CHANGED" if d["changed"] else "same"
+        extra = (
+            f" (model votes for {', '.join(d['votes_predicted_for'])})"
+            if d["votes_predicted_for"]
+            else ""
+        )
+        print(
+            f"  {d['date']} {d['symbol']}: recorded {d['recorded']} -> {d['with_recorded_votes']} [{mark}]{extra}"
+        )
+        if d["changed"]:
+            print(f"      why: {d['reason']}")
+    for dep in cf.get("deployment", []):
+        print(
+            f"  {dep['symbol']} authorised {dep['authorised']}: deployed by {dep['deployed_usual']} as usual, "
+            f"by {dep['deployed_standing_force']} with a standing force; killing ended {dep['killing_ended']} "
+            f"-> in time: usual {dep['in_time_usual']}, standing force {dep['in_time_standing_force']}"
+        )
+
+
+# -- fidelity ----------------------------------------------------------------------------
+
+
+def fidelity_command(
+    fmt: FormatOpt = Format.text,
+    loo: Annotated[
+        bool, typer.Option("--loo/--no-loo", help="Also score leave-one-case-out.")
+    ] = True,
+    seed: SeedOpt = 0,
+    params: ParamsOpt = None,
+) -> None:
+    """Score the model against every sourced vote, decision and outcome of the case library."""
+    from rich.progress import Progress
+
+    from collsec.cases.fidelity import fidelity
+    from collsec.cases.replay import free_run
+
+    p = _params(params)
+    cases = _all_cases()
+    outcomes = {c.id: free_run(c, p, seed=seed)["institution"] for c in cases}
+    with Progress(console=Console(stderr=True), transient=True) as prog:
+        task = prog.add_task("leave-one-case-out refits", total=len(cases) if loo else 0)
+        r = fidelity(cases, p, loo=loo, outcomes=outcomes, progress=lambda _: prog.advance(task))
+    emit(r, fmt, _fidelity_text)
+
+
+def _fidelity_text(r: dict[str, Any]) -> None:
+    t = Table(title="Fidelity on the case library (sourced votes only)", title_justify="left")
+    for col in (
+        "predictor",
+        "votes",
+        "contested votes",
+        "decisions",
+        "LOO contested",
+        "LOO decisions",
+    ):
+        t.add_column(col, justify="right")
+    loo = r.get("loo", {})
+
+    def row(name: str, s: dict[str, Any]) -> None:
+        lo = loo.get(name, {})
+        t.add_row(
+            name,
+            f"{s['vote_accuracy']:.3f}",
+            f"{s['contested_vote_accuracy']:.3f}",
+            f"{s['decision_accuracy']:.3f}",
+            f"{lo['contested_vote_accuracy']:.3f}" if lo else "-",
+            f"{lo['decision_accuracy']:.3f}" if lo else "-",
+        )
+
+    row("model", r)
+    for b, s in r["baselines"].items():
+        row(b, s)
+    console.print(t)
+    print(
+        f"{r['votes_scored']} votes scored ({r['contested_votes']} on contested decisions), "
+        f"{r['decisions']} decisions"
+    )
+    om = r.get("outcome_matches")
+    if om:
+        print(
+            f"free-run institution class matches the record in {om['matches']} of {om['cases']} cases"
+        )
+    pt = Table(title="Per case (model; all-yes in brackets)", title_justify="left")
+    for col in ("case", "votes", "accuracy", "contested", "decisions", "outcome (record/free run)"):
+        pt.add_column(col)
+    for c in r["cases"]:
+        ay = c["baselines"]["all_yes"]
+
+        def f(x: float | None) -> str:
+            return "-" if x is None else f"{x:.2f}"
+
+        o = c.get("outcome", {})
+        pt.add_row(
+            c["id"],
+            str(c["votes_scored"]),
+            f"{f(c['vote_accuracy'])} ({f(ay['vote_accuracy'])})",
+            f"{f(c['contested_vote_accuracy'])} ({f(ay['contested_vote_accuracy'])})",
+            f"{f(c['decision_accuracy'])} ({f(ay['decision_accuracy'])})",
+            f"{o.get('record')}/{o.get('free_run')}",
+        )
+    console.print(pt)
+    w = r["parameters_fitted"]["weights"]
+    print(
+        "fitted: "
+        + ", ".join(f"{k} {v}" for k, v in w.items())
+        + f"; thresholds {r['parameters_fitted']['vote_no']} / {r['parameters_fitted']['vote_yes']}"
+    )
+
+
+# -- unravel -------------------------------------------------------------------------------
+
+
+def unravel_command(
+    charter: CharterOpt = None,
+    seed: SeedOpt = 0,
+    params: ParamsOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """The League's unravelling: Manchuria, Ethiopia, the Rhineland, credibility carried."""
+    from collsec.cases import load_case
+    from collsec.cases.replay import LEAGUE_SEQUENCE, unravel
+
+    r = unravel(
+        [load_case(c) for c in LEAGUE_SEQUENCE], _params(params), seed=seed, charter=charter
+    )
+
+    def text(p: dict[str, Any]) -> None:
+        t = Table(title=f"The League's unravelling (Council: {p['charter']})", title_justify="left")
+        for col in (
+            "case",
+            "accused",
+            "credibility",
+            "expected cost of attacking",
+            "veto shield",
+            "institution (model)",
+            "record",
+            "credibility after",
+        ):
+            t.add_column(col)
+        for s in p["steps"]:
+            t.add_row(
+                s["case"],
+                s["accused"],
+                f"{s['credibility']:.3f}",
+                f"{s['expected_cost_of_attacking']:.3f}",
+                "yes" if s["shielded_by_veto"] else "no",
+                s["institution"],
+                s["record"],
+                f"{s['credibility_after']:.3f}",
+            )
+        console.print(t)
+
+    emit(r, fmt, text)
+
+
+def register(app: typer.Typer) -> None:
+    cases_app = typer.Typer(name="cases", help="The case library.", invoke_without_command=True)
+    cases_app.callback(invoke_without_command=True)(cases_callback)
+    cases_app.command("build")(cases_build_command)
+    app.add_typer(cases_app, name="cases")
+    app.command("replay")(replay_command)
+    app.command("fidelity")(fidelity_command)
+    app.command("unravel")(unravel_command)
+
+
+__all__ = ["register"]
