@@ -82,7 +82,7 @@ def _decisions(
 ) -> dict[tuple[str, int], bool]:
     """Predicted adoption of every decision of ``cases`` from the predicted votes."""
     out = {}
-    by_case = {c.id: c for c in cases}
+    by_case = cases_by(cases)
     keys = list(zip(table.case, table.decision, strict=True))
     groups: dict[tuple[str, int], dict[str, int]] = {}
     for (cid, k), m, v, ab in zip(keys, table.member, pred, table.absent, strict=True):
@@ -118,7 +118,8 @@ def score_cases(
                 "decision_accuracy": round(float(np.mean(dec)), 4) if dec else None,
             }
         )
-    all_dec = [decided[k] == cases_by(cases)[k[0]].record[k[1]].adopted for k in decided]
+    by_id = cases_by(cases)
+    all_dec = [decided[k] == by_id[k[0]].record[k[1]].adopted for k in decided]
 
     def mean_of(key: str) -> float | None:
         vals = [p[key] for p in per_case if p[key] is not None]
