@@ -41,9 +41,9 @@ Outcome classes (``outcome.conflict`` and ``outcome.institution``):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -258,12 +258,9 @@ def builtin_case_ids() -> tuple[str, ...]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except OSError as e:
-        raise InputError(f"cannot read file ({e.__class__.__name__})", source=str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"not valid TOML ({e})", source=str(path)) from None
+    from collsec.institutions.charter import _read_toml as read
+
+    return read(path, str(path))
 
 
 class _Fields:
@@ -422,14 +419,7 @@ def load_case(name: str | Path, *, with_record: bool = True) -> Case:
         return case
     record = read_record(path.with_name(f"{cid}.record.toml"), case)
     actors, actor_sources = read_actors(path.with_name(f"{cid}.actors.csv"), case)
-    return Case(
-        **{
-            **{k: getattr(case, k) for k in case.__dataclass_fields__},
-            "record": record,
-            "actors": actors,
-            "actor_sources": actor_sources,
-        }
-    )
+    return dataclasses.replace(case, record=record, actors=actors, actor_sources=actor_sources)
 
 
 def read_record(path: Path, case: Case) -> tuple[RecordedDecision, ...]:

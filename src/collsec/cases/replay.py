@@ -137,9 +137,16 @@ def free_run(
         cls = "bypassed"
     else:
         cls = "paralysed"
+    pw = float(stage.p_win[a, t])
+    shield = float(stage.shielded[a])
     return {
         "seed": seed,
         "council": stage.council_name,
+        "shielded_by_veto": bool(shield),
+        "expected_cost_of_attacking": round(
+            float(p.deterrence * cred * (1.0 - p.veto_shield * shield) * (1.0 - pw)), 4
+        ),
+        "attack_value": round(float(policy.attack_value(tr.severity, pw, cred, shield)), 4),
         "deterred": not bool(r.attacked[0]),
         "responder": RESPONDERS[responder],
         "council_vetoed": bool(r.council_vetoed[0]),
@@ -368,31 +375,20 @@ def unravel(
     before another Council (e.g. ``unsc-1946``, a UN-style Council with five
     vetoes instead of unanimity).
     """
-    from collsec.behavior.policy import UtilityPolicy
-
     p = params or Parameters.default()
-    policy = UtilityPolicy(p)
     cred = p.credibility_start
     steps = []
     for i, case in enumerate(cases):
         r = free_run(case, p, seed=seed + i, charter=charter, credibility=cred)
         r.pop("_events")
-        from collsec.crisis.stage import Scenario, Stage
-
-        stage = Stage.build(case_world(case), p, Scenario(council=charter or _council_for(case)))
-        a = stage.codes.index(case.trigger.accused)
-        t = stage.codes.index(case.trigger.target) if case.trigger.target in stage.codes else a
-        pw = float(stage.p_win[a, t])
-        fear = float(p.deterrence * cred * (1.0 - p.veto_shield * stage.shielded[a]) * (1.0 - pw))
-        value = float(policy.attack_value(case.trigger.severity, pw, cred, stage.shielded[a]))
         steps.append(
             {
                 "case": case.id,
                 "accused": case.trigger.accused,
                 "credibility": round(cred, 4),
-                "expected_cost_of_attacking": round(fear, 4),
-                "attack_value": round(value, 4),
-                "shielded_by_veto": bool(stage.shielded[a]),
+                "expected_cost_of_attacking": r["expected_cost_of_attacking"],
+                "attack_value": r["attack_value"],
+                "shielded_by_veto": r["shielded_by_veto"],
                 "council": r["council"],
                 "institution": r["institution"],
                 "responder": r["responder"],
