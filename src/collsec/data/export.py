@@ -82,3 +82,10 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     target = Path(path)
     _atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole or not at all (temporary file, then rename)."""
+    target = Path(path)
+    _atomic(target, lambda tmp: tmp.write_bytes(data))
+    return target
