@@ -1,0 +1,318 @@
+"""Scores of the model and of two baselines on ICB's targets.
+
+* **model**: the kernel's signals for each crisis (:mod:`collsec.backtest.mechanism`)
+  -- the Council's and the regional bodies' expected votes, vetoes and
+  measures, the parties' membership and veto shields, the Council's agenda --
+  linked to each target by a logistic calibration (:data:`MODEL_FEATURES`);
+* **era**: the base rate of each era (League 1920-45, Cold War 1945-89, after 1990);
+* **logistic**: a logistic regression on the allowed ICB inputs themselves
+  (trigger type, triggering entity, region, gravity, era, number of initial actors).
+
+Nothing is fitted on the file evaluated. When that file is the development
+split itself, every fitted piece -- the model's calibration, the era rates and
+the logistic baseline -- is cross-validated on the same folds, so no score is
+in-sample. Binary targets get the AUC with a bootstrap 95% interval and the
+Brier score; the four-step activity ladder gets macro-F1 and Spearman's rho.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata, spearmanr
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from collsec.backtest.icb import ACTIVITY_STEPS, ERAS, TARGETS, IcbCrisis
+
+__all__ = [
+    "BASELINE_INPUTS",
+    "MODEL_FEATURES",
+    "Scores",
+    "baseline_design",
+    "model_design",
+    "score_binary",
+    "score_ordinal",
+]
+
+BINARY = ("involvement", "council_action", "effectiveness", "regional")
+
+#: The model's features: every one is a kernel output or the institutional
+#: state of the day (which organisation exists, who is a member, what the
+#: Council already has on its agenda).
+MODEL_FEATURES = (
+    "un",
+    "member_parties",
+    "log_agenda_10y",
+    "log_agenda_1y",
+    "p_adopted",
+    "p_vetoed",
+    "p_act_level",
+    "shielded",
+    "major_party",
+    "internal",
+    "severity",
+    "regional_bodies",
+    "p_regional",
+)
+#: The allowed ICB inputs of the logistic baseline, one-hot.
+BASELINE_INPUTS = ("breakpoint", "trigger_entity", "geog", "gravcr", "era")
+#: L2 penalty (inverse strength) of every logistic fit; fixed in advance, not tuned.
+C_PENALTY = 0.3
+FOLDS = 10
+BOOTSTRAP = 1000
+
+
+def _trigger_entity(c: IcbCrisis) -> str:
+    if c.trigent is None:
+        return "unknown"
+    return {995: "internal", 996: "non_state", 997: "several_states"}.get(c.trigent, "state")
+
+
+def model_design(crises: Sequence[IcbCrisis], signals: pd.DataFrame) -> pd.DataFrame:
+    """The model's feature matrix, one row per crisis (index: crisno)."""
+    s = signals.set_index("crisno").loc[[c.crisno for c in crises]]
+    out = pd.DataFrame(index=s.index)
+    out["un"] = [float(c.institution == "un") for c in crises]
+    out["log_agenda_10y"] = np.log1p(s["agenda_10y"])
+    out["log_agenda_1y"] = np.log1p(s["agenda_1y"])
+    for col in MODEL_FEATURES:
+        if col not in out:
+            out[col] = s[col].astype(float)
+    return out[list(MODEL_FEATURES)]
+
+
+def baseline_inputs(crises: Sequence[IcbCrisis], gravity: bool = True) -> pd.DataFrame:
+    """The allowed inputs as categories (index: crisno)."""
+    rows = []
+    for c in crises:
+        rows.append(
+            {
+                "crisno": c.crisno,
+                "breakpoint": str(c.breakpoint),
+                "trigger_entity": _trigger_entity(c),
+                "geog": str(c.geog),
+                "gravcr": str(c.gravcr) if gravity else "ablated",
+                "era": str(c.era),
+                "initial_actors": float(len(c.initial)),
+            }
+        )
+    return pd.DataFrame(rows).set_index("crisno")
+
+
+def baseline_design(train: pd.DataFrame, test: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """One-hot design matrices with the training categories (unseen ones are all-zero)."""
+    cats = {c: sorted(train[c].unique()) for c in BASELINE_INPUTS}
+
+    def enc(df: pd.DataFrame) -> np.ndarray:
+        cols = [(df[c].to_numpy()[:, None] == np.array(v)[None, :]) for c, v in cats.items()]
+        return np.hstack([*cols, df[["initial_actors"]].to_numpy()]).astype(float)
+
+    return enc(train), enc(test)
+
+
+def _logit():
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C_PENALTY, max_iter=5000))
+
+
+def fit_predict_model(xtr, ytr, xte, ordinal: bool = False) -> np.ndarray:
+    """Probabilities (binary: of 1; ordinal: one column per step present in ytr)."""
+    m = _logit().fit(xtr, ytr)
+    p = m.predict_proba(xte)
+    return p[:, 1] if not ordinal else _full_columns(p, m.classes_)
+
+
+def _full_columns(p: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(p), len(ACTIVITY_STEPS)))
+    out[:, classes.astype(int)] = p
+    return out
+
+
+def era_rates(eras_tr: np.ndarray, ytr: np.ndarray, eras_te: np.ndarray, ordinal: bool = False):
+    """Each era's base rate (or step distribution) from the training rows."""
+    k = len(ACTIVITY_STEPS)
+    overall = np.bincount(ytr, minlength=k) / len(ytr) if ordinal else ytr.mean()
+    table = {}
+    for e in ERAS:
+        y = ytr[eras_tr == e]
+        if len(y) == 0:
+            table[e] = overall
+        else:
+            table[e] = np.bincount(y, minlength=k) / len(y) if ordinal else y.mean()
+    return np.array([table.get(e, overall) for e in eras_te])
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def auc_interval(
+    y: np.ndarray, p: np.ndarray, *, reps: int = BOOTSTRAP, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap 95% interval of the AUC (resampling crises).
+
+    All resamples at once, each AUC by the Mann-Whitney identity (mean rank of
+    the positives); resamples with a single class are dropped.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    idx = rng.integers(0, n, (reps, n))
+    ys, ps = y[idx], p[idx]
+    n1 = ys.sum(axis=1)
+    n0 = n - n1
+    ok = (n1 > 0) & (n0 > 0)
+    ranks = rankdata(ps[ok], axis=1)
+    n1, n0 = n1[ok], n0[ok]
+    auc = ((ranks * ys[ok]).sum(axis=1) - n1 * (n1 + 1) / 2) / (n1 * n0)
+    lo, hi = np.percentile(auc, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def score_binary(y: np.ndarray, p: np.ndarray, *, seed: int = 0) -> dict[str, float]:
+    lo, hi = auc_interval(y, p, seed=seed)
+    return {
+        "n": len(y),
+        "positives": int(y.sum()),
+        "auc": round(float(roc_auc_score(y, p)), 4),
+        "auc_ci_low": round(lo, 4),
+        "auc_ci_high": round(hi, 4),
+        "brier": round(float(brier_score_loss(y, p)), 4),
+    }
+
+
+def score_ordinal(y: np.ndarray, probs: np.ndarray) -> dict[str, float]:
+    pred = probs.argmax(axis=1)
+    expected = probs @ np.arange(probs.shape[1])
+    rho = spearmanr(y, expected).statistic
+    return {
+        "n": len(y),
+        "macro_f1": round(float(f1_score(y, pred, average="macro", labels=[0, 1, 2, 3])), 4),
+        "spearman": round(float(0.0 if np.isnan(rho) else rho), 4),
+        "accuracy": round(float(np.mean(pred == y)), 4),
+        "steps": dict(zip(ACTIVITY_STEPS, np.bincount(y, minlength=4).tolist(), strict=True)),
+    }
+
+
+# --------------------------------------------------------------------------- the runs
+
+
+@dataclass
+class Scores:
+    """Per-target predictions of every method, for scoring and narration."""
+
+    crisno: dict[str, np.ndarray]
+    truth: dict[str, np.ndarray]
+    predictions: dict[str, dict[str, np.ndarray]]  # target -> method -> probs
+
+    def summary(self, seed: int = 0) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        for target in TARGETS:
+            y = self.truth[target]
+            preds = self.predictions[target]
+            score = score_ordinal if target == "activity" else score_binary
+            kw = {} if target == "activity" else {"seed": seed}
+            out[target] = {
+                "n": len(y),
+                "model": score(y, preds["model"], **kw),
+                "baselines": {
+                    "era": score(y, preds["era"], **kw),
+                    "logistic": score(y, preds["logistic"], **kw),
+                },
+                "ablation_without_gravity": {
+                    "model": score(y, preds["model_without_gravity"], **kw),
+                    "logistic": score(y, preds["logistic_without_gravity"], **kw),
+                },
+            }
+        return out
+
+
+def _rows(targets: pd.DataFrame, crises: Sequence[IcbCrisis], target: str) -> np.ndarray:
+    t = targets.set_index("crisno")[target].reindex([c.crisno for c in crises])
+    return t.to_numpy(dtype=float, na_value=np.nan)
+
+
+def predict_all(
+    *,
+    train: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame] | None,
+    test: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    seed: int = 0,
+    link: dict | None = None,
+) -> Scores:
+    """Predictions for every target; cross-validated when ``train`` is None.
+
+    Each tuple is ``(crises, targets, signals, signals_without_gravity)``. With
+    ``train`` and a shipped ``link`` (:mod:`collsec.backtest.calibrate`) the
+    model's probabilities come from the link instead of a refit.
+    """
+    crises_te, targets_te, sig_te, sig0_te = test
+    x_te = model_design(crises_te, sig_te).to_numpy()
+    x0_te = model_design(crises_te, sig0_te).to_numpy()
+    b_te = baseline_inputs(crises_te)
+    b0_te = baseline_inputs(crises_te, gravity=False)
+    era_te = np.array([str(c.era) for c in crises_te])
+    if train is not None:
+        crises_tr, targets_tr, sig_tr, sig0_tr = train
+        x_tr = model_design(crises_tr, sig_tr).to_numpy()
+        x0_tr = model_design(crises_tr, sig0_tr).to_numpy()
+        b_tr = baseline_inputs(crises_tr)
+        b0_tr = baseline_inputs(crises_tr, gravity=False)
+        era_tr = np.array([str(c.era) for c in crises_tr])
+    crisno, truth, preds = {}, {}, {}
+    for target in TARGETS:
+        ordinal = target == "activity"
+        y_te_all = _rows(targets_te, crises_te, target)
+        keep_te = ~np.isnan(y_te_all)
+        y_te = y_te_all[keep_te].astype(int)
+        crisno[target] = np.array([c.crisno for c in crises_te])[keep_te]
+        truth[target] = y_te
+        shape = (len(y_te), len(ACTIVITY_STEPS)) if ordinal else (len(y_te),)
+        out = {
+            k: np.zeros(shape)
+            for k in (
+                "model",
+                "era",
+                "logistic",
+                "model_without_gravity",
+                "logistic_without_gravity",
+            )
+        }
+        if train is None:
+            smallest = (
+                int(np.bincount(y_te).min())
+                if ordinal
+                else int(min(y_te.sum(), len(y_te) - y_te.sum()))
+            )
+            k = max(2, min(FOLDS, smallest)) if not ordinal else FOLDS
+            folds = StratifiedKFold(k, shuffle=True, random_state=seed)
+            idx = np.flatnonzero(keep_te)
+            splits = [(idx[a], idx[b], b) for a, b in folds.split(idx, y_te)]
+            src = (x_te, x0_te, b_te, b0_te, era_te, y_te_all)
+        else:
+            y_tr_all = _rows(targets_tr, crises_tr, target)
+            tr = np.flatnonzero(~np.isnan(y_tr_all))
+            splits = [(tr, np.flatnonzero(keep_te), np.arange(len(y_te)))]
+            src = (x_tr, x0_tr, b_tr, b0_tr, era_tr, y_tr_all)
+        sx, sx0, sb, sb0, sera, sy = src
+        for tr, te, pos in splits:
+            ytr = sy[tr].astype(int)
+            if link is not None and train is not None:
+                from collsec.backtest.calibrate import predict_link
+
+                out["model"][pos] = predict_link(link, target, x_te[te])
+            else:
+                out["model"][pos] = fit_predict_model(sx[tr], ytr, x_te[te], ordinal)
+            out["model_without_gravity"][pos] = fit_predict_model(sx0[tr], ytr, x0_te[te], ordinal)
+            out["era"][pos] = era_rates(sera[tr], ytr, era_te[te], ordinal)
+            for key, btr, bte in (
+                ("logistic", sb, b_te),
+                ("logistic_without_gravity", sb0, b0_te),
+            ):
+                d_tr, d_te = baseline_design(btr.iloc[tr], bte.iloc[te])
+                out[key][pos] = fit_predict_model(d_tr, ytr, d_te, ordinal)
+        preds[target] = out
+    return Scores(crisno=crisno, truth=truth, predictions=preds)

@@ -1,0 +1,167 @@
+"""The ICB backtest end to end: inputs, kernel signals, cross-validated or held-out scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from collsec.backtest.evaluate import MODEL_FEATURES, Scores, model_design, predict_all
+from collsec.backtest.icb import (
+    TARGETS,
+    IcbCrisis,
+    dev_crisis_numbers,
+    file_digest,
+    read_inputs,
+    read_targets,
+    skipped_crises,
+)
+from collsec.backtest.mechanism import crisis_model, signals
+from collsec.behavior.parameters import Parameters
+from collsec.errors import InputError
+
+__all__ = ["DEV_ACTORS", "DEV_CRISES", "backtest_icb", "dev_files", "narrate_crisis"]
+
+DEV_CRISES = "icb/crises_dev.csv"
+DEV_ACTORS = "icb/actors_dev.csv"
+DRAWS = 200
+
+
+def dev_files(data_dir: str | None = None) -> tuple[Path, Path]:
+    """The development split's two files in the data directory."""
+    from collsec.data.registry import locate
+
+    return locate("icb", DEV_CRISES, data_dir=data_dir), locate(
+        "icb", DEV_ACTORS, data_dir=data_dir
+    )
+
+
+def _load(crises_path, actors_path, params, data_dir, seed, progress):
+    crises = read_inputs(crises_path, actors_path)
+    targets = read_targets(crises_path)
+    kw = {"draws": DRAWS, "seed": seed, "data_dir": data_dir, "progress": progress}
+    sig = signals(crises, params, gravity=True, **kw)
+    sig0 = signals(crises, params, gravity=False, **kw)
+    return crises, targets, sig, sig0
+
+
+def is_development(crises_path: str | Path, data_dir: str | None = None) -> bool:
+    """True when the file holds only development crises (then scores are cross-validated)."""
+    nums = set(read_targets(crises_path)["crisno"])
+    return nums <= dev_crisis_numbers()
+
+
+def backtest_icb(
+    crises_path: str | Path,
+    actors_path: str | Path,
+    *,
+    params: Parameters | None = None,
+    data_dir: str | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> tuple[dict[str, Any], Scores]:
+    """Score the model and the baselines on ``crises_path`` (see :mod:`.evaluate`)."""
+    from collsec.backtest.calibrate import calibrated_parameters, shipped_link
+
+    p = params or calibrated_parameters()
+    test = _load(crises_path, actors_path, p, data_dir, seed, progress)
+    dev = is_development(crises_path, data_dir)
+    if dev:
+        scores = predict_all(train=None, test=test, seed=seed)
+        mode = "cross-validated on the development split (10 folds, the same for every method)"
+    else:
+        dc, da = dev_files(data_dir)
+        train = _load(dc, da, p, data_dir, seed, progress)
+        overlap = {c.crisno for c in test[0]} & {c.crisno for c in train[0]}
+        if overlap:
+            raise InputError(
+                f"{len(overlap)} crises are in both the development split and this file "
+                f"(first: {min(overlap)}); evaluate on held-out crises only",
+                source=str(crises_path),
+                field="crisno",
+            )
+        link = shipped_link()
+        if link is not None and link["provenance"]["crises_sha256"] != file_digest(dc):
+            link = None  # the shipped calibration is not of this development split: refit
+        scores = predict_all(train=train, test=test, seed=seed, link=link)
+        mode = (
+            "model: the shipped calibration; baselines fitted on the development split; "
+            "scored on this file"
+            if link is not None
+            else "fitted on the development split, scored on this file"
+        )
+    payload = {
+        "n": len(test[0]),
+        "crises_file": str(crises_path),
+        "crises_sha256": file_digest(crises_path),
+        "mode": mode,
+        "skipped": skipped_crises(crises_path),
+        "seed": seed,
+        "draws": DRAWS,
+        "model_features": list(MODEL_FEATURES),
+        "targets": scores.summary(seed),
+    }
+    return payload, scores
+
+
+def narrate_crisis(
+    crisno: int,
+    crises_path: str | Path,
+    actors_path: str | Path,
+    scores: Scores,
+    *,
+    params: Parameters | None = None,
+    data_dir: str | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """One crisis: which bodies could act, the expected votes and vetoes, the predictions."""
+    crises = {c.crisno: c for c in read_inputs(crises_path, actors_path)}
+    if crisno not in crises:
+        raise InputError(
+            f"no crisis {crisno} in this file", source=str(crises_path), field="--crisis"
+        )
+    c: IcbCrisis = crises[crisno]
+    from collsec.backtest.calibrate import calibrated_parameters
+
+    m = crisis_model(
+        c, params or calibrated_parameters(), draws=DRAWS, seed=seed, data_dir=data_dir
+    )
+    from collsec.backtest.mechanism import regional_bodies
+
+    preds = {}
+    for target in TARGETS:
+        rows = np.flatnonzero(scores.crisno[target] == crisno)
+        if len(rows) == 0:
+            preds[target] = None
+            continue
+        i = int(rows[0])
+        entry = {}
+        for method, arr in scores.predictions[target].items():
+            v = arr[i]
+            entry[method] = [round(float(x), 3) for x in v] if np.ndim(v) else round(float(v), 3)
+        entry["recorded"] = int(scores.truth[target][i])
+        preds[target] = entry
+    design = model_design([c], pd.DataFrame([{"crisno": crisno, **m.signals}]))
+    vetoers = sorted(k for k, v in m.votes.items() if v["no"] >= 0.5)
+    return {
+        "crisno": crisno,
+        "name": c.name,
+        "trigger": c.trigger.isoformat(),
+        "institution": m.institution,
+        "council": m.council,
+        "regional_bodies": regional_bodies(c.geog, c.trigger),
+        "threat": {
+            "kind": m.kind,
+            "aggressor": m.aggressor,
+            "target": m.target,
+            "severity": round(m.severity, 3),
+        },
+        "signals": {k: round(float(v), 4) for k, v in m.signals.items()},
+        "features": {k: round(float(v), 4) for k, v in design.iloc[0].items()},
+        "expected_votes": m.votes,
+        "likely_no_votes": vetoers,
+        "predictions": preds,
+        "notes": m.notes,
+    }
