@@ -45,9 +45,9 @@ def _register_all() -> None:
     if _registered:
         return
     _registered.append(True)
-    from collsec.cli import cases, charters, data, demo, power, simulate, unsc, world
+    from collsec.cli import backtest, cases, charters, data, demo, power, simulate, unsc, world
 
-    for module in (cases, charters, data, demo, power, simulate, unsc, world):
+    for module in (backtest, cases, charters, data, demo, power, simulate, unsc, world):
         module.register(app)
 
 

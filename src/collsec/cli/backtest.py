@@ -1,0 +1,200 @@
+"""``collsec backtest icb`` and ``collsec calibrate``: prediction against ICB's record."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+
+console = Console()
+
+CrisesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--crises",
+        help="ICB1 crisis-level file (default: the development split in the data directory).",
+        show_default=False,
+    ),
+]
+ActorsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--actors",
+        help="ICB2 actor-level file (default: the development split in the data directory).",
+        show_default=False,
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the kernel's draws and the folds.")]
+
+
+def _files(crises: str | None, actors: str | None, data_dir: str | None) -> tuple[str, str]:
+    from collsec.backtest.run import dev_files
+
+    if crises is None or actors is None:
+        dc, da = dev_files(data_dir)
+        crises, actors = crises or str(dc), actors or str(da)
+    return crises, actors
+
+
+def _show_progress(fmt: Format) -> bool:
+    return sys.stderr.isatty()
+
+
+def icb_command(
+    crises: CrisesOpt = None,
+    actors: ActorsOpt = None,
+    crisis: Annotated[
+        int | None,
+        typer.Option("--crisis", help="Narrate the prediction for this crisis number."),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+    seed: SeedOpt = 0,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Predict League, UN and regional involvement in every ICB crisis from what was knowable."""
+    from collsec.backtest.run import backtest_icb, narrate_crisis
+
+    crises, actors = _files(crises, actors, data_dir)
+    payload, scores = backtest_icb(
+        crises, actors, data_dir=data_dir, seed=seed, progress=_show_progress(fmt)
+    )
+    if crisis is not None:
+        story = narrate_crisis(crisis, crises, actors, scores, data_dir=data_dir, seed=seed)
+        emit(story, fmt, _narrate_text)
+        return
+    emit(payload, fmt, _scores_text)
+
+
+def _scores_text(r: dict[str, Any]) -> None:
+    console.print(f"ICB backtest: {r['n']} crises; {r['mode']}.")
+    t = Table(title_justify="left", title="Binary targets: AUC [95% bootstrap] and Brier")
+    for col in ("target", "n", "model", "era", "logistic", "model w/o gravity", "logistic w/o"):
+        t.add_column(col, justify="right" if col != "target" else "left")
+    for name, v in r["targets"].items():
+        if name == "activity":
+            continue
+
+        def cell(s: dict[str, Any]) -> str:
+            return (
+                f"{s['auc']:.3f} [{s['auc_ci_low']:.2f}, {s['auc_ci_high']:.2f}] {s['brier']:.3f}"
+            )
+
+        ab = v["ablation_without_gravity"]
+        t.add_row(
+            name,
+            str(v["n"]),
+            cell(v["model"]),
+            cell(v["baselines"]["era"]),
+            cell(v["baselines"]["logistic"]),
+            f"{ab['model']['auc']:.3f}",
+            f"{ab['logistic']['auc']:.3f}",
+        )
+    console.print(t)
+    a = r["targets"]["activity"]
+    t2 = Table(title_justify="left", title="Activity (none / talk / demand / act)")
+    for col in ("method", "macro-F1", "Spearman", "accuracy"):
+        t2.add_column(col, justify="right" if col != "method" else "left")
+    for name, s in (
+        ("model", a["model"]),
+        ("era", a["baselines"]["era"]),
+        ("logistic", a["baselines"]["logistic"]),
+    ):
+        t2.add_row(name, f"{s['macro_f1']:.3f}", f"{s['spearman']:.3f}", f"{s['accuracy']:.3f}")
+    console.print(t2)
+
+
+def _narrate_text(s: dict[str, Any]) -> None:
+    th = s["threat"]
+    console.print(f"[bold]ICB crisis {s['crisno']}: {s['name']}[/bold] (trigger {s['trigger']})")
+    if s["institution"] is None:
+        console.print("No global organisation was in being: nothing to predict.")
+        return
+    console.print(
+        f"Bodies that could act: the {s['council']}"
+        + (f"; regional: {', '.join(s['regional_bodies'])}" if s["regional_bodies"] else "")
+    )
+    console.print(
+        f"The kernel's threat: {th['kind']}, {th['aggressor']} against {th['target']}, "
+        f"severity {th['severity']}"
+    )
+    sig = s["signals"]
+    console.print(
+        f"In {sig['p_seized']:.0%} of draws a member wanted the Council seized; a draft was "
+        f"tabled in {sig['p_tabled']:.0%}, adopted in {sig['p_adopted']:.0%}, vetoed (open or "
+        f"foreseen) in {sig['p_vetoed']:.0%}. The Council had {int(sig['agenda_10y'])} "
+        f"decisions on these parties in the ten years before."
+    )
+    if s["likely_no_votes"]:
+        console.print(f"Members likely to vote no: {', '.join(s['likely_no_votes'])}")
+    for target, v in s["predictions"].items():
+        if v is None:
+            continue
+        console.print(
+            f"  {target}: model {v['model']}, era {v['era']}, logistic {v['logistic']}; "
+            f"recorded {v['recorded']}"
+        )
+    for note in s["notes"]:
+        console.print(f"  note: {note}")
+
+
+def calibrate_command(
+    crises: CrisesOpt = None,
+    actors: ActorsOpt = None,
+    out_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--out-dir",
+            help="Write the two files here instead of the package's own (for trying things).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+    seed: SeedOpt = 0,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Fit the behaviour model's global parameters on development data and write them."""
+    from collsec.backtest.calibrate import calibrate
+
+    crises, actors = _files(crises, actors, data_dir)
+    r = calibrate(
+        crises,
+        actors,
+        data_dir=data_dir,
+        seed=seed,
+        out_dir=out_dir,
+        progress=_show_progress(fmt),
+    )
+    emit(r, fmt, _calibrate_text)
+
+
+def _calibrate_text(r: dict[str, Any]) -> None:
+    v = r["vote_model"]
+    console.print(
+        f"Vote model fitted on {v['votes_fitted']} sourced votes of {v['cases']} cases "
+        f"(log-likelihood {v['log_likelihood']}):"
+    )
+    console.print("  " + ", ".join(f"{k} {x}" for k, x in r["parameters_fitted"].items()))
+    console.print(f"  written to {r['parameters_file']}")
+    console.print(f"ICB link fitted on the development split, written to {r['link_file']}")
+    _scores_text(
+        {
+            "n": r["icb_link"]["regional"]["n"],
+            "mode": "cross-validated",
+            "targets": r["cross_validated"],
+        }
+    )
+
+
+def register(app: typer.Typer) -> None:
+    bt = typer.Typer(name="backtest", help="Backtests against the historical record.")
+    bt.command("icb")(icb_command)
+    app.add_typer(bt, name="backtest")
+    app.command("calibrate")(calibrate_command)
+
+
+__all__ = ["register"]
