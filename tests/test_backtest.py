@@ -1,0 +1,352 @@
+"""The ICB backtest: the targets as the codebook defines them, inputs kept apart from
+targets, honest scoring, calibration limited to the development split."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from collsec.backtest.evaluate import score_binary, score_ordinal
+from collsec.backtest.icb import (
+    activity_step,
+    dev_crisis_numbers,
+    era,
+    read_inputs,
+    read_targets,
+)
+from collsec.backtest.mechanism import agenda_count, regional_bodies
+
+DATA = Path(os.environ.get("COLLSEC_DATA_DIR", "")) / "icb"
+
+
+def test_activity_ladder_follows_the_codebook():
+    # ICB1 GLOBACTM (Var 32): the four documented steps, 13 ("general - other") excluded
+    steps = {code: activity_step(code) for code in range(1, 14)}
+    assert [c for c, s in steps.items() if s == 0] == [1]
+    assert [c for c, s in steps.items() if s == 1] == [2, 3, 4, 7, 8]
+    assert [c for c, s in steps.items() if s == 2] == [5, 6]
+    assert [c for c, s in steps.items() if s == 3] == [9, 10, 11, 12]
+    assert steps[13] is None and activity_step(None) is None
+
+
+def test_eras_and_institutions_start_on_the_day_in_force():
+    assert era(dt.date(1920, 1, 9)) is None
+    assert era(dt.date(1920, 1, 10)) == "league"
+    assert era(dt.date(1945, 10, 23)) == "league"
+    assert era(dt.date(1945, 10, 24)) == "cold_war"
+    assert era(dt.date(1989, 12, 31)) == "cold_war"
+    assert era(dt.date(1990, 1, 1)) == "post_cold_war"
+
+
+def test_regional_bodies_in_being():
+    assert regional_bodies(42, dt.date(1947, 1, 1)) == []  # before the OAS Charter
+    assert "OAS" in regional_bodies(42, dt.date(1954, 6, 18))
+    west_africa_1990 = regional_bodies(20, dt.date(1990, 8, 24))
+    assert {"OAU/AU", "ECOWAS"} <= set(west_africa_1990)
+    assert "Warsaw Pact" in regional_bodies(31, dt.date(1968, 8, 20))
+    assert "Warsaw Pact" not in regional_bodies(31, dt.date(1999, 3, 24))
+    assert regional_bodies(None, dt.date(2000, 1, 1)) == []
+
+
+def test_development_list_is_the_split():
+    nums = dev_crisis_numbers()
+    assert len(nums) == 347
+    assert 393 in nums  # the Gulf War is a development crisis
+
+
+def test_binary_scores_are_exact():
+    y = np.array([0, 0, 1, 1, 0, 1, 0, 1])
+    s = score_binary(y, y.astype(float))
+    assert s["auc"] == 1.0 and s["brier"] == 0.0 and s["positives"] == 4
+    p = np.array([0.1, 0.4, 0.35, 0.8, 0.2, 0.7, 0.6, 0.9])
+    s = score_binary(y, p)
+    assert s["auc"] == pytest.approx(14 / 16)  # 14 of 16 positive-negative pairs ordered
+    assert s["auc_ci_low"] <= s["auc"] <= s["auc_ci_high"]
+    assert s["brier"] == pytest.approx(float(np.mean((p - y) ** 2)), abs=1e-4)
+
+
+def test_ordinal_scores():
+    y = np.array([0, 1, 2, 3, 3, 0])
+    probs = np.eye(4)[y]
+    s = score_ordinal(y, probs)
+    assert s["macro_f1"] == 1.0 and s["spearman"] == pytest.approx(1.0)
+    assert s["steps"] == {"none": 2, "talk": 1, "demand": 1, "act": 2}
+
+
+# -- with the development split -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dev_frames():
+    crises = pd.read_csv(DATA / "crises_dev.csv", dtype=str, keep_default_na=False)
+    actors = pd.read_csv(DATA / "actors_dev.csv", dtype=str, keep_default_na=False)
+    return crises, actors
+
+
+@pytest.mark.data
+def test_targets_recode_icb1(dev_frames):
+    t = read_targets(DATA / "crises_dev.csv").set_index("crisno")
+    raw = dev_frames[0].set_index(dev_frames[0]["crisno"].astype(int))
+    g = pd.to_numeric(raw["globorg"], errors="coerce")
+    assert t["involvement"].notna().sum() == int(g.isin([1, 2, 3, 4, 5]).sum()) == 340
+    assert int(t["council_action"].sum()) == int((g == 5).sum()) == 131
+    assert t.loc[393, "council_action"] == 1  # the Gulf War: Council resolutions
+    assert t["involvement"].isna().sum() == 7  # globorg 0 (1918-19) and the blank row 474
+
+
+@pytest.mark.data
+def test_inputs_never_read_targets(dev_frames, tmp_path):
+    crises = dev_frames[0]
+    shuffled = crises.copy()
+    rng = np.random.default_rng(1)
+    banned = [
+        c
+        for c in crises.columns
+        if c
+        not in (
+            "icb1",
+            "crisno",
+            "crisname",
+            "break",
+            "trigent",
+            "yrtrig",
+            "motrig",
+            "datrig",
+            "gravcr",
+            "geog",
+        )
+    ]
+    # every coded variable; date parts are left alone (a shuffled day can be impossible)
+    banned = [c for c in banned if not c.startswith(("yr", "mo", "da"))]
+    assert {"globorg", "globactm", "globefct", "regorg", "viol", "crismg"} <= set(banned)
+    for col in banned:
+        shuffled[col] = rng.permutation(shuffled[col].to_numpy())
+    path = tmp_path / "shuffled.csv"
+    shuffled.to_csv(path, index=False)
+    a = read_inputs(DATA / "crises_dev.csv", DATA / "actors_dev.csv")
+    b = read_inputs(path, DATA / "actors_dev.csv")
+    assert a == b
+    gulf = next(c for c in a if c.crisno == 393)
+    assert gulf.trigger == dt.date(1990, 8, 2) and gulf.trigent == 645 and gulf.initial == (690,)
+
+
+@pytest.mark.data
+def test_agenda_counts_only_before_the_trigger():
+    # resolution 660 of 2 August 1990 is the Council's first decision on the invasion;
+    # in the ten years before, only resolution 552 (1984) names Kuwait
+    assert agenda_count(("kuwait",), dt.date(1990, 8, 2), 1) == 0
+    assert agenda_count(("kuwait",), dt.date(1990, 8, 3), 1) == 1
+    assert agenda_count(("kuwait",), dt.date(1990, 8, 2), 10) == 1
+
+
+@pytest.mark.data
+def test_calibrate_refuses_crises_outside_the_split(dev_frames, tmp_path, run_cli):
+    crises = dev_frames[0]
+    outside = sorted(set(range(1, 500)) - set(dev_crisis_numbers()))[0]
+    bad = crises.head(3).copy()
+    bad.loc[bad.index[0], "crisno"] = str(outside)
+    path = tmp_path / "crises.csv"
+    bad.to_csv(path, index=False)
+    code, out, err = run_cli(
+        "calibrate",
+        "--crises",
+        str(path),
+        "--actors",
+        str(DATA / "actors_dev.csv"),
+        "--out-dir",
+        str(tmp_path),
+    )
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "not in ICB's development split" in err
+    assert str(path) in err and "crisno" in err
+    assert not (tmp_path / "calibration.toml").exists()
+
+
+@pytest.mark.data
+def test_bad_file_one_line(tmp_path, run_cli):
+    path = tmp_path / "crises.csv"
+    path.write_text("icb1,crisno\nICB1,1\n")
+    code, out, err = run_cli(
+        "backtest", "icb", "--crises", str(path), "--actors", str(DATA / "actors_dev.csv")
+    )
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "crises.csv" in err
+
+
+@pytest.fixture(scope="module")
+def subset(dev_frames, tmp_path_factory):
+    """60 development crises since 1946 (and their actors), the Gulf War among them."""
+    crises, actors = dev_frames
+    year = pd.to_numeric(crises["yrtrig"], errors="coerce")
+    pick = crises[(year >= 1946)].iloc[::4]
+    pick = pd.concat([pick, crises[crises["crisno"] == "393"]]).drop_duplicates("crisno")
+    d = tmp_path_factory.mktemp("icb")
+    pick.to_csv(d / "crises.csv", index=False)
+    actors[actors["crisno"].isin(pick["crisno"])].to_csv(d / "actors.csv", index=False)
+    return d / "crises.csv", d / "actors.csv"
+
+
+@pytest.mark.data
+def test_backtest_json_contract_and_narration(subset, run_cli):
+    c, a = subset
+    code, out, err = run_cli(
+        "backtest", "icb", "--crises", str(c), "--actors", str(a), "--format", "json"
+    )
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["n"] == len(pd.read_csv(c))
+    assert "cross-validated" in r["mode"]
+    assert set(r["targets"]) == {
+        "involvement",
+        "council_action",
+        "activity",
+        "effectiveness",
+        "regional",
+    }
+    for name, v in r["targets"].items():
+        assert set(v["baselines"]) == {"era", "logistic"}
+        keys = (
+            ("macro_f1", "spearman")
+            if name == "activity"
+            else ("auc", "auc_ci_low", "auc_ci_high", "brier")
+        )
+        for s in (v["model"], *v["baselines"].values()):
+            assert all(k in s for k in keys)
+            if name != "activity":
+                assert 0 <= s["auc_ci_low"] <= s["auc"] <= s["auc_ci_high"] <= 1
+    code, out, err = run_cli(
+        "backtest",
+        "icb",
+        "--crises",
+        str(c),
+        "--actors",
+        str(a),
+        "--crisis",
+        "393",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    g = json.loads(out)
+    assert g["institution"] == "un" and g["council"] == "unsc"
+    assert g["threat"]["aggressor"] == "IRQ" and g["threat"]["target"] == "KWT"
+    assert {"Arab League", "GCC"} <= set(g["regional_bodies"])
+    assert set(g["expected_votes"]) >= {"USA", "RUS", "CHN", "GBR", "FRA"} - {"RUS"}
+    assert g["predictions"]["council_action"]["recorded"] == 1
+
+
+@pytest.mark.data
+def test_same_seed_same_scores_on_any_number_of_workers(subset, tmp_path, monkeypatch):
+    from collsec.backtest.mechanism import signals
+    from collsec.backtest.run import backtest_icb
+
+    c, a = subset
+    monkeypatch.setenv("COLLSEC_CACHE_DIR", str(tmp_path / "one"))
+    r1, _ = backtest_icb(c, a, seed=3)
+    monkeypatch.setenv("COLLSEC_CACHE_DIR", str(tmp_path / "two"))  # nothing cached
+    r2, _ = backtest_icb(c, a, seed=3)
+    assert r1 == r2
+    crises = read_inputs(c, a)[:12]
+    monkeypatch.setenv("COLLSEC_CACHE_DIR", str(tmp_path / "w1"))
+    s1 = signals(crises, seed=3, workers=1)
+    monkeypatch.setenv("COLLSEC_CACHE_DIR", str(tmp_path / "w2"))
+    s2 = signals(crises, seed=3, workers=2)
+    pd.testing.assert_frame_equal(s1, s2)
+
+
+# -- the scores reached (refits: make validate) -----------------------------------------
+
+#: Cross-validated on the development split with the shipped calibration (seed 0),
+#: as measured; a change that lowers them fails here.
+FLOORS = {"involvement": 0.71, "council_action": 0.675, "effectiveness": 0.64, "regional": 0.73}
+
+
+@pytest.mark.data
+@pytest.mark.validate
+def test_cross_validated_scores_hold():
+    from collsec.backtest.run import backtest_icb
+
+    r, _ = backtest_icb(DATA / "crises_dev.csv", DATA / "actors_dev.csv")
+    t = r["targets"]
+    for name, floor in FLOORS.items():
+        assert t[name]["model"]["auc"] >= floor, (name, t[name]["model"])
+    for name in ("involvement", "council_action", "effectiveness", "regional"):
+        assert t[name]["model"]["auc"] > t[name]["baselines"]["logistic"]["auc"], name
+        assert t[name]["model"]["auc"] > t[name]["baselines"]["era"]["auc"], name
+    assert t["activity"]["model"]["spearman"] >= 0.36
+
+
+@pytest.mark.data
+@pytest.mark.validate
+def test_shipped_calibration_is_a_fit_of_the_split(tmp_path):
+    import tomllib
+
+    from collsec.backtest.calibrate import calibrate, shipped_link
+
+    r = calibrate(DATA / "crises_dev.csv", DATA / "actors_dev.csv", out_dir=tmp_path)
+    fresh = tomllib.loads((tmp_path / "calibration.toml").read_text())
+    shipped = shipped_link()
+    for target in ("involvement", "council_action", "activity", "effectiveness", "regional"):
+        np.testing.assert_allclose(
+            fresh[target]["coef"], shipped[target]["coef"], rtol=1e-6, atol=1e-8
+        )
+    from collsec.backtest.calibrate import calibrated_parameters
+
+    p = calibrated_parameters()
+    for k, v in r["parameters_fitted"].items():
+        assert getattr(p, k) == pytest.approx(v, abs=1e-4)
+
+
+def test_bootstrap_auc_matches_sklearn_per_resample():
+    from sklearn.metrics import roc_auc_score
+
+    from collsec.backtest.evaluate import auc_interval
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 80)
+    p = np.round(rng.random(80), 1)  # ties on purpose
+    lo, hi = auc_interval(y, p, reps=400, seed=7)
+    # the same resamples scored one by one with scikit-learn
+    idx = np.random.default_rng(7).integers(0, 80, (400, 80))
+    ref = [roc_auc_score(y[i], p[i]) for i in idx if 0 < y[i].sum() < 80]
+    assert (lo, hi) == pytest.approx(tuple(np.percentile(ref, [2.5, 97.5])), abs=1e-12)
+
+
+@pytest.mark.data
+@pytest.mark.validate
+def test_held_out_file_uses_the_shipped_calibration(subset, tmp_path, run_cli):
+    """Mechanics of evaluation on crises outside the split. There are none to be had,
+    so development rows are renumbered (to 9000+): the scores mean nothing, the path
+    is what is tested -- the split's crises are refused, the renumbered ones are
+    scored with the shipped link and baselines fitted on the split."""
+    c, a = subset
+    code, _, err = run_cli("backtest", "icb", "--crises", str(c), "--actors", str(a))
+    assert code == 0, err
+    crises, actors = pd.read_csv(c, dtype=str), pd.read_csv(a, dtype=str)
+    new = {k: str(9000 + i) for i, k in enumerate(crises["crisno"])}
+    crises["crisno"] = crises["crisno"].map(new)
+    actors["crisno"] = actors["crisno"].map(new)
+    crises.to_csv(tmp_path / "c.csv", index=False)
+    actors.to_csv(tmp_path / "a.csv", index=False)
+    code, out, err = run_cli(
+        "backtest",
+        "icb",
+        "--crises",
+        str(tmp_path / "c.csv"),
+        "--actors",
+        str(tmp_path / "a.csv"),
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["mode"].startswith("model: the shipped calibration")
+    assert r["targets"]["involvement"]["n"] == len(crises) - int(
+        (pd.to_numeric(crises["globorg"], errors="coerce") == 0).sum()
+    )
