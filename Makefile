@@ -35,6 +35,7 @@ validate: setup
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec data verify
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec audit unsc
 	$(BIN)/collsec fidelity
+	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec backtest icb --crises $${COLLSEC_DATA_DIR:-$(DATA)}/icb/crises_dev.csv --actors $${COLLSEC_DATA_DIR:-$(DATA)}/icb/actors_dev.csv
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -q -m validate
 	$(MAKE) bench BENCH_FLAGS=
 
