@@ -179,3 +179,17 @@ def test_bad_data_file_is_one_line_error(run_cli, tmp_path: Path, mangle, messag
     code, _, err = run_cli("world", "1990", "--data-dir", str(tmp_path))
     assert code == 2 and err.count("\n") == 1
     assert "cow/states.csv (cow_states)" in err and message in err
+
+
+@pytest.mark.data
+def test_distance_is_symmetric():
+    # the CShapes minimum-distance file lists each pair once (ccode1 < ccode2)
+    import numpy as np
+
+    from collsec.world.world import World
+
+    w = World.from_year(1990)
+    d = np.asarray(w.distance)
+    np.testing.assert_array_equal(d, d.T)
+    assert np.isnan(d).mean() < 0.06
+    assert d[w.index("KWT"), w.index("IRQ")] == 0.0  # contiguous by land

@@ -212,7 +212,8 @@ def build_world(
         rows = md[md["year"] == my]
         d = fill(rows, rows["mindist"].to_numpy(dtype=float), float)
         known = fill(rows, 1, np.int8).astype(bool)
-        distance = np.where(known, d, np.nan)
+        # the file lists each pair once: minimum distance is symmetric
+        distance = np.where(known, d, np.where(known.T, d.T, np.nan))
     np.fill_diagonal(distance, 0.0)
 
     return World(
