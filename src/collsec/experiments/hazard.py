@@ -170,8 +170,8 @@ def _covariate_matrices(world: Any, log_distance_fill: float) -> dict[str, np.nd
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(tot > 0, cinc[:, None] / tot, 0.5)
     dist = np.asarray(world.distance, dtype=float)
-    # Minimum distance is symmetric, but the CShapes file lists each pair once
-    # (ccode1 < ccode2), so World.distance holds one triangle: take the known side.
+    # Minimum distance is symmetric; World fills both triangles from the CShapes file
+    # (which lists each pair once). fmin keeps hand-made worlds with one triangle safe.
     dist = np.fmin(dist, dist.T)
     unknown = np.isnan(dist)
     logd = np.where(unknown, log_distance_fill, np.log1p(np.where(unknown, 0.0, dist)))
