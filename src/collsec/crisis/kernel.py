@@ -256,6 +256,20 @@ def run_batch(
     council_vetoed = np.zeros(b, dtype=bool)
     sel = np.flatnonzero(live)
     rule = stage.council.rule
+    atrocity_rule = getattr(stage, "council_atrocity", None)
+
+    def council_decide(v, parties, ex, kinds):
+        """The Council's decision; atrocity crises under the charter's atrocity rule, if any."""
+        d = stage.council.adjudicate(v, parties=parties, exclude_parties=ex)
+        if atrocity_rule is not None:
+            rows = np.flatnonzero(kinds == ATROCITY)
+            if len(rows):
+                ex_r = ex[rows] if np.ndim(ex) else ex
+                d2 = atrocity_rule.adjudicate(v[rows], parties=parties[rows], exclude_parties=ex_r)
+                d.adopted[rows] = d2.adopted
+                d.vetoed[rows] = d2.vetoed
+        return d
+
     ex_vi = rule.excludes_parties("VI")
     ex_vii = rule.excludes_parties("VII")
     if len(sel) and m:
@@ -269,9 +283,7 @@ def run_batch(
         vetoed0 = np.zeros(len(sel), dtype=bool)
         for k in range(4):
             v = _vote_codes(forecast[k], p.vote_yes, p.vote_no)
-            d = stage.council.adjudicate(
-                v, parties=parties_m, exclude_parties=ex_vi if k == 0 else ex_vii
-            )
+            d = council_decide(v, parties_m, ex_vi if k == 0 else ex_vii, kind[sel])
             expected[sel, k] = d.adopted
             if k == 0:
                 vetoed0 = d.vetoed
@@ -296,7 +308,7 @@ def run_batch(
             v = _vote_codes(u, p.vote_yes, p.vote_no)
             v = np.where(noise.absent[tsel] < p.absent, ABSENT, v).astype(np.int8)
             ex = np.where(lvl == 0, ex_vi, ex_vii)
-            d = stage.council.adjudicate(v, parties=parties_m[tabled], exclude_parties=ex)
+            d = council_decide(v, parties_m[tabled], ex, kind[tsel])
             council_votes[tsel] = v
             council_adopted[tsel] = d.adopted
             council_vetoed[tsel] = d.vetoed

@@ -197,7 +197,6 @@ def run_crisis(
     n = stage.n
     kind_cum, aggr_cum, targ_cum = setup.kind_cum, setup.aggr_cum, setup.targ_cum
     seat_agents, seat_codes = setup.seat_agents, setup.seat_codes
-    council_rule = stage.council.rule
     s = {key: float(v[k]) for key, v in noise.s.items()}
     kind = min(bisect_right(kind_cum, s["kind"]), 3)
     a = min(bisect_right(aggr_cum[kind], s["aggressor"]), n - 1)
@@ -212,6 +211,11 @@ def run_crisis(
         sponsored=sponsored,
         internal=1.0 if kind == ATROCITY else 0.0,
         hf=1.0 if sponsored else p.nonstate_haven,
+    )
+    # atrocity crises go under the charter's atrocity rule when it has one
+    atrocity = getattr(stage, "council_atrocity", None)
+    council_rule = (
+        atrocity.rule if (kind == ATROCITY and atrocity is not None) else stage.council.rule
     )
     vote_shock = noise.vote(k)
     misjudge = noise.misjudge(k)

@@ -116,6 +116,8 @@ class Stage:
     aff_t: np.ndarray | None = None  # aff.T, contiguous (rows gathered per crisis)
     prox_t: np.ndarray | None = None
     council_groups: dict = field(default_factory=dict)
+    #: the Council's rule for atrocity crises, when its charter has one (a reform variant)
+    council_atrocity: CompiledRule | None = None
     council_weights: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -197,6 +199,12 @@ class Stage:
             council_name = body.charter.id
             weights = body.weights
         council = CompiledRule(rule, [codes[i] for i in seats], groups, weights)
+        rules = charter.rules if synthetic else body.charter.rules
+        council_atrocity = (
+            CompiledRule(rules["atrocity"], [codes[i] for i in seats], groups, weights)
+            if "atrocity" in rules
+            else None
+        )
 
         # -- NATO -----------------------------------------------------------------
         nac_charter = load_charter("nato-nac")
@@ -268,6 +276,7 @@ class Stage:
             aff_t=np.ascontiguousarray(aff.T),
             prox_t=np.ascontiguousarray(prox.T),
             council_groups=groups,
+            council_atrocity=council_atrocity,
             council_weights=weights,
             notes=notes,
         )
