@@ -1,0 +1,321 @@
+"""Decades of simulated history, replication by replication, every design on the same draws.
+
+One replication runs ``years`` years. Each year:
+
+1. **Opportunities.** Every ordered pair (a, b) draws a would-be aggression with
+   the MID-onset hazard (:mod:`collsec.experiments.hazard`) times
+   ``opportunity_scale``, given the pair's peace years (the years since its last
+   opportunity). Atrocities, terrorist and cyber attacks arise at per-state
+   annual rates (assumptions; terrorist and cyber targets are drawn with the
+   kernel's threat tables). At most ``max_per_year`` threats a year (the rest
+   are counted as dropped).
+2. **Crises.** The year's threats go through the crisis kernel under each
+   design: the aggressor weighs the expected collective response (deterrence,
+   scaled by the replication's current credibility), the bodies deliberate,
+   vote and respond.
+3. **Credibility** carries from year to year: after each year it moves towards
+   the share of that year's crises met by a successful collective response.
+
+Common random numbers: the opportunities depend only on the seed, the
+replication and the year -- never on a design -- and each threat's noise is
+keyed by (seed, replication, year, slot), drawn with the widest Council of
+the experiment so every design reads the same shocks. Nothing depends on how
+replications are grouped into chunks or spread over workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.stats import spearmanr
+
+from collsec.behavior.parameters import Parameters
+from collsec.behavior.policy import UtilityPolicy
+from collsec.crisis.kernel import (
+    COUNCIL,
+    DRAFT_HIDDEN_SHORTFALL,
+    DRAFT_HIDDEN_VETO,
+    DRAFT_TABLED,
+    GA,
+    NATO,
+    NONE,
+    REGIONAL,
+    run_batch,
+)
+from collsec.crisis.noise import Noise, draw_noise
+from collsec.crisis.run import gini
+from collsec.crisis.stage import Scenario, Stage
+from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM, Threat
+from collsec.experiments.spec import Experiment
+from collsec.experiments.store import METRICS
+
+__all__ = ["Setting", "prepare", "run_replications"]
+
+#: stream ids of the counter-based generators (kept apart from the kernel's noise)
+_OPPORTUNITY_STREAM = 0x0C0FFEE
+
+
+@dataclass
+class Setting:
+    """What every chunk of an experiment needs, built once per process."""
+
+    experiment: Experiment
+    world: Any
+    stages: list[Stage]
+    policies: list[UtilityPolicy]
+    params: list[Parameters]
+    base_logits: np.ndarray
+    hazard: Any
+    m_max: int
+
+
+def _world(exp: Experiment, data_dir: str | None = None):
+    from collsec.world.world import World
+
+    w = exp.world
+    if w.kind == "synthetic":
+        return World.synthetic(w.states, seed=w.seed)
+    return World.from_year(int(w.year), data_dir=data_dir)
+
+
+def prepare(
+    exp: Experiment, data_dir: str | None = None, params: dict[str, Parameters] | None = None
+) -> Setting:
+    """The world, one stage per design, the hazard's covariate logits."""
+    from collsec.experiments.hazard import Hazard
+
+    world = _world(exp, data_dir)
+    stages, policies, plist = [], [], []
+    for d in exp.designs:
+        p = params[d.id] if params and d.id in params else exp.parameters(d)
+        sc = Scenario(
+            council=d.council,
+            intelligence_sharing=d.intelligence_sharing,
+            regional_first=d.regional_first,
+            uniting_for_peace=d.uniting_for_peace,
+            nato=d.nato,
+        )
+        stages.append(Stage.build(world, p, sc))
+        policies.append(UtilityPolicy(p))
+        plist.append(p)
+    hz = Hazard.default()
+    return Setting(
+        experiment=exp,
+        world=world,
+        stages=stages,
+        policies=policies,
+        params=plist,
+        base_logits=hz.base_logits(world),
+        hazard=hz,
+        m_max=max(s.m for s in stages),
+    )
+
+
+def _rng(seed: int, rep: int, year: int) -> np.random.Generator:
+    ss = np.random.SeedSequence([seed, _OPPORTUNITY_STREAM, rep, year])
+    return np.random.Generator(np.random.Philox(ss))
+
+
+def _threats_of_year(st: Setting, peace: np.ndarray, reps: np.ndarray, year: int):
+    """This year's threats of every replication in ``reps``, and the dropped count."""
+    exp = st.experiment
+    th = exp.threats
+    n = st.world.n
+    tables = st.stages[0].threats
+    prob = st.hazard.probabilities_from_base(st.base_logits, peace)
+    if th.opportunity_scale != 1.0:
+        np.minimum(prob * th.opportunity_scale, 1.0, out=prob)
+    rows: list[tuple[np.ndarray, ...]] = []
+    dropped = np.zeros(len(reps), dtype=np.int64)
+    rates = np.array([th.atrocity_rate, th.terrorism_rate, th.cyber_rate])
+    for i, rep in enumerate(reps):
+        g = _rng(exp.seed, int(rep), year)
+        onset = g.random((n, n)) < prob[i]
+        v = g.random((n, 5))
+        a, b = np.nonzero(onset)
+        kinds = [np.full(len(a), AGGRESSION)]
+        aggr, targ = [a], [b]
+        for k, kind in enumerate((ATROCITY, TERRORISM, CYBER)):
+            who = np.flatnonzero(v[:, k] < rates[k])
+            kinds.append(np.full(len(who), kind))
+            aggr.append(who)
+            if kind == ATROCITY:
+                targ.append(who)
+            else:
+                pos = np.searchsorted(tables.target_cum[kind], who + v[who, 3 + (k - 1)], "right")
+                targ.append(np.minimum(pos - who * n, n - 1))
+        kind_r = np.concatenate(kinds)
+        a_r = np.concatenate(aggr)
+        t_r = np.concatenate(targ)
+        keep = min(len(kind_r), th.max_per_year)
+        dropped[i] = len(kind_r) - keep
+        rows.append((kind_r[:keep], a_r[:keep], t_r[:keep]))
+        # peace years: reset where an opportunity arose, else one more year
+        peace[i] += 1
+        peace[i][onset] = 0
+    np.minimum(peace, st.hazard.max_peace_years, out=peace)
+    return rows, dropped
+
+
+def _noise(st: Setting, reps: np.ndarray, year: int, counts: list[int]) -> Noise:
+    exp = st.experiment
+    slots = exp.threats.max_per_year
+    n, m = st.world.n, st.m_max
+    parts = []
+    for rep, c in zip(reps, counts, strict=True):
+        if c == 0:
+            continue
+        start = (int(rep) * exp.years + year) * slots
+        parts.append(draw_noise(exp.seed, start, c, n, m))
+    if not parts:
+        return draw_noise(exp.seed, 0, 0, n, m)
+    return Noise(
+        start=0,
+        s={k: np.concatenate([p.s[k] for p in parts]) for k in parts[0].s},
+        absent=np.concatenate([p.absent for p in parts]),
+        misjudge_u=np.concatenate([p.misjudge_u for p in parts]),
+        vote_u=np.concatenate([p.vote_u for p in parts]),
+        contrib_u=np.concatenate([p.contrib_u for p in parts]),
+    )
+
+
+def _seats(noise: Noise, m: int) -> Noise:
+    return Noise(
+        start=noise.start,
+        s=noise.s,
+        absent=noise.absent[:, :m],
+        misjudge_u=noise.misjudge_u[:, :m],
+        vote_u=noise.vote_u,
+        contrib_u=noise.contrib_u,
+    )
+
+
+_COUNTS = (
+    "attempted",
+    "deterred",
+    "authorised_aggr",
+    "paralysis_veto",
+    "paralysis_shortfall",
+    "decided",
+    "decision_days",
+    "responses",
+    "successes",
+    "responded",
+    "authorised",
+    "costs",
+)
+
+
+def run_replications(st: Setting, rep_from: int, rep_to: int) -> list[tuple]:
+    """Rows ``(design, rep, metric, value)`` for replications ``rep_from .. rep_to - 1``."""
+    exp = st.experiment
+    reps = np.arange(rep_from, rep_to)
+    r_n, n = len(reps), st.world.n
+    peace = np.full((r_n, n, n), exp.threats.initial_peace_years, dtype=np.int32)
+    cred = [np.full(r_n, p.credibility_start) for p in st.params]
+    acc = [{k: np.zeros(r_n) for k in _COUNTS} for _ in exp.designs]
+    burden = [np.zeros((r_n, n)) for _ in exp.designs]
+    dropped = np.zeros(r_n, dtype=np.int64)
+    for year in range(exp.years):
+        rows, drop = _threats_of_year(st, peace, reps, year)
+        dropped += drop
+        counts = [len(k) for k, _, _ in rows]
+        if sum(counts) == 0:
+            continue
+        which = np.repeat(np.arange(r_n), counts)
+        kind = np.concatenate([r[0] for r in rows])
+        aggr = np.concatenate([r[1] for r in rows])
+        targ = np.concatenate([r[2] for r in rows])
+        noise = _noise(st, reps, year, counts)
+        sev = 0.05 + 0.95 * noise.s["severity"]
+        for d, (stage, policy, p) in enumerate(zip(st.stages, st.policies, st.params, strict=True)):
+            sponsored = (kind != TERRORISM) | (noise.s["sponsor"] < p.state_sponsor)
+            threat = Threat(
+                kind=kind, aggressor=aggr, target=targ, severity=sev, sponsored=sponsored
+            )
+            r = run_batch(stage, policy, _seats(noise, stage.m), cred[d][which], threat=threat)
+            _accumulate(acc[d], burden[d], r, which, r_n)
+            collective = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
+            eff = np.bincount(which, weights=(r.success & collective), minlength=r_n)
+            occ = np.bincount(which, weights=r.attacked, minlength=r_n)
+            rate = p.credibility_rate
+            cred[d] = np.where(
+                occ > 0, (1 - rate) * cred[d] + rate * eff / np.maximum(occ, 1), cred[d]
+            )
+    out: list[tuple] = []
+    cinc = st.stages[0].cinc
+    for d, design in enumerate(exp.designs):
+        for i, rep in enumerate(reps):
+            vals = _metrics({k: v[i] for k, v in acc[d].items()}, burden[d][i], cinc, cred[d][i])
+            vals["threats_dropped"] = float(dropped[i])
+            out.extend((design.id, int(rep), k, vals[k]) for k in (*METRICS, "threats_dropped"))
+    return out
+
+
+def _accumulate(a: dict[str, np.ndarray], burden: np.ndarray, r, which: np.ndarray, r_n: int):
+    def add(key: str, mask) -> None:
+        a[key] += np.bincount(which, weights=np.asarray(mask, dtype=float), minlength=r_n)
+
+    agg = r.kind == AGGRESSION
+    authorised = np.isin(r.responder, (NATO, REGIONAL, COUNCIL))
+    decided = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
+    no_council = ~r.council_adopted & ~np.isin(r.responder, (NATO, REGIONAL))
+    add("attempted", agg & r.attacked)
+    add("deterred", agg & ~r.attacked)
+    add("authorised_aggr", agg & r.attacked & authorised)
+    add("paralysis_veto", no_council & ((r.draft == DRAFT_HIDDEN_VETO) | r.council_vetoed))
+    add(
+        "paralysis_shortfall",
+        no_council
+        & (
+            (r.draft == DRAFT_HIDDEN_SHORTFALL)
+            | ((r.draft == DRAFT_TABLED) & ~r.council_vetoed & ~r.council_adopted)
+        ),
+    )
+    add("decided", decided)
+    a["decision_days"] += np.bincount(
+        which, weights=np.where(decided, r.time_to_decision, 0.0), minlength=r_n
+    )
+    add("responses", r.attacked & (r.level >= 0))
+    add("successes", r.success)
+    add("responded", r.attacked & (r.responder != NONE))
+    add("authorised", r.attacked & authorised)
+    a["costs"] += np.bincount(which, weights=r.cost, minlength=r_n)
+    rows = np.flatnonzero(r.level >= 1)
+    if len(rows):
+        np.add.at(burden, which[rows], r.contributions[rows])
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return float(a / b) if b > 0 else None
+
+
+def _metrics(a: dict[str, float], burden: np.ndarray, cinc: np.ndarray, cred: float) -> dict:
+    total = burden.sum()
+    top5 = np.argsort(-cinc, kind="stable")[:5]
+    small = np.ones(len(cinc), dtype=bool)
+    small[top5] = False
+    if total > 0:
+        free = 1.0 - (burden[small].sum() / total) / cinc[small].sum()
+        rho = spearmanr(cinc, burden / total).statistic
+        rho = None if rho is None or np.isnan(rho) else float(rho)
+    else:
+        free, rho = None, None
+    return {
+        "aggression_attempted": float(a["attempted"]),
+        "aggression_deterred": float(a["deterred"]),
+        "deterrence_rate": _ratio(a["deterred"], a["attempted"] + a["deterred"]),
+        "authorised_share": _ratio(a["authorised_aggr"], a["attempted"]),
+        "paralysis_veto": float(a["paralysis_veto"]),
+        "paralysis_shortfall": float(a["paralysis_shortfall"]),
+        "time_to_decision": _ratio(a["decision_days"], a["decided"]),
+        "response_success": _ratio(a["successes"], a["responses"]),
+        "burden_gini": float(gini(burden)) if total > 0 else None,
+        "free_riding": None if free is None else float(free),
+        "oz_rank_correlation": rho,
+        "legitimacy": _ratio(a["authorised"], a["responded"]),
+        "costs": float(a["costs"]),
+        "credibility_final": float(cred),
+    }
