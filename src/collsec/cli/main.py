@@ -45,9 +45,34 @@ def _register_all() -> None:
     if _registered:
         return
     _registered.append(True)
-    from collsec.cli import backtest, cases, charters, data, demo, power, simulate, unsc, world
+    from collsec.cli import (
+        backtest,
+        cases,
+        charters,
+        data,
+        demo,
+        experiment,
+        power,
+        report,
+        simulate,
+        unsc,
+        world,
+    )
 
-    for module in (backtest, cases, charters, data, demo, power, simulate, unsc, world):
+    modules = (
+        backtest,
+        cases,
+        charters,
+        data,
+        demo,
+        experiment,
+        power,
+        report,
+        simulate,
+        unsc,
+        world,
+    )
+    for module in modules:
         module.register(app)
 
 

@@ -1,0 +1,240 @@
+"""``collsec experiment`` and ``collsec sensitivity``: institutional designs compared by Monte Carlo."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+
+console = Console()
+
+#: metrics shown in the text comparison (JSON has all)
+SHOWN = (
+    "aggression_attempted",
+    "deterrence_rate",
+    "authorised_share",
+    "paralysis_veto",
+    "paralysis_shortfall",
+    "time_to_decision",
+    "response_success",
+    "burden_gini",
+    "legitimacy",
+    "credibility_final",
+)
+
+
+def _progress_bar(label: str):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("remaining"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def experiment_command(
+    target: Annotated[str, typer.Argument(help="An experiment file, a built-in id, or 'list'.")],
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+    backend: Annotated[str, typer.Option("--backend", help="local or ray.")] = "local",
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="DuckDB file (default: ID.duckdb here).", show_default=False),
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted run.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", show_default=False)] = None,
+    replications: Annotated[int | None, typer.Option("--replications", show_default=False)] = None,
+    years: Annotated[int | None, typer.Option("--years", show_default=False)] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address", help="A Ray cluster (default: a local Ray).", show_default=False
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Run an experiment: every design on the same simulated history, results into DuckDB."""
+    from collsec.experiments.spec import builtin_experiment_ids, load_experiment
+
+    if target == "list":
+        exps = [load_experiment(i) for i in builtin_experiment_ids()]
+        payload = {
+            "experiments": [
+                {
+                    "id": e.id,
+                    "title": e.title,
+                    "designs": [d.id for d in e.designs],
+                    "replications": e.replications,
+                    "years": e.years,
+                }
+                for e in exps
+            ]
+        }
+        emit(payload, fmt, _list_text)
+        return
+    from collsec.experiments.runner import default_db, run_experiment
+
+    exp = load_experiment(target).with_overrides(seed=seed, replications=replications, years=years)
+    path = db or str(default_db(exp))
+    with _progress_bar(f"{exp.id}: chunks of replications") as bar:
+        task = bar.add_task("run", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        key = run_experiment(
+            exp,
+            path,
+            workers=workers,
+            backend=backend,
+            resume=resume,
+            data_dir=data_dir,
+            ray_address=ray_address,
+            progress=progress,
+        )
+    emit(comparison(path, key, exp), fmt, _comparison_text)
+
+
+def comparison(db: str, key: str, exp) -> dict[str, Any]:
+    from collsec.experiments.store import Store
+    from collsec.experiments.summary import summarize
+
+    with Store(db, read_only=True) as store:
+        results = store.results(key)
+    s = summarize(results, [d.id for d in exp.designs])
+    return {
+        "experiment": exp.id,
+        "title": exp.title,
+        "seed": exp.seed,
+        "replications": exp.replications,
+        "years": exp.years,
+        "run_key": key,
+        "db": db,
+        **s,
+    }
+
+
+def _list_text(p: dict[str, Any]) -> None:
+    t = Table(title="Built-in experiments", title_justify="left")
+    for c in ("id", "designs", "replications x years", "title"):
+        t.add_column(c)
+    for e in p["experiments"]:
+        t.add_row(
+            e["id"], ", ".join(e["designs"]), f"{e['replications']} x {e['years']}", e["title"]
+        )
+    console.print(t)
+
+
+def _fmt(v: dict[str, Any]) -> str:
+    if v["mean"] is None:
+        return "-"
+    big = max(abs(v["mean"]), abs(v["ci_low"]), abs(v["ci_high"])) >= 10
+    f = "{:.1f}" if big else "{:.3f}"
+    return f"{f.format(v['mean'])} [{f.format(v['ci_low'])}, {f.format(v['ci_high'])}]"
+
+
+def _comparison_text(p: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]{p['title']}[/bold]\n{p['replications']} replications x {p['years']} years, "
+        f"seed {p['seed']}; results in {p['db']} (run {p['run_key']}). Means with 95% intervals."
+    )
+    t = Table(title_justify="left", title="Designs side by side")
+    t.add_column("metric")
+    for d in p["designs"]:
+        t.add_column(d["id"], justify="right")
+    for m in SHOWN:
+        t.add_row(m, *[_fmt(d["metrics"][m]) for d in p["designs"]])
+    console.print(t)
+    if p["paired_differences"]:
+        ref = p["paired_differences"][0]["versus"]
+        t2 = Table(
+            title_justify="left",
+            title=f"Paired differences against '{ref}' (same histories; * = interval excludes 0)",
+        )
+        t2.add_column("metric")
+        designs = [d["id"] for d in p["designs"][1:]]
+        for d in designs:
+            t2.add_column(d, justify="right")
+        by = {(x["design"], x["metric"]): x for x in p["paired_differences"]}
+        for m in SHOWN:
+            cells = []
+            for d in designs:
+                x = by.get((d, m))
+                if x is None or x["mean"] is None:
+                    cells.append("-")
+                    continue
+                star = "*" if x["ci_low"] > 0 or x["ci_high"] < 0 else " "
+                cells.append(_fmt(x) + star)
+            t2.add_row(m, *cells)
+        console.print(t2)
+
+
+def sensitivity_command(
+    target: Annotated[str, typer.Argument(help="An experiment file or built-in id.")],
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", help="Base samples (power of two).", show_default=False),
+    ] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", help="Replications per sample.", show_default=False),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Sobol indices of the experiment's [sensitivity] metric over its named parameters."""
+    from collsec.experiments.sensitivity import sobol
+    from collsec.experiments.spec import load_experiment
+
+    exp = load_experiment(target)
+    with _progress_bar(f"{exp.id}: Sobol samples") as bar:
+        task = bar.add_task("samples", total=None)
+        r = sobol(
+            exp,
+            samples=samples,
+            replications=replications,
+            progress=lambda d, t: bar.update(task, completed=d, total=t),
+        )
+    emit(r, fmt, _sobol_text)
+
+
+def _sobol_text(r: dict[str, Any]) -> None:
+    console.print(
+        f"Sobol indices of '{r['metric']}' (design {r['design']}; {r['runs']} runs of "
+        f"{r['replications']} replications; mean output {r['output_mean']:.3f})"
+    )
+    t = Table(title_justify="left")
+    for c in ("parameter", "range", "S1", "ST"):
+        t.add_column(c, justify="right" if c != "parameter" else "left")
+    for k, v in sorted(r["parameters"].items(), key=lambda kv: -kv[1]["ST"]):
+        t.add_row(
+            k,
+            f"{v['range'][0]:g} - {v['range'][1]:g}",
+            f"{v['S1']:.3f} ± {v['S1_conf']:.3f}",
+            f"{v['ST']:.3f} ± {v['ST_conf']:.3f}",
+        )
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("experiment")(experiment_command)
+    app.command("sensitivity")(sensitivity_command)
+
+
+__all__ = ["comparison", "register"]

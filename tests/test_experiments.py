@@ -1,0 +1,241 @@
+"""Experiments: files validated, common random numbers, identical results on any number
+of workers and any backend, lossless resume after a real kill, honest summaries."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from collsec.experiments.spec import builtin_experiment_ids, load_experiment
+from collsec.experiments.store import METRICS, Store
+
+BUILTINS = {
+    "veto-variants",
+    "enlarged-council",
+    "covenant-vs-charter",
+    "regional-first",
+    "collective-defence",
+    "intelligence-sharing",
+}
+
+
+def small(name: str = "veto-variants", reps: int = 12, years: int = 8):
+    return load_experiment(name).with_overrides(replications=reps, years=years)
+
+
+def results(db: Path) -> pd.DataFrame:
+    with Store(db, read_only=True) as s:
+        key = s.runs()["run_key"].iloc[-1]
+        return s.results(key)
+
+
+def test_builtins_listed_and_valid(run_cli):
+    assert set(builtin_experiment_ids()) == BUILTINS
+    code, out, err = run_cli("experiment", "list", "--format", "json")
+    assert code == 0, err
+    listed = {e["id"]: e for e in json.loads(out)["experiments"]}
+    assert set(listed) == BUILTINS
+    assert listed["veto-variants"]["designs"] == ["charter", "restrained", "two-vetoes", "no-veto"]
+    for e in listed.values():
+        assert e["replications"] == 1000 and e["years"] == 50
+
+
+BAD = [
+    ("colour = 1\n", "colour: unknown field"),
+    ('id = "x"\n', "designs: an experiment needs at least one"),
+    ('id = "x"\n[[designs]]\nid = "a"\ncouncil = "unsc-imaginary"\n', "designs[0].council"),
+    ('id = "x"\n[[designs]]\nid = "a"\nparams = { vote_noise = "high" }\n', "designs[0].params"),
+    ('id = "x"\nreplications = 0\n[[designs]]\nid = "a"\n', "replications: must be between 1"),
+    ('id = "x"\n[[designs]]\nid = "a"\n[[designs]]\nid = "a"\n', "design id 'a' appears twice"),
+    ('id = "x"\n[[designs]]\nid = "a"\nnato = "yes"\n', "designs[0].nato: must be true or false"),
+    (
+        'id = "x"\n[[designs]]\nid = "a"\n[sensitivity]\nparameters = { gravity = [0, 1] }\n',
+        "sensitivity.parameters.gravity: unknown parameter",
+    ),
+    ('id = "x"\n[world]\nkind = "data"\nyear = 1700\n[[designs]]\nid = "a"\n', "world.year"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD)
+def test_bad_experiment_files_one_line(tmp_path, run_cli, text, message):
+    path = tmp_path / "exp.toml"
+    path.write_text(text)
+    code, out, err = run_cli("experiment", str(path), "--db", str(tmp_path / "r.duckdb"))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and str(path) in err and message in err, err
+    assert not (tmp_path / "r.duckdb").exists()
+
+
+def test_unknown_builtin_and_bad_overrides(run_cli, tmp_path):
+    code, _, err = run_cli("experiment", "no-such-experiment")
+    assert code == 2 and "no built-in experiment" in err
+    code, _, err = run_cli("experiment", "veto-variants", "--replications", "0")
+    assert code == 2 and "--replications" in err
+
+
+def test_common_random_numbers_and_exact_invariants():
+    from collsec.experiments.history import prepare, run_replications
+
+    rows = run_replications(prepare(small()), 0, 12)
+    df = pd.DataFrame(rows, columns=["design", "rep", "metric", "value"])
+    w = df.pivot_table(index=["design", "rep"], columns="metric", values="value")
+    would_be = w["aggression_attempted"] + w["aggression_deterred"]
+    # every design meets the same would-be aggressions in the same replication
+    per_design = would_be.unstack("design")
+    assert (per_design.nunique(axis=1) == 1).all()
+    assert per_design.iloc[:, 0].sum() > 0
+    # no veto, no paralysis by veto; the Charter's veto does paralyse
+    assert (w.loc["no-veto", "paralysis_veto"] == 0).all()
+    assert w.loc["charter", "paralysis_veto"].sum() > 0
+    # restraint only touches atrocity crises: it can never add vetoes
+    assert (w.loc["restrained", "paralysis_veto"] <= w.loc["charter", "paralysis_veto"]).all()
+    shares = ["deterrence_rate", "authorised_share", "legitimacy", "response_success"]
+    assert ((w[shares] >= 0) & (w[shares] <= 1)).all().all()
+
+
+def test_nothing_authorised_without_a_body():
+    from collsec.experiments.history import prepare, run_replications
+
+    rows = run_replications(prepare(small("collective-defence", reps=6)), 0, 6)
+    df = pd.DataFrame(rows, columns=["design", "rep", "metric", "value"])
+    none = df[(df.design == "none")].set_index("metric")["value"]
+    assert (none.loc["authorised_share"] == 0).all() and (none.loc["legitimacy"] == 0).all()
+
+
+def test_same_seed_same_numbers_whatever_the_workers_and_chunks(tmp_path, monkeypatch):
+    from collsec.experiments import runner
+
+    exp = small(reps=30, years=6)
+    runner.run_experiment(exp, tmp_path / "one.duckdb", workers=1)
+    monkeypatch.setattr(runner, "CHUNK", 7)
+    runner.run_experiment(exp, tmp_path / "two.duckdb", workers=2)
+    a, b = results(tmp_path / "one.duckdb"), results(tmp_path / "two.duckdb")
+    pd.testing.assert_frame_equal(a, b)
+    other = small(reps=30, years=6).with_overrides(seed=5)
+    runner.run_experiment(other, tmp_path / "three.duckdb", workers=1)
+    c = results(tmp_path / "three.duckdb")
+    assert not np.allclose(a["value"].fillna(-1), c["value"].fillna(-1))
+
+
+def test_ray_backend_gives_the_same_numbers(tmp_path):
+    pytest.importorskip("ray")
+    from collsec.experiments import runner
+
+    exp = small(reps=10, years=4)
+    runner.run_experiment(exp, tmp_path / "local.duckdb", workers=1)
+    runner.run_experiment(exp, tmp_path / "ray.duckdb", workers=2, backend="ray")
+    pd.testing.assert_frame_equal(
+        results(tmp_path / "local.duckdb"), results(tmp_path / "ray.duckdb")
+    )
+
+
+def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
+    db = tmp_path / "killed.duckdb"
+    args = [
+        sys.executable,
+        "-m",
+        "collsec.cli.main",
+        "experiment",
+        "veto-variants",
+        "--replications",
+        "200",
+        "--years",
+        "30",
+        "--db",
+        str(db),
+        "--format",
+        "json",
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not db.exists():
+        time.sleep(0.05)
+    time.sleep(3.0)  # some chunks written, most not
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with Store(db, read_only=True) as s:
+        key = s.runs()["run_key"].iloc[0]
+        partial = len(s.done_chunks(key))
+    assert 0 < partial < 8, partial  # killed mid-run (8 chunks of 25)
+    code = subprocess.run([*args[:-2], "--resume"], env=env, capture_output=True).returncode
+    assert code == 0
+    full = tmp_path / "full.duckdb"
+    from collsec.experiments.runner import run_experiment
+
+    run_experiment(small(reps=200, years=30), full, workers=2)
+    a, b = results(db), results(full)
+    assert len(a) == 4 * 200 * (len(METRICS) + 1)
+    assert not a.duplicated(["design", "rep", "metric"]).any()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_existing_run_needs_resume(tmp_path, run_cli):
+    db = str(tmp_path / "r.duckdb")
+    args = ("experiment", "regional-first", "--replications", "3", "--years", "3", "--db", db)
+    assert run_cli(*args)[0] == 0
+    code, _, err = run_cli(*args)
+    assert code == 2 and "--resume" in err
+    code, out, _ = run_cli(*args, "--resume", "--format", "json")
+    assert code == 0 and json.loads(out)["replications"] == 3
+
+
+def test_json_contract_and_paired_differences(tmp_path, run_cli):
+    code, out, err = run_cli(
+        "experiment",
+        "veto-variants",
+        "--replications",
+        "8",
+        "--years",
+        "5",
+        "--seed",
+        "3",
+        "--db",
+        str(tmp_path / "r.duckdb"),
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["experiment"] == "veto-variants" and r["seed"] == 3
+    assert [d["id"] for d in r["designs"]] == ["charter", "restrained", "two-vetoes", "no-veto"]
+    for d in r["designs"]:
+        assert set(d["metrics"]) == set(METRICS)
+        for v in d["metrics"].values():
+            assert {"mean", "ci_low", "ci_high"} <= set(v)
+            if v["mean"] is not None:
+                assert v["ci_low"] <= v["mean"] <= v["ci_high"]
+    w = results(tmp_path / "r.duckdb").pivot_table(
+        index=["design", "rep"], columns="metric", values="value"
+    )
+    diff = (w.loc["no-veto", "paralysis_veto"] - w.loc["charter", "paralysis_veto"]).mean()
+    pd_ = {(x["design"], x["metric"]): x for x in r["paired_differences"]}
+    assert pd_[("no-veto", "paralysis_veto")]["mean"] == pytest.approx(diff, abs=1e-6)
+    assert pd_[("no-veto", "paralysis_veto")]["versus"] == "charter"
+
+
+def test_sobol_indices(run_cli, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'id = "s"\nseed = 1\nyears = 4\n[world]\nstates = 40\n[[designs]]\nid = "a"\n'
+        "[sensitivity]\nparameters = { opportunity_scale = [0.2, 3.0], vote_noise = [0.1, 0.2] }\n"
+        'metric = "aggression_attempted"\nsamples = 8\nreplications = 2\n'
+    )
+    code, out, err = run_cli("sensitivity", str(path), "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["runs"] == 8 * (2 + 2)
+    p = r["parameters"]
+    # more opportunities, more aggression: the threat rate dominates the vote noise
+    assert p["opportunity_scale"]["ST"] > p["vote_noise"]["ST"]
+    code, _, err = run_cli("sensitivity", str(path), "--samples", "6")
+    assert code == 2 and "power of two" in err
