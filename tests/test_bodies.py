@@ -273,3 +273,20 @@ def test_duplicate_member_in_charter_is_an_error(tmp_path) -> None:
     )
     with pytest.raises(InputError, match=r"dup\.toml: members: duplicate member FRA"):
         load_charter(str(path))
+
+
+def test_a_variant_may_replace_criteria_with_any_of(tmp_path) -> None:
+    # a reform: twelve votes override a veto (any_of replaces the base rule's criteria)
+    path = tmp_path / "unsc-override.toml"
+    path.write_text(
+        'id = "unsc-override"\nextends = "unsc-1966"\nvariant = true\ntitle = "t"\n'
+        'description = "d"\nsources = ["reform idea"]\n[rules.substantive]\nany_of = [\n'
+        '  [{ type = "quota", count = 9 }, { type = "veto", holders = "permanent" }],\n'
+        '  [{ type = "quota", count = 12 }],\n]\n'
+    )
+    body = load_body(str(path), on=dt.date(2020, 1, 1))
+    others = [m for m in body.members if m != "RUS"]
+    vetoed = Ballot.from_lists(yes=others[:11], no=["RUS"], abstain=others[11:])
+    assert body.adjudicate(vetoed).adopted is False  # a veto, and 11 < 12
+    overridden = Ballot.from_lists(yes=others[:12], no=["RUS"], abstain=others[12:])
+    assert body.adjudicate(overridden).adopted  # twelve override the veto

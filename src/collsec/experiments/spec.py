@@ -267,6 +267,10 @@ def _design(raw: Any, i: int, src: str, base: Parameters) -> Design:
     except InputError as err:
         raise _fail(src, prefix + "params", err.problem) from None
     council = _str(raw, "council", src, prefix, "unsc")
+    if council.endswith(".toml") and not Path(council).is_absolute():
+        here = Path(src).parent / council  # a charter file beside the experiment file
+        if here.is_file():
+            council = str(here.resolve())
     _check_council(council, src, prefix + "council")
     return Design(
         id=_str(raw, "id", src, prefix),

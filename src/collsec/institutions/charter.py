@@ -178,6 +178,10 @@ class Charter(BaseModel):
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
+    # a rule is either `criteria` or `any_of`: the variant's form replaces the base's
+    for form, other in (("criteria", "any_of"), ("any_of", "criteria")):
+        if form in over:
+            out.pop(other, None)
     for k, v in over.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = _merge(out[k], v)
