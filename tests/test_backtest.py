@@ -264,7 +264,7 @@ def test_same_seed_same_scores_on_any_number_of_workers(subset, tmp_path, monkey
 
 #: Cross-validated on the development split with the shipped calibration (seed 0),
 #: as measured; a change that lowers them fails here.
-FLOORS = {"involvement": 0.71, "council_action": 0.675, "effectiveness": 0.64, "regional": 0.73}
+FLOORS = {"involvement": 0.71, "council_action": 0.70, "effectiveness": 0.65, "regional": 0.74}
 
 
 @pytest.mark.data
@@ -279,7 +279,7 @@ def test_cross_validated_scores_hold():
     for name in ("involvement", "council_action", "effectiveness", "regional"):
         assert t[name]["model"]["auc"] > t[name]["baselines"]["logistic"]["auc"], name
         assert t[name]["model"]["auc"] > t[name]["baselines"]["era"]["auc"], name
-    assert t["activity"]["model"]["spearman"] >= 0.36
+    assert t["activity"]["model"]["spearman"] >= 0.38
 
 
 @pytest.mark.data

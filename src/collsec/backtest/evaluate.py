@@ -60,6 +60,7 @@ MODEL_FEATURES = (
     "severity",
     "regional_bodies",
     "p_regional",
+    "party_cinc",
 )
 #: The allowed ICB inputs of the logistic baseline, one-hot.
 BASELINE_INPUTS = ("breakpoint", "trigger_entity", "geog", "gravcr", "era")

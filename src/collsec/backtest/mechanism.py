@@ -122,6 +122,11 @@ SIGNALS = (
     "p_vetoed",
     "p_demand_level",
     "p_act_level",
+    "p_pass_vi",
+    "party_cinc",
+    "p5_allied",
+    "p5_proximity",
+    "p_pass_vii",
     "p_success",
     "p_regional",
     "regional_bodies",
@@ -336,6 +341,10 @@ def crisis_model(
         )
         p_regional = float(np.mean(rr.regional_adopted))
     major = np.asarray(w.major_power, dtype=bool)
+    perm = [codes.index(x) for x in stage.council_groups.get("permanent", ()) if x in codes]
+    parties = {a, t}
+    p5_allied = sum(1 for i in perm if any(stage.alliance[i, j] for j in parties))
+    p5_prox = max((stage.prox[i, j] for i in perm for j in parties), default=0.0)
     out.signals = {
         "member_parties": float(member[a]) + float(member[t] if t != a else member[a]),
         "p_seized": float(np.mean(seized)),
@@ -344,6 +353,11 @@ def crisis_model(
         "p_vetoed": float(np.mean(vetoed)),
         "p_demand_level": float(np.mean(lvl == 0)),
         "p_act_level": float(np.mean(lvl >= 1)),
+        "p_pass_vi": float(np.mean(r.expected_pass[:, 0])),
+        "party_cinc": float(stage.cinc[a] + (stage.cinc[t] if t != a else 0.0)),
+        "p5_allied": float(p5_allied),
+        "p5_proximity": float(p5_prox),
+        "p_pass_vii": float(np.mean(r.expected_pass[:, 1])),
         "p_success": float(np.mean(r.success)),
         "p_regional": p_regional,
         "regional_bodies": float(len(bodies)),
@@ -385,7 +399,7 @@ def _key(crises: Sequence[IcbCrisis], params: Parameters, draws: int, seed: int,
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 2,
+            "mechanism": 4,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),
             "draws": draws,
