@@ -195,7 +195,7 @@ class HistoryModel(mesa.Model):
         """This year's threats ``(kind, aggressor, target)``, in the history's order."""
         g = _rng(self.experiment.seed, self.rep, self.year)
         n = self.n
-        onset = g.random((n, n)).tolist()
+        onset = g.random((n, n), dtype=np.float32).tolist()
         v = g.random((n, 5)).tolist()
         threats = []
         for ag in self.states:  # opportunities, aggressor by aggressor

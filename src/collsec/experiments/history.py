@@ -119,44 +119,57 @@ def _rng(seed: int, rep: int, year: int) -> np.random.Generator:
 
 
 def _threats_of_year(st: Setting, peace: np.ndarray, reps: np.ndarray, year: int):
-    """This year's threats of every replication in ``reps``, and the dropped count."""
+    """This year's threats of every replication in ``reps``, and the dropped count.
+
+    Returns ``(rep, kind, aggressor, target)`` arrays, ordered by replication, then
+    interstate opportunities (by aggressor, target), atrocities, terrorist and cyber
+    attacks (by state); and updates ``peace`` in place.
+    """
     exp = st.experiment
     th = exp.threats
     n = st.world.n
+    r_n = len(reps)
     tables = st.stages[0].threats
     prob = st.hazard.probabilities_from_base(st.base_logits, peace)
     if th.opportunity_scale != 1.0:
         np.minimum(prob * th.opportunity_scale, 1.0, out=prob)
-    rows: list[tuple[np.ndarray, ...]] = []
-    dropped = np.zeros(len(reps), dtype=np.int64)
-    rates = np.array([th.atrocity_rate, th.terrorism_rate, th.cyber_rate])
+    u = np.empty((r_n, n, n), dtype=np.float32)
+    v = np.empty((r_n, n, 5))
     for i, rep in enumerate(reps):
         g = _rng(exp.seed, int(rep), year)
-        onset = g.random((n, n)) < prob[i]
-        v = g.random((n, 5))
-        a, b = np.nonzero(onset)
-        kinds = [np.full(len(a), AGGRESSION)]
-        aggr, targ = [a], [b]
-        for k, kind in enumerate((ATROCITY, TERRORISM, CYBER)):
-            who = np.flatnonzero(v[:, k] < rates[k])
-            kinds.append(np.full(len(who), kind))
-            aggr.append(who)
-            if kind == ATROCITY:
-                targ.append(who)
-            else:
-                pos = np.searchsorted(tables.target_cum[kind], who + v[who, 3 + (k - 1)], "right")
-                targ.append(np.minimum(pos - who * n, n - 1))
-        kind_r = np.concatenate(kinds)
-        a_r = np.concatenate(aggr)
-        t_r = np.concatenate(targ)
-        keep = min(len(kind_r), th.max_per_year)
-        dropped[i] = len(kind_r) - keep
-        rows.append((kind_r[:keep], a_r[:keep], t_r[:keep]))
-        # peace years: reset where an opportunity arose, else one more year
-        peace[i] += 1
-        peace[i][onset] = 0
+        g.random(dtype=np.float32, out=u[i])
+        g.random(out=v[i])
+    onset = u < prob
+    # peace years: reset where an opportunity arose, else one more year
+    peace += 1
+    np.putmask(peace, onset, 0)
     np.minimum(peace, st.hazard.max_peace_years, out=peace)
-    return rows, dropped
+    blocks = [np.nonzero(onset)]  # (rep, aggressor, target), in C order
+    kinds = [AGGRESSION]
+    for k, kind in enumerate((ATROCITY, TERRORISM, CYBER)):
+        r, who = np.nonzero(v[:, :, k] < (th.atrocity_rate, th.terrorism_rate, th.cyber_rate)[k])
+        if kind == ATROCITY:
+            tgt = who
+        else:
+            pos = np.searchsorted(tables.target_cum[kind], who + v[r, who, 2 + k], "right")
+            tgt = np.minimum(pos - who * n, n - 1)
+        blocks.append((r, who, tgt))
+        kinds.append(kind)
+    rep_i = np.concatenate([b[0] for b in blocks])
+    order = np.argsort(
+        rep_i * 4 + np.concatenate([np.full(len(b[0]), j) for j, b in enumerate(blocks)]),
+        kind="stable",
+    )
+    rep_i = rep_i[order]
+    kind = np.concatenate([np.full(len(b[0]), kinds[j]) for j, b in enumerate(blocks)])[order]
+    aggr = np.concatenate([b[1] for b in blocks])[order]
+    targ = np.concatenate([b[2] for b in blocks])[order]
+    counts = np.bincount(rep_i, minlength=r_n)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    slot = np.arange(len(rep_i)) - first[rep_i]
+    keep = slot < th.max_per_year
+    dropped = np.bincount(rep_i[~keep], minlength=r_n)
+    return rep_i[keep], kind[keep], aggr[keep], targ[keep], dropped
 
 
 def _noise(st: Setting, reps: np.ndarray, year: int, counts: list[int]) -> Noise:
@@ -219,15 +232,11 @@ def run_replications(st: Setting, rep_from: int, rep_to: int) -> list[tuple]:
     burden = [np.zeros((r_n, n)) for _ in exp.designs]
     dropped = np.zeros(r_n, dtype=np.int64)
     for year in range(exp.years):
-        rows, drop = _threats_of_year(st, peace, reps, year)
+        which, kind, aggr, targ, drop = _threats_of_year(st, peace, reps, year)
         dropped += drop
-        counts = [len(k) for k, _, _ in rows]
-        if sum(counts) == 0:
+        if len(which) == 0:
             continue
-        which = np.repeat(np.arange(r_n), counts)
-        kind = np.concatenate([r[0] for r in rows])
-        aggr = np.concatenate([r[1] for r in rows])
-        targ = np.concatenate([r[2] for r in rows])
+        counts = np.bincount(which, minlength=r_n).tolist()
         noise = _noise(st, reps, year, counts)
         sev = 0.05 + 0.95 * noise.s["severity"]
         for d, (stage, policy, p) in enumerate(zip(st.stages, st.policies, st.params, strict=True)):
