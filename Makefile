@@ -37,6 +37,9 @@ validate: setup
 	$(BIN)/collsec fidelity
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec backtest icb --crises $${COLLSEC_DATA_DIR:-$(DATA)}/icb/crises_dev.csv --actors $${COLLSEC_DATA_DIR:-$(DATA)}/icb/actors_dev.csv
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -q -m validate
+	mkdir -p .validate && for e in $$($(BIN)/collsec experiment list --format json | $(BIN)/python -c "import json,sys; print(' '.join(e['id'] for e in json.load(sys.stdin)['experiments']))"); do \
+	  $(BIN)/collsec experiment $$e --workers 2 --db .validate/$$e.duckdb --resume || exit 1; \
+	  $(BIN)/collsec report .validate/$$e.duckdb --out .validate/$$e.html || exit 1; done
 	$(MAKE) bench BENCH_FLAGS=
 
 BENCH_FLAGS ?= --strict
@@ -45,6 +48,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_power.py
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/python benchmarks/bench_world.py
 	$(BIN)/python benchmarks/bench_kernel.py $(BENCH_FLAGS)
+	$(BIN)/python benchmarks/bench_experiment.py $(BENCH_FLAGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info .validate

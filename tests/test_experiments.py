@@ -239,3 +239,23 @@ def test_sobol_indices(run_cli, tmp_path):
     assert p["opportunity_scale"]["ST"] > p["vote_noise"]["ST"]
     code, _, err = run_cli("sensitivity", str(path), "--samples", "6")
     assert code == 2 and "power of two" in err
+
+
+@pytest.mark.data
+def test_a_world_of_a_year(tmp_path, run_cli):
+    path = tmp_path / "y.toml"
+    path.write_text(
+        'id = "y1990"\nseed = 2\nreplications = 4\nyears = 5\n[world]\nkind = "data"\n'
+        'year = 1990\n[[designs]]\nid = "charter"\ncouncil = "unsc"\n'
+        '[[designs]]\nid = "no-veto"\ncouncil = "unsc-no-veto"\n'
+    )
+    code, out, err = run_cli(
+        "experiment", str(path), "--db", str(tmp_path / "y.duckdb"), "--format", "json"
+    )
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["designs"][1]["metrics"]["paralysis_veto"]["mean"] == 0
+    with Store(tmp_path / "y.duckdb", read_only=True) as s:
+        run = s.runs().iloc[0]
+    assert "1990" in json.loads(run["data_versions"])["world"]
+    assert any("MID5" in c for c in json.loads(run["citations"]))
