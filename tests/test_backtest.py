@@ -264,7 +264,7 @@ def test_same_seed_same_scores_on_any_number_of_workers(subset, tmp_path, monkey
 
 #: Cross-validated on the development split with the shipped calibration (seed 0),
 #: as measured; a change that lowers them fails here.
-FLOORS = {"involvement": 0.71, "council_action": 0.70, "effectiveness": 0.65, "regional": 0.74}
+FLOORS = {"involvement": 0.72, "council_action": 0.71, "effectiveness": 0.66, "regional": 0.74}
 
 
 @pytest.mark.data
@@ -279,7 +279,7 @@ def test_cross_validated_scores_hold():
     for name in ("involvement", "council_action", "effectiveness", "regional"):
         assert t[name]["model"]["auc"] > t[name]["baselines"]["logistic"]["auc"], name
         assert t[name]["model"]["auc"] > t[name]["baselines"]["era"]["auc"], name
-    assert t["activity"]["model"]["spearman"] >= 0.38
+    assert t["activity"]["model"]["spearman"] >= 0.40
 
 
 @pytest.mark.data
@@ -350,3 +350,16 @@ def test_held_out_file_uses_the_shipped_calibration(subset, tmp_path, run_cli):
     assert r["targets"]["involvement"]["n"] == len(crises) - int(
         (pd.to_numeric(crises["globorg"], errors="coerce") == 0).sum()
     )
+
+
+@pytest.mark.data
+def test_agenda_names_states_not_yet_in_the_system():
+    from collsec.backtest.mechanism import agenda_words
+    from collsec.world.world import World
+
+    w = World.at("1948-12-18")
+    assert 850 not in set(int(x) for x in w.ccode)  # Indonesia: a state from 1949
+    words = agenda_words([850, 210], w)
+    assert "indonesia" in words and "netherlands" in words
+    # "The Indonesian question": decisions in 1947-48 before Operation Kraai
+    assert agenda_count(words, dt.date(1948, 12, 19), 10) > 5

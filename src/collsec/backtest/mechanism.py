@@ -152,6 +152,7 @@ AGENDA_WORDS: dict[int, tuple[str, ...]] = {
     265: ("german", "berlin"),
     345: ("yugoslav", "bosnia", "kosovo", "serbia"),
     365: ("soviet", "ussr", "russia"),
+    437: ("ivoire", "ivory coast"),  # "Côte d'Ivoire" with its accent
     484: ("congo",),
     490: ("congo", "zaire"),
     552: ("rhodesia", "zimbabwe"),
@@ -165,6 +166,8 @@ AGENDA_WORDS: dict[int, tuple[str, ...]] = {
     663: ("jordan", "middle east"),
     666: ("israel", "middle east", "palestin"),
     710: ("china",),
+    811: ("cambodia", "kampuchea"),
+    850: ("indonesia", "timor"),  # the Indonesian question; East Timor
     713: ("taiwan", "formosa"),
     731: ("korea",),
     732: ("korea",),
@@ -199,9 +202,19 @@ def agenda_count(
     return sum(1 for i in rows if any(w in topics[i] for w in words))
 
 
-def agenda_words(ccodes: Iterable[int], world) -> tuple[str, ...]:
+@cache
+def _cow_names(data_dir: str | None) -> dict[int, str]:
+    """Every COW state's name (states.csv), in or out of the system on a date."""
+    from collsec.data.loaders.cow import load_states
+
+    st = load_states(data_dir=data_dir)
+    return {int(c): str(n) for c, n in zip(st["ccode"], st["statenme"], strict=True)}
+
+
+def agenda_words(ccodes: Iterable[int], world, data_dir: str | None = None) -> tuple[str, ...]:
     """The words that name the states ``ccodes`` in Council agenda titles."""
-    names = {int(c): str(n) for c, n in zip(np.asarray(world.ccode), world.name, strict=True)}
+    names = dict(_cow_names(data_dir))
+    names.update({int(c): str(n) for c, n in zip(np.asarray(world.ccode), world.name, strict=True)})
     out: list[str] = []
     for c in ccodes:
         out.extend(AGENDA_WORDS.get(c, (names[c].lower(),) if c in names else ()))
@@ -305,15 +318,20 @@ def crisis_model(
         else World.at(c.trigger - dt.timedelta(days=1), data_dir=data_dir)
     )
     index = {int(x): i for i, x in enumerate(np.asarray(w.ccode))}
+    # the Council's agenda names the states of the crisis whether or not they are yet
+    # members of the state system (Indonesia in 1948, Rhodesia in 1965)
+    named = {int(x) for x in c.initial}
+    if c.trigent is not None and c.trigent < 995:
+        named.add(int(c.trigent))
+    words = agenda_words(sorted(named), w, data_dir)
+    agenda = {y: agenda_count(words, c.trigger, y, data_dir) for y in (10, 1)}
+    zero["agenda_10y"], zero["agenda_1y"] = float(agenda[10]), float(agenda[1])
     kind, a, t, notes = _parties(c, index)
     out.notes.extend(notes)
     if kind < 0:
         out.signals = zero
         return out
     council = "league-council" if org == "league" else "unsc"
-    states = {int(x) for x in c.initial} | {int(w.ccode[a]), int(w.ccode[t])}
-    words = agenda_words(sorted(states), w)
-    agenda = {y: agenda_count(words, c.trigger, y, data_dir) for y in (10, 1)}
     member = np.asarray(w.memberships["league" if org == "league" else "un"], dtype=bool)
     sev = _severity(c, gravity)
     codes = [str(x) for x in w.code]
@@ -399,7 +417,7 @@ def _key(crises: Sequence[IcbCrisis], params: Parameters, draws: int, seed: int,
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 4,
+            "mechanism": 5,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),
             "draws": draws,
