@@ -142,18 +142,21 @@ def _list_text(p: dict[str, Any]) -> None:
     console.print(t)
 
 
-def _fmt(v: dict[str, Any]) -> str:
+def _fmt(v: dict[str, Any], sign: bool = False) -> str:
+    """``mean ± half-width`` of the (symmetric) t-interval, compact enough for 80 columns."""
     if v["mean"] is None:
         return "-"
     big = max(abs(v["mean"]), abs(v["ci_low"]), abs(v["ci_high"])) >= 10
-    f = "{:.1f}" if big else "{:.3f}"
-    return f"{f.format(v['mean'])} [{f.format(v['ci_low'])}, {f.format(v['ci_high'])}]"
+    f = ("{:+.1f}" if sign else "{:.1f}") if big else ("{:+.3f}" if sign else "{:.3f}")
+    half = (v["ci_high"] - v["ci_low"]) / 2
+    return f"{f.format(v['mean'])} ±{('{:.1f}' if big else '{:.3f}').format(half)}"
 
 
 def _comparison_text(p: dict[str, Any]) -> None:
     console.print(
         f"[bold]{p['title']}[/bold]\n{p['replications']} replications x {p['years']} years, "
-        f"seed {p['seed']}; results in {p['db']} (run {p['run_key']}). Means with 95% intervals."
+        f"seed {p['seed']}; results in {p['db']} (run {p['run_key']}).\n"
+        "Means ± the half-width of their 95% intervals."
     )
     t = Table(title_justify="left", title="Designs side by side")
     t.add_column("metric")
@@ -181,7 +184,7 @@ def _comparison_text(p: dict[str, Any]) -> None:
                     cells.append("-")
                     continue
                 star = "*" if x["ci_low"] > 0 or x["ci_high"] < 0 else " "
-                cells.append(_fmt(x) + star)
+                cells.append(_fmt(x, sign=True) + star)
             t2.add_row(m, *cells)
         console.print(t2)
 
