@@ -31,11 +31,11 @@ from collsec.backtest.icb import (
     ACTIVITY_STEPS,
     TARGETS,
     dev_crisis_numbers,
-    file_digest,
     read_inputs,
     read_targets,
 )
 from collsec.behavior.parameters import Parameters
+from collsec.data.loaders._core import file_digest
 from collsec.errors import InputError
 
 __all__ = [

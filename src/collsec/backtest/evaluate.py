@@ -41,8 +41,6 @@ __all__ = [
     "score_ordinal",
 ]
 
-BINARY = ("involvement", "council_action", "effectiveness", "regional")
-
 #: The model's features: every one is a kernel output or the institutional
 #: state of the day (which organisation exists, who is a member, what the
 #: Council already has on its agenda).

@@ -21,7 +21,6 @@ Targets (ICB1 codes, ``icb/CODEBOOK.md``):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -42,7 +41,6 @@ __all__ = [
     "activity_step",
     "dev_crisis_numbers",
     "era",
-    "file_digest",
     "read_inputs",
     "read_targets",
     "skipped_crises",
@@ -105,14 +103,6 @@ def activity_step(globactm: int | None) -> int | None:
     if globactm is None or pd.isna(globactm):
         return None
     return _STEP.get(int(globactm))
-
-
-def file_digest(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _frame(spec, path: str | Path, label: str) -> pd.DataFrame:

@@ -13,13 +13,13 @@ from collsec.backtest.icb import (
     TARGETS,
     IcbCrisis,
     dev_crisis_numbers,
-    file_digest,
     read_inputs,
     read_targets,
     skipped_crises,
 )
 from collsec.backtest.mechanism import crisis_model, signals
 from collsec.behavior.parameters import Parameters
+from collsec.data.loaders._core import file_digest
 from collsec.errors import InputError
 
 __all__ = ["DEV_ACTORS", "DEV_CRISES", "backtest_icb", "dev_files", "narrate_crisis"]
@@ -47,7 +47,7 @@ def _load(crises_path, actors_path, params, data_dir, seed, progress):
     return crises, targets, sig, sig0
 
 
-def is_development(crises_path: str | Path, data_dir: str | None = None) -> bool:
+def is_development(crises_path: str | Path) -> bool:
     """True when the file holds only development crises (then scores are cross-validated)."""
     nums = set(read_targets(crises_path)["crisno"])
     return nums <= dev_crisis_numbers()
@@ -67,7 +67,7 @@ def backtest_icb(
 
     p = params or calibrated_parameters()
     test = _load(crises_path, actors_path, p, data_dir, seed, progress)
-    dev = is_development(crises_path, data_dir)
+    dev = is_development(crises_path)
     if dev:
         scores = predict_all(train=None, test=test, seed=seed)
         mode = "cross-validated on the development split (10 folds, the same for every method)"

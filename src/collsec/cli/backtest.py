@@ -41,7 +41,7 @@ def _files(crises: str | None, actors: str | None, data_dir: str | None) -> tupl
     return crises, actors
 
 
-def _show_progress(fmt: Format) -> bool:
+def _show_progress() -> bool:
     return sys.stderr.isatty()
 
 
@@ -61,7 +61,7 @@ def icb_command(
 
     crises, actors = _files(crises, actors, data_dir)
     payload, scores = backtest_icb(
-        crises, actors, data_dir=data_dir, seed=seed, progress=_show_progress(fmt)
+        crises, actors, data_dir=data_dir, seed=seed, progress=_show_progress()
     )
     if crisis is not None:
         story = narrate_crisis(crisis, crises, actors, scores, data_dir=data_dir, seed=seed)
@@ -167,7 +167,7 @@ def calibrate_command(
         data_dir=data_dir,
         seed=seed,
         out_dir=out_dir,
-        progress=_show_progress(fmt),
+        progress=_show_progress(),
     )
     emit(r, fmt, _calibrate_text)
 

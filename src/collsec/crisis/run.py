@@ -34,7 +34,7 @@ from collsec.crisis.noise import draw_noise
 from collsec.crisis.stage import Stage
 from collsec.crisis.threats import AGGRESSION
 
-__all__ = ["Tally", "gini", "next_credibility", "simulate"]
+__all__ = ["Tally", "gini", "next_credibility", "outcome_masks", "simulate"]
 
 QUANTUM = 1e9
 
@@ -64,8 +64,36 @@ def next_credibility(cred: float, effective: int, occurred: int, rate: float) ->
 
 def window_record(r: BatchResult) -> tuple[int, int]:
     """(crises met by a successful collective response, crises that occurred)."""
-    collective = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
+    collective = outcome_masks(r)["collective"]
     return int((r.success & collective).sum()), int(r.attacked.sum())
+
+
+def outcome_masks(r: BatchResult) -> dict[str, np.ndarray]:
+    """Per-crisis classification of a batch, shared by every tally of results.
+
+    ``aggression_attempted`` / ``aggression_deterred``: interstate aggression that
+    attacked or was deterred; ``authorised``: met by NATO, a regional body or the
+    Council; ``decided``: any collective decision (those plus the Assembly);
+    ``collective``: the same set of responders, for credibility; the two kinds of
+    Council paralysis; ``responses``: an attack met at some level.
+    """
+    agg = r.kind == AGGRESSION
+    no_council = ~r.council_adopted & ~np.isin(r.responder, (NATO, REGIONAL))
+    decided = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
+    return {
+        "aggression_attempted": agg & r.attacked,
+        "aggression_deterred": agg & ~r.attacked,
+        "authorised": np.isin(r.responder, (NATO, REGIONAL, COUNCIL)),
+        "decided": decided,
+        "collective": decided,
+        "paralysis_veto": no_council & ((r.draft == DRAFT_HIDDEN_VETO) | r.council_vetoed),
+        "paralysis_shortfall": no_council
+        & (
+            (r.draft == DRAFT_HIDDEN_SHORTFALL)
+            | ((r.draft == DRAFT_TABLED) & ~r.council_vetoed & ~r.council_adopted)
+        ),
+        "responses": r.attacked & (r.level >= 0),
+    }
 
 
 @dataclass
@@ -78,34 +106,26 @@ class Tally:
 
     def add(self, r: BatchResult) -> None:
         c = self.counts
-        agg = r.kind == AGGRESSION
+        m = outcome_masks(r)
 
         def inc(key: str, mask: np.ndarray) -> None:
             c[key] = c.get(key, 0) + int(np.count_nonzero(mask))
 
-        decided = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
+        decided = m["decided"]
         inc("crises", np.ones_like(r.attacked))
         inc("occurred", r.attacked)
-        inc("aggression_attempted", agg & r.attacked)
-        inc("aggression_deterred", agg & ~r.attacked)
-        inc("authorised_responses", np.isin(r.responder, (NATO, REGIONAL, COUNCIL)))
-        no_council = ~r.council_adopted & ~np.isin(r.responder, (NATO, REGIONAL))
-        inc("paralysis_veto", no_council & ((r.draft == DRAFT_HIDDEN_VETO) | r.council_vetoed))
-        inc(
-            "paralysis_shortfall",
-            no_council
-            & (
-                (r.draft == DRAFT_HIDDEN_SHORTFALL)
-                | ((r.draft == DRAFT_TABLED) & ~r.council_vetoed & ~r.council_adopted)
-            ),
-        )
+        inc("aggression_attempted", m["aggression_attempted"])
+        inc("aggression_deterred", m["aggression_deterred"])
+        inc("authorised_responses", m["authorised"])
+        inc("paralysis_veto", m["paralysis_veto"])
+        inc("paralysis_shortfall", m["paralysis_shortfall"])
         inc("drafts", r.draft == DRAFT_TABLED)
         inc("vetoed_drafts", r.council_vetoed)
         inc("decided", decided)
         c["decision_days"] = c.get("decision_days", 0) + int(
             np.rint(r.time_to_decision[decided]).sum()
         )
-        inc("responses", r.attacked & (r.level >= 0))
+        inc("responses", m["responses"])
         inc("successes", r.success)
         rows = np.flatnonzero(r.level >= 1)
         q = np.rint(r.contributions[rows] * QUANTUM).astype(np.int64).sum(axis=0)

@@ -34,18 +34,11 @@ from scipy.stats import spearmanr
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy
 from collsec.crisis.kernel import (
-    COUNCIL,
-    DRAFT_HIDDEN_SHORTFALL,
-    DRAFT_HIDDEN_VETO,
-    DRAFT_TABLED,
-    GA,
-    NATO,
     NONE,
-    REGIONAL,
     run_batch,
 )
 from collsec.crisis.noise import Noise, draw_noise
-from collsec.crisis.run import gini
+from collsec.crisis.run import gini, outcome_masks
 from collsec.crisis.stage import Scenario, Stage
 from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM, Threat
 from collsec.experiments.spec import Experiment
@@ -246,7 +239,7 @@ def run_replications(st: Setting, rep_from: int, rep_to: int) -> list[tuple]:
             )
             r = run_batch(stage, policy, _seats(noise, stage.m), cred[d][which], threat=threat)
             _accumulate(acc[d], burden[d], r, which, r_n)
-            collective = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
+            collective = outcome_masks(r)["collective"]
             eff = np.bincount(which, weights=(r.success & collective), minlength=r_n)
             occ = np.bincount(which, weights=r.attacked, minlength=r_n)
             rate = p.credibility_rate
@@ -267,30 +260,20 @@ def _accumulate(a: dict[str, np.ndarray], burden: np.ndarray, r, which: np.ndarr
     def add(key: str, mask) -> None:
         a[key] += np.bincount(which, weights=np.asarray(mask, dtype=float), minlength=r_n)
 
-    agg = r.kind == AGGRESSION
-    authorised = np.isin(r.responder, (NATO, REGIONAL, COUNCIL))
-    decided = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
-    no_council = ~r.council_adopted & ~np.isin(r.responder, (NATO, REGIONAL))
-    add("attempted", agg & r.attacked)
-    add("deterred", agg & ~r.attacked)
-    add("authorised_aggr", agg & r.attacked & authorised)
-    add("paralysis_veto", no_council & ((r.draft == DRAFT_HIDDEN_VETO) | r.council_vetoed))
-    add(
-        "paralysis_shortfall",
-        no_council
-        & (
-            (r.draft == DRAFT_HIDDEN_SHORTFALL)
-            | ((r.draft == DRAFT_TABLED) & ~r.council_vetoed & ~r.council_adopted)
-        ),
-    )
-    add("decided", decided)
+    m = outcome_masks(r)
+    add("attempted", m["aggression_attempted"])
+    add("deterred", m["aggression_deterred"])
+    add("authorised_aggr", m["aggression_attempted"] & m["authorised"])
+    add("paralysis_veto", m["paralysis_veto"])
+    add("paralysis_shortfall", m["paralysis_shortfall"])
+    add("decided", m["decided"])
     a["decision_days"] += np.bincount(
-        which, weights=np.where(decided, r.time_to_decision, 0.0), minlength=r_n
+        which, weights=np.where(m["decided"], r.time_to_decision, 0.0), minlength=r_n
     )
-    add("responses", r.attacked & (r.level >= 0))
+    add("responses", m["responses"])
     add("successes", r.success)
     add("responded", r.attacked & (r.responder != NONE))
-    add("authorised", r.attacked & authorised)
+    add("authorised", r.attacked & m["authorised"])
     a["costs"] += np.bincount(which, weights=r.cost, minlength=r_n)
     rows = np.flatnonzero(r.level >= 1)
     if len(rows):

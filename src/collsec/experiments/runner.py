@@ -43,10 +43,7 @@ def _chunk_rows(spec: dict[str, Any], key: str, rep_from: int, rep_to: int, data
 
 def _spec_dict(exp: Experiment) -> dict[str, Any]:
     d = exp.to_dict()
-    if d.get("sensitivity"):
-        sens = d["sensitivity"]
-        sens["parameters"] = {k: list(v) for k, v in sens["parameters"].items()}
-    else:
+    if not d.get("sensitivity"):
         d.pop("sensitivity", None)
     d["world"] = {k: v for k, v in d["world"].items() if v is not None}
     return json.loads(json.dumps(d))  # plain lists and dicts, as a TOML file would give
