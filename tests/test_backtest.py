@@ -146,6 +146,39 @@ def test_agenda_counts_only_before_the_trigger():
 
 
 @pytest.mark.data
+def test_council_load_counts_every_decision_of_the_window():
+    from collsec.backtest.mechanism import council_load
+
+    # 1990: resolutions 647 to 683 (37, UN Security Council resolutions of 1990) and three
+    # drafts put to the vote and not adopted (the library's table for 1990)
+    assert council_load(dt.date(1991, 1, 1), 1) == 40
+    assert council_load(dt.date(1946, 1, 17), 5) == 0  # the Council's first meeting
+    assert council_load(dt.date(1991, 1, 1), 5) > council_load(dt.date(1991, 1, 1), 1)
+
+
+def test_the_link_has_a_un_copy_of_each_feature():
+    from collsec.backtest.evaluate import DESIGN_COLUMNS, MODEL_FEATURES, UN_ONLY, model_design
+    from collsec.backtest.icb import IcbCrisis
+    from collsec.backtest.mechanism import SIGNALS
+
+    def crisis(n, year):
+        return IcbCrisis(n, "x", dt.date(year, 5, 1), 9, 2, 3, 3, (2, 20))
+
+    sig = pd.DataFrame(
+        [{"crisno": n, **{k: float(i + 1) for i, k in enumerate(SIGNALS)}} for n in (1, 2)]
+    )
+    x = model_design([crisis(1, 1930), crisis(2, 1960)], sig)
+    assert list(x.columns) == list(DESIGN_COLUMNS)
+    shared = [f for f in MODEL_FEATURES if f not in UN_ONLY]
+    # under the League every UN copy is zero; under the UN it equals the feature
+    assert (x.loc[1, [f"un:{f}" for f in shared]] == 0).all()
+    np.testing.assert_array_equal(
+        x.loc[2, [f"un:{f}" for f in shared]].to_numpy(), x.loc[2, shared].to_numpy()
+    )
+    assert x.loc[2, "log_council_load_5y"] == pytest.approx(np.log1p(sig.loc[1, "council_load_5y"]))
+
+
+@pytest.mark.data
 def test_calibrate_refuses_crises_outside_the_split(dev_frames, tmp_path, run_cli):
     crises = dev_frames[0]
     outside = sorted(set(range(1, 500)) - set(dev_crisis_numbers()))[0]
@@ -264,7 +297,7 @@ def test_same_seed_same_scores_on_any_number_of_workers(subset, tmp_path, monkey
 
 #: Cross-validated on the development split with the shipped calibration (seed 0),
 #: as measured; a change that lowers them fails here.
-FLOORS = {"involvement": 0.72, "council_action": 0.71, "effectiveness": 0.66, "regional": 0.74}
+FLOORS = {"involvement": 0.75, "council_action": 0.73, "effectiveness": 0.66, "regional": 0.75}
 
 
 @pytest.mark.data
@@ -279,7 +312,7 @@ def test_cross_validated_scores_hold():
     for name in ("involvement", "council_action", "effectiveness", "regional"):
         assert t[name]["model"]["auc"] > t[name]["baselines"]["logistic"]["auc"], name
         assert t[name]["model"]["auc"] > t[name]["baselines"]["era"]["auc"], name
-    assert t["activity"]["model"]["spearman"] >= 0.40
+    assert t["activity"]["model"]["spearman"] >= 0.47
 
 
 @pytest.mark.data
@@ -363,3 +396,14 @@ def test_agenda_names_states_not_yet_in_the_system():
     assert "indonesia" in words and "netherlands" in words
     # "The Indonesian question": decisions in 1947-48 before Operation Kraai
     assert agenda_count(words, dt.date(1948, 12, 19), 10) > 5
+
+
+def test_a_link_fitted_on_other_features_is_refused(tmp_path, monkeypatch):
+    from collsec.backtest import calibrate as cal
+    from collsec.errors import InputError
+
+    stale = tmp_path / "calibration.toml"
+    stale.write_text('features = ["un", "member_parties"]\n')
+    monkeypatch.setattr(cal, "_resource", lambda package, name: stale)
+    with pytest.raises(InputError, match="features"):
+        cal.shipped_link()

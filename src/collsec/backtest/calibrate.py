@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import tomli_w
 
-from collsec.backtest.evaluate import MODEL_FEATURES, _logit, model_design
+from collsec.backtest.evaluate import DESIGN_COLUMNS, _logit, model_design
 from collsec.backtest.icb import (
     ACTIVITY_STEPS,
     TARGETS,
@@ -67,7 +67,15 @@ def shipped_link() -> dict[str, Any] | None:
     path = _resource("collsec.backtest", LINK_FILE)
     if not path.is_file():
         return None
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    link = tomllib.loads(path.read_text(encoding="utf-8"))
+    if tuple(link.get("features", ())) != DESIGN_COLUMNS:
+        raise InputError(
+            "the shipped link was fitted on other features than the model's; "
+            "run `collsec calibrate`",
+            source=str(path),
+            field="features",
+        )
+    return link
 
 
 def check_development(crises_path: str | Path) -> None:
@@ -98,7 +106,7 @@ def fit_link(crises, targets, sig) -> dict[str, Any]:
     """Per target: the scaler and logistic coefficients on every development crisis."""
     x = model_design(crises, sig).to_numpy()
     t = targets.set_index("crisno").reindex([c.crisno for c in crises])
-    out: dict[str, Any] = {"features": list(MODEL_FEATURES)}
+    out: dict[str, Any] = {"features": list(DESIGN_COLUMNS)}
     for target in TARGETS:
         y = t[target].to_numpy(dtype=float, na_value=np.nan)
         keep = ~np.isnan(y)

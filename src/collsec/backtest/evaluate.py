@@ -3,7 +3,8 @@
 * **model**: the kernel's signals for each crisis (:mod:`collsec.backtest.mechanism`)
   -- the Council's and the regional bodies' expected votes, vetoes and
   measures, the parties' membership and veto shields, the Council's agenda --
-  linked to each target by a logistic calibration (:data:`MODEL_FEATURES`);
+  linked to each target by a logistic calibration fitted per institution
+  (:data:`MODEL_FEATURES`, with a UN copy of each: :data:`DESIGN_COLUMNS`);
 * **era**: the base rate of each era (League 1920-45, Cold War 1945-89, after 1990);
 * **logistic**: a logistic regression on the allowed ICB inputs themselves
   (trigger type, triggering entity, region, gravity, era, number of initial actors).
@@ -33,6 +34,7 @@ from collsec.backtest.icb import ACTIVITY_STEPS, ERAS, TARGETS, IcbCrisis
 
 __all__ = [
     "BASELINE_INPUTS",
+    "DESIGN_COLUMNS",
     "MODEL_FEATURES",
     "Scores",
     "baseline_design",
@@ -43,12 +45,15 @@ __all__ = [
 
 #: The model's features: every one is a kernel output or the institutional
 #: state of the day (which organisation exists, who is a member, what the
-#: Council already has on its agenda).
+#: Council already has on its agenda and how busy it is, how many states the
+#: crisis engulfs when it breaks).
 MODEL_FEATURES = (
     "un",
     "member_parties",
     "log_agenda_10y",
     "log_agenda_1y",
+    "log_council_load_5y",
+    "initial_actors",
     "p_adopted",
     "p_vetoed",
     "p_act_level",
@@ -60,6 +65,13 @@ MODEL_FEATURES = (
     "p_regional",
     "party_cinc",
 )
+#: Features whose weight may differ under the United Nations from the League:
+#: the link is fitted per institution (a ``un:`` copy of each, zero before 24
+#: October 1945). ``un`` itself and the Council's workload (zero before 1946)
+#: are the UN's already.
+UN_ONLY = ("un", "log_council_load_5y")
+DESIGN_COLUMNS = (*MODEL_FEATURES, *(f"un:{f}" for f in MODEL_FEATURES if f not in UN_ONLY))
+
 #: The allowed ICB inputs of the logistic baseline, one-hot.
 BASELINE_INPUTS = ("breakpoint", "trigger_entity", "geog", "gravcr", "era")
 #: L2 penalty (inverse strength) of every logistic fit; fixed in advance, not tuned.
@@ -75,16 +87,20 @@ def _trigger_entity(c: IcbCrisis) -> str:
 
 
 def model_design(crises: Sequence[IcbCrisis], signals: pd.DataFrame) -> pd.DataFrame:
-    """The model's feature matrix, one row per crisis (index: crisno)."""
+    """The model's design matrix, one row per crisis (index: crisno): :data:`DESIGN_COLUMNS`."""
     s = signals.set_index("crisno").loc[[c.crisno for c in crises]]
     out = pd.DataFrame(index=s.index)
     out["un"] = [float(c.institution == "un") for c in crises]
     out["log_agenda_10y"] = np.log1p(s["agenda_10y"])
     out["log_agenda_1y"] = np.log1p(s["agenda_1y"])
+    out["log_council_load_5y"] = np.log1p(s["council_load_5y"])
     for col in MODEL_FEATURES:
         if col not in out:
             out[col] = s[col].astype(float)
-    return out[list(MODEL_FEATURES)]
+    for col in MODEL_FEATURES:
+        if col not in UN_ONLY:
+            out[f"un:{col}"] = out[col] * out["un"]
+    return out[list(DESIGN_COLUMNS)]
 
 
 def baseline_inputs(crises: Sequence[IcbCrisis], gravity: bool = True) -> pd.DataFrame:

@@ -49,6 +49,7 @@ __all__ = [
     "CrisisModel",
     "agenda_count",
     "agenda_words",
+    "council_load",
     "crisis_model",
     "regional_bodies",
     "signals",
@@ -132,6 +133,8 @@ SIGNALS = (
     "regional_bodies",
     "agenda_10y",
     "agenda_1y",
+    "council_load_5y",
+    "initial_actors",
     "shielded",
     "major_party",
     "internal",
@@ -200,6 +203,16 @@ def agenda_count(
     lo = np.datetime64(before - dt.timedelta(days=round(365.25 * years)), "D")
     rows = np.flatnonzero((dates >= lo) & (dates < hi))
     return sum(1 for i in rows if any(w in topics[i] for w in words))
+
+
+def council_load(before: dt.date, years: int, data_dir: str | None = None) -> int:
+    """Council decisions on any item in the ``years`` before ``before`` (its workload)."""
+    if before < dt.date(1946, 1, 17):
+        return 0
+    dates, _ = _agenda(data_dir)
+    hi = np.datetime64(before, "D")
+    lo = np.datetime64(before - dt.timedelta(days=round(365.25 * years)), "D")
+    return int(np.count_nonzero((dates >= lo) & (dates < hi)))
 
 
 @cache
@@ -308,6 +321,7 @@ def crisis_model(
     zero = dict.fromkeys(SIGNALS, 0.0)
     zero["regional_bodies"] = float(len(bodies))
     zero["severity"] = _severity(c, gravity)
+    zero["initial_actors"] = float(len(c.initial))
     if org is None:
         out.signals = zero
         out.notes.append("no global organisation in being")
@@ -326,6 +340,7 @@ def crisis_model(
     words = agenda_words(sorted(named), w, data_dir)
     agenda = {y: agenda_count(words, c.trigger, y, data_dir) for y in (10, 1)}
     zero["agenda_10y"], zero["agenda_1y"] = float(agenda[10]), float(agenda[1])
+    zero["council_load_5y"] = float(council_load(c.trigger, 5, data_dir))
     kind, a, t, notes = _parties(c, index)
     out.notes.extend(notes)
     if kind < 0:
@@ -381,6 +396,8 @@ def crisis_model(
         "regional_bodies": float(len(bodies)),
         "agenda_10y": float(agenda[10]),
         "agenda_1y": float(agenda[1]),
+        "council_load_5y": zero["council_load_5y"],
+        "initial_actors": zero["initial_actors"],
         "shielded": float(stage.shielded[a]),
         "major_party": float(major[a] or major[t]),
         "internal": float(kind == KIND_INTERNAL),
@@ -417,7 +434,7 @@ def _key(crises: Sequence[IcbCrisis], params: Parameters, draws: int, seed: int,
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 5,
+            "mechanism": 6,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),
             "draws": draws,

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from collsec.backtest.evaluate import MODEL_FEATURES, Scores, model_design, predict_all
+from collsec.backtest.evaluate import DESIGN_COLUMNS, Scores, model_design, predict_all
 from collsec.backtest.icb import (
     TARGETS,
     IcbCrisis,
@@ -100,7 +100,7 @@ def backtest_icb(
         "skipped": skipped_crises(crises_path),
         "seed": seed,
         "draws": DRAWS,
-        "model_features": list(MODEL_FEATURES),
+        "model_features": list(DESIGN_COLUMNS),
         "targets": scores.summary(seed),
     }
     return payload, scores
