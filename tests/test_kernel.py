@@ -163,6 +163,41 @@ def test_kernel_equals_reference_under_an_atrocity_rule() -> None:
     assert (a.council_vetoed & ~atro).sum() == (b.council_vetoed & ~atro).sum()
 
 
+def test_parties_vote_as_practised_and_abstain_under_the_reform() -> None:
+    """Art. 27(3): the Charter's text excludes parties under Chapter VI; the Council's
+    practice does not (Security Council Report, April 2014), and the kernel follows the
+    practice; the `unsc-obligatory-abstention` variant applies the text."""
+    from collsec.institutions import load_charter
+
+    charter = load_charter("unsc-1966")
+    assert not charter.practice.obligatory_abstention
+    assert charter.rules["substantive"].excludes_parties("VI")  # the text, kept as written
+    w = World.synthetic(120, seed=3)
+    plain = Stage.build(w)
+    reform = Stage.build(w, scenario=Scenario(council="unsc-obligatory-abstention"))
+    assert not plain.council.rule.excludes_parties("VI")
+    assert reform.council.rule.excludes_parties("VI")
+    assert not reform.council.rule.excludes_parties("VII")
+    # a body whose practice follows its text keeps its rule as written (the League Council)
+    league = Stage.build(w, scenario=Scenario(council="league-council"))
+    lc = load_charter("league-council")
+    assert league.council.rule == lc.rules[lc.default_rule]
+    counts = _compare(reform, get_policy("utility"), seed=21, n=1500)
+    assert counts["crises"] == 1500
+    pol = get_policy("utility")
+    noise = draw_noise(21, 0, 3000, plain.n, plain.m)
+    a = run_batch(plain, pol, noise, 0.5)
+    b = run_batch(reform, pol, noise, 0.5)
+    perm = [plain.codes.index(c) for c in plain.council_groups["permanent"]]
+    by_perm = np.isin(a.aggressor, perm) & a.attacked & (a.kind == AGGRESSION)
+    assert by_perm.sum() > 50
+    # a demand on a permanent member that is the aggressor: vetoed by it as practised,
+    # carried without it under the reform
+    assert not a.expected_pass[by_perm, 0].any()
+    assert b.expected_pass[by_perm, 0].any()
+    assert (b.council_adopted & by_perm).sum() > (a.council_adopted & by_perm).sum()
+
+
 # -- determinism --------------------------------------------------------------------------
 
 

@@ -31,12 +31,22 @@ from collsec.crisis.threats import ThreatTables
 from collsec.crisis.voting import CompiledRule
 from collsec.errors import InputError
 from collsec.institutions import load_body, load_charter
+from collsec.institutions.charter import Charter
+from collsec.institutions.rules import VotingRule
 from collsec.world.world import World
 
-__all__ = ["Scenario", "Stage"]
+__all__ = ["Scenario", "Stage", "as_practised"]
 
 #: COW codes of North American states (treaty-area region "north_america")
 NORTH_AMERICA = (2, 20)
+
+
+def as_practised(rule: VotingRule, charter: Charter) -> VotingRule:
+    """``rule`` as the body applies it: without the parties' obligatory abstention
+    under a chapter when the charter's practice says the body does not apply it."""
+    if charter.practice.obligatory_abstention or not rule.parties_excluded_under:
+        return rule
+    return rule.model_copy(update={"parties_excluded_under": []})
 
 
 @dataclass(frozen=True)
@@ -198,10 +208,18 @@ class Stage:
             groups = dict(body.groups)
             council_name = body.charter.id
             weights = body.weights
-        council = CompiledRule(rule, [codes[i] for i in seats], groups, weights)
-        rules = charter.rules if synthetic else body.charter.rules
+        council_charter = charter if synthetic else body.charter
+        rules = council_charter.rules
+        council = CompiledRule(
+            as_practised(rule, council_charter), [codes[i] for i in seats], groups, weights
+        )
         council_atrocity = (
-            CompiledRule(rules["atrocity"], [codes[i] for i in seats], groups, weights)
+            CompiledRule(
+                as_practised(rules["atrocity"], council_charter),
+                [codes[i] for i in seats],
+                groups,
+                weights,
+            )
             if "atrocity" in rules
             else None
         )

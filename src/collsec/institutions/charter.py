@@ -36,6 +36,7 @@ from collsec.world.codes import resolve_member
 __all__ = [
     "Body",
     "Charter",
+    "Practice",
     "Seat",
     "builtin_charters",
     "load_body",
@@ -95,6 +96,22 @@ class Measure(BaseModel):
     precondition: str | None = None
 
 
+class Practice(BaseModel):
+    """Where the body's practice departs from its text (the text stays as written).
+
+    ``obligatory_abstention``: parties to a dispute do abstain when a rule
+    excludes them under a chapter (UN Charter Art. 27(3)). When false,
+    simulations let them vote (and a permanent member veto); a recorded
+    ballot is still adjudicated under the chapter it records.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    obligatory_abstention: bool = True
+    note: str = ""
+    sources: list[str] = []
+
+
 class Charter(BaseModel):
     """One version of one decision body, as written in a charter file."""
 
@@ -122,6 +139,7 @@ class Charter(BaseModel):
     #: what the institution has at hand, e.g. ``standing_force_days`` (days for a
     #: standing force to deploy once a mission is authorised)
     capabilities: dict[str, float] = {}
+    practice: Practice = Practice()
     path: str = ""
     kind: Literal["charter"] = "charter"
 
