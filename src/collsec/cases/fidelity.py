@@ -37,6 +37,10 @@ __all__ = ["adjudicate_votes", "fidelity", "fit_without", "score_cases"]
 
 Progress = Callable[[str], None]
 
+#: The Charter chapter a recorded measure falls under, for a draft whose record
+#: codes no chapter (used only by a counterfactual body that applies Art. 27(3)).
+MEASURE_CHAPTER = {"chapter_vi": "VI", "art41": "VII", "art42": "VII"}
+
 
 def adjudicate_votes(
     d: RecordedDecision | Any, votes: dict[str, int], *, charter: str | None = None
@@ -47,6 +51,12 @@ def adjudicate_votes(
     ``charter`` replaces the body (a charter id or file, for counterfactuals).
     """
     body = load_body(charter or d.body, on=d.date)
+    chapter, parties = d.chapter or None, list(d.parties)
+    if charter and body.charter.practice.obligatory_abstention:
+        # a counterfactual body that applies Art. 27(3) as written: an uncoded draft is
+        # read by its measure, and the accused and target are the parties to the dispute
+        chapter = chapter or MEASURE_CHAPTER.get(d.measure)
+        parties = parties or [x for x in (d.accused, d.target) if x]
     lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
     for m in body.members:
         v = votes.get(m)
@@ -58,8 +68,8 @@ def adjudicate_votes(
     ballot = Ballot.from_lists(
         **lists,
         question=question,
-        chapter=d.chapter or None,
-        parties=[p for p in d.parties if p in body.members],
+        chapter=chapter,
+        parties=[p for p in parties if p in body.members],
         source=d.symbol,
     )
     dec = body.adjudicate(ballot, procedural=d.question == "procedural")
@@ -149,12 +159,15 @@ def fidelity(
     *,
     loo: bool = True,
     outcomes: dict[str, str] | None = None,
+    shares: dict[str, dict[str, float]] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The fidelity report (``collsec fidelity``): see the module docstring.
 
-    ``outcomes`` maps case ids to the institution class the free run reached;
-    ``outcome_matches`` counts the cases where it equals the record's.
+    ``outcomes`` maps case ids to the institution class the free run predicts
+    (its most frequent class); ``outcome_matches`` counts the cases where it
+    equals the record's. ``shares`` (optional) gives each class's share of
+    the free runs, reported per case.
     """
     if not cases:
         raise InputError("no cases to score", source="fidelity")
@@ -192,6 +205,8 @@ def fidelity(
         if outcomes is not None:
             c = cases_by(cases)[row["id"]]
             row["outcome"] = {"record": c.outcome.institution, "free_run": outcomes.get(c.id)}
+            if shares is not None and c.id in shares:
+                row["outcome"]["shares"] = shares[c.id]
     report["cases"] = per_case["model"]
     report["baselines"] = {b: scores[b] for b in ("all_yes", "ideal_point_logit")}
     if loo:

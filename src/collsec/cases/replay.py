@@ -30,7 +30,16 @@ from collsec.cases.fidelity import adjudicate_votes
 from collsec.cases.model import VOTES, YES, Fit, case_arrays, default_fit, draft_features
 from collsec.errors import InputError
 
-__all__ = ["case_world", "free_run", "replay_case", "unravel"]
+__all__ = [
+    "case_world",
+    "free_run",
+    "institution_classes",
+    "modal_outcome",
+    "outcome_shares",
+    "predicted_outcomes",
+    "replay_case",
+    "unravel",
+]
 
 _KIND = {"aggression": 0, "atrocity": 1, "terrorism": 2}
 
@@ -90,6 +99,108 @@ def _council_for(case: Case) -> str:
     return "league-council" if case.trigger.date < dt.date(1945, 10, 24) else "unsc"
 
 
+def _kernel_run(
+    case: Case,
+    params: Parameters,
+    *,
+    seed: int,
+    draws: int,
+    charter: str | None,
+    world: Any,
+    credibility: float | None,
+):
+    """The kernel on the case's threat, ``draws`` times: (stage, policy, result, a, t, cred)."""
+    from collsec.crisis.kernel import run_batch
+    from collsec.crisis.noise import draw_noise
+    from collsec.crisis.stage import Scenario, Stage
+    from collsec.crisis.threats import Threat
+
+    p = params
+    w = world if world is not None else case_world(case)
+    stage = Stage.build(w, p, Scenario(council=charter or _council_for(case)))
+    codes = stage.codes
+    tr = case.trigger
+    if tr.accused not in codes:
+        raise InputError(f"accused {tr.accused} is not in the world", source=str(case.path))
+    a = codes.index(tr.accused)
+    t = codes.index(tr.target) if tr.target in codes else a
+    threat = Threat(
+        kind=np.full(draws, _KIND[tr.kind]),
+        aggressor=np.full(draws, a),
+        target=np.full(draws, t),
+        severity=np.full(draws, tr.severity),
+        sponsored=np.full(draws, tr.sponsored),
+    )
+    cred = p.credibility_start if credibility is None else credibility
+    policy = UtilityPolicy(p)
+    noise = draw_noise(seed, 0, draws, stage.n, stage.m)
+    r = run_batch(stage, policy, noise, cred, threat=threat, occurred=True)
+    return stage, policy, r, a, t, cred
+
+
+def institution_classes(r: Any) -> np.ndarray:
+    """Per draw of a kernel result: ``acted``, ``bypassed`` or ``paralysed``.
+
+    Acted: the Council adopted a measure and responded. Bypassed: NATO, a
+    regional body, the General Assembly or states without authorisation
+    responded instead. Paralysed: nobody did.
+    """
+    from collsec.crisis.kernel import COUNCIL, RESPONDERS
+
+    by_other = np.isin(
+        np.asarray(RESPONDERS, dtype=object)[r.responder],
+        ("nato", "regional", "ga", "unauthorised"),
+    )
+    acted = r.council_adopted & (r.level >= 0) & (r.responder == COUNCIL)
+    return np.where(acted, "acted", np.where(by_other, "bypassed", "paralysed"))
+
+
+def outcome_shares(
+    case: Case,
+    params: Parameters | None = None,
+    *,
+    seed: int = 0,
+    draws: int = 200,
+    charter: str | None = None,
+) -> dict[str, float]:
+    """How often the free run ends in each institution class over ``draws`` runs.
+
+    The model's prediction for the case is the most frequent class (ties: the
+    order of :data:`INSTITUTION_OUTCOMES`); one free run is one draw of it.
+    """
+    from collsec.cases.case import INSTITUTION_OUTCOMES
+
+    p = params or Parameters.default()
+    *_, r, _, _, _ = _kernel_run(
+        case, p, seed=seed, draws=draws, charter=charter, world=None, credibility=None
+    )
+    cls = institution_classes(r)
+    return {k: round(float(np.mean(cls == k)), 4) for k in INSTITUTION_OUTCOMES}
+
+
+def modal_outcome(shares: dict[str, float]) -> str:
+    """The most frequent class of :func:`outcome_shares` (first listed on a tie)."""
+    return max(shares, key=lambda k: shares[k])
+
+
+def predicted_outcomes(
+    cases: list[Case], params: Parameters | None = None, *, seed: int = 0, draws: int = 200
+) -> tuple[dict[str, str], dict[str, dict[str, float]]]:
+    """Each case's predicted institution class and the shares behind it.
+
+    The free runs use the vote weights fitted without the case (as the
+    conditional replay does), so no case's outcome is predicted in-sample.
+    """
+    from collsec.cases.fidelity import fit_without
+
+    p = params or Parameters.default()
+    shares = {}
+    for c in cases:
+        fitted = fit_without([o for o in cases if o.id != c.id], p)
+        shares[c.id] = outcome_shares(c, fitted.parameters(p), seed=seed, draws=draws)
+    return {k: modal_outcome(v) for k, v in shares.items()}, shares
+
+
 def free_run(
     case: Case,
     params: Parameters | None = None,
@@ -101,42 +212,19 @@ def free_run(
 ) -> dict[str, Any]:
     """The kernel's own handling of the case's threat: events and institution class."""
     from collsec.crisis.events import crisis_events
-    from collsec.crisis.kernel import COUNCIL, RESPONDERS, run_batch
-    from collsec.crisis.noise import draw_noise
+    from collsec.crisis.kernel import RESPONDERS
     from collsec.crisis.run import next_credibility, window_record
-    from collsec.crisis.stage import Scenario, Stage
-    from collsec.crisis.threats import Threat
 
     p = params or Parameters.default()
-    w = world if world is not None else case_world(case)
-    stage = Stage.build(w, p, Scenario(council=charter or _council_for(case)))
-    codes = stage.codes
-    tr = case.trigger
-    if tr.accused not in codes:
-        raise InputError(f"accused {tr.accused} is not in the world", source=str(case.path))
-    a = codes.index(tr.accused)
-    t = codes.index(tr.target) if tr.target in codes else a
-    threat = Threat(
-        kind=np.array([_KIND[tr.kind]]),
-        aggressor=np.array([a]),
-        target=np.array([t]),
-        severity=np.array([tr.severity]),
-        sponsored=np.array([tr.sponsored]),
+    stage, policy, r, a, t, cred = _kernel_run(
+        case, p, seed=seed, draws=1, charter=charter, world=world, credibility=credibility
     )
-    cred = p.credibility_start if credibility is None else credibility
-    policy = UtilityPolicy(p)
-    noise = draw_noise(seed, 0, 1, stage.n, stage.m)
-    r = run_batch(stage, policy, noise, cred, threat=threat, occurred=True)
+    tr = case.trigger
     e, o = window_record(r)
     after = next_credibility(cred, e, o, p.credibility_rate)
     events = crisis_events(stage, policy, r, after)
     responder = int(r.responder[0])
-    if bool(r.council_adopted[0]) and int(r.level[0]) >= 0 and responder == COUNCIL:
-        cls = "acted"
-    elif RESPONDERS[responder] in ("nato", "regional", "ga", "unauthorised"):
-        cls = "bypassed"
-    else:
-        cls = "paralysed"
+    cls = str(institution_classes(r)[0])
     pw = float(stage.p_win[a, t])
     shield = float(stage.shielded[a])
     return {

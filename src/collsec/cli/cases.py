@@ -214,18 +214,29 @@ def fidelity_command(
     seed: SeedOpt = 0,
     params: ParamsOpt = None,
 ) -> None:
-    """Score the model against every sourced vote, decision and outcome of the case library."""
+    """Score the model against every sourced vote, decision and outcome of the case library.
+
+    A case's outcome is the free run's most frequent institution class over 200 runs,
+    with the vote weights fitted without the case.
+    """
     from rich.progress import Progress
 
     from collsec.cases.fidelity import fidelity
-    from collsec.cases.replay import free_run
+    from collsec.cases.replay import predicted_outcomes
 
     p = _params(params)
     cases = _all_cases()
-    outcomes = {c.id: free_run(c, p, seed=seed)["institution"] for c in cases}
+    outcomes, shares = predicted_outcomes(cases, p, seed=seed)
     with Progress(console=Console(stderr=True), transient=True) as prog:
         task = prog.add_task("leave-one-case-out refits", total=len(cases) if loo else 0)
-        r = fidelity(cases, p, loo=loo, outcomes=outcomes, progress=lambda _: prog.advance(task))
+        r = fidelity(
+            cases,
+            p,
+            loo=loo,
+            outcomes=outcomes,
+            shares=shares,
+            progress=lambda _: prog.advance(task),
+        )
     emit(r, fmt, _fidelity_text)
 
 
@@ -264,7 +275,8 @@ def _fidelity_text(r: dict[str, Any]) -> None:
     om = r.get("outcome_matches")
     if om:
         print(
-            f"free-run institution class matches the record in {om['matches']} of {om['cases']} cases"
+            "free run's most frequent institution class (200 runs) matches the record in "
+            f"{om['matches']} of {om['cases']} cases"
         )
     pt = Table(title="Per case (model; all-yes in brackets)", title_justify="left")
     for col in ("case", "votes", "accuracy", "contested", "decisions", "outcome (record/free run)"):
@@ -282,7 +294,8 @@ def _fidelity_text(r: dict[str, Any]) -> None:
             f"{f(c['vote_accuracy'])} ({f(ay['vote_accuracy'])})",
             f"{f(c['contested_vote_accuracy'])} ({f(ay['contested_vote_accuracy'])})",
             f"{f(c['decision_accuracy'])} ({f(ay['decision_accuracy'])})",
-            f"{o.get('record')}/{o.get('free_run')}",
+            f"{o.get('record')}/{o.get('free_run')}"
+            + (f" ({o['shares'][o['free_run']]:.0%})" if o.get("shares") else ""),
         )
     console.print(pt)
     w = r["parameters_fitted"]["weights"]
