@@ -44,7 +44,13 @@ def test_builtins_listed_and_valid(run_cli):
     assert code == 0, err
     listed = {e["id"]: e for e in json.loads(out)["experiments"]}
     assert set(listed) == BUILTINS
-    assert listed["veto-variants"]["designs"] == ["charter", "restrained", "two-vetoes", "no-veto"]
+    assert listed["veto-variants"]["designs"] == [
+        "charter",
+        "restrained",
+        "two-vetoes",
+        "no-veto",
+        "parties-abstain",
+    ]
     for e in listed.values():
         assert e["replications"] == 1000 and e["years"] == 50
 
@@ -174,7 +180,7 @@ def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
 
     run_experiment(small(reps=200, years=30), full, workers=2)
     a, b = results(db), results(full)
-    assert len(a) == 4 * 200 * (len(METRICS) + 1)
+    assert len(a) == 5 * 200 * (len(METRICS) + 1)
     assert not a.duplicated(["design", "rep", "metric"]).any()
     pd.testing.assert_frame_equal(a, b)
 
@@ -207,7 +213,13 @@ def test_json_contract_and_paired_differences(tmp_path, run_cli):
     assert code == 0, err
     r = json.loads(out)
     assert r["experiment"] == "veto-variants" and r["seed"] == 3
-    assert [d["id"] for d in r["designs"]] == ["charter", "restrained", "two-vetoes", "no-veto"]
+    assert [d["id"] for d in r["designs"]] == [
+        "charter",
+        "restrained",
+        "two-vetoes",
+        "no-veto",
+        "parties-abstain",
+    ]
     for d in r["designs"]:
         assert set(d["metrics"]) == set(METRICS)
         for v in d["metrics"].values():
