@@ -434,7 +434,7 @@ def _key(crises: Sequence[IcbCrisis], params: Parameters, draws: int, seed: int,
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 6,
+            "mechanism": 7,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),
             "draws": draws,
