@@ -271,3 +271,25 @@ def test_a_world_of_a_year(tmp_path, run_cli):
         run = s.runs().iloc[0]
     assert "1990" in json.loads(run["data_versions"])["world"]
     assert any("MID5" in c for c in json.loads(run["citations"]))
+
+
+def test_text_tables_fit_the_console(run_cli, tmp_path, monkeypatch):
+    """Five designs print as tables split by width, never wrapped, at 80 columns."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run_cli(
+        "experiment",
+        "veto-variants",
+        "--replications",
+        "4",
+        "--years",
+        "3",
+        "--db",
+        str(tmp_path / "t.duckdb"),
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert max(len(x) for x in lines) <= 80
+    # no cell wraps onto a continuation line (a row whose metric cell is blank)
+    assert not [x for x in lines if x.startswith("│") and x[1:].split("│")[0].strip() == ""]
+    for design in ("charter", "restrained", "two-vetoes", "no-veto", "parties-abstain"):
+        assert any(design in x for x in lines if "┃" in x), design

@@ -152,33 +152,46 @@ def _fmt(v: dict[str, Any], sign: bool = False) -> str:
     return f"{f.format(v['mean'])} ±{('{:.1f}' if big else '{:.3f}').format(half)}"
 
 
+#: width of the metric column and of one design's column in the text tables
+METRIC_WIDTH, CELL_WIDTH = 22, 16
+
+
+def _groups(ids: list[str]) -> list[list[str]]:
+    """Designs in groups narrow enough for the console (a table per group, none wrapping)."""
+    per = max(1, (console.width - METRIC_WIDTH) // CELL_WIDTH)
+    return [ids[i : i + per] for i in range(0, len(ids), per)] or [[]]
+
+
 def _comparison_text(p: dict[str, Any]) -> None:
     console.print(
         f"[bold]{p['title']}[/bold]\n{p['replications']} replications x {p['years']} years, "
         f"seed {p['seed']}; results in {p['db']} (run {p['run_key']}).\n"
         "Means ± the half-width of their 95% intervals."
     )
-    t = Table(title_justify="left", title="Designs side by side")
-    t.add_column("metric")
-    for d in p["designs"]:
-        t.add_column(d["id"], justify="right")
-    for m in SHOWN:
-        t.add_row(m, *[_fmt(d["metrics"][m]) for d in p["designs"]])
-    console.print(t)
-    if p["paired_differences"]:
-        ref = p["paired_differences"][0]["versus"]
+    metrics = {d["id"]: d["metrics"] for d in p["designs"]}
+    for group in _groups(list(metrics)):
+        t = Table(title_justify="left", title="Designs side by side")
+        t.add_column("metric", no_wrap=True)
+        for d in group:
+            t.add_column(d, justify="right", no_wrap=True)
+        for m in SHOWN:
+            t.add_row(m, *[_fmt(metrics[d][m]) for d in group])
+        console.print(t)
+    if not p["paired_differences"]:
+        return
+    ref = p["paired_differences"][0]["versus"]
+    by = {(x["design"], x["metric"]): x for x in p["paired_differences"]}
+    for group in _groups([d["id"] for d in p["designs"][1:]]):
         t2 = Table(
             title_justify="left",
-            title=f"Paired differences against '{ref}' (same histories; * = interval excludes 0)",
+            title=f"Paired differences from '{ref}' (* = interval excludes 0)",
         )
-        t2.add_column("metric")
-        designs = [d["id"] for d in p["designs"][1:]]
-        for d in designs:
-            t2.add_column(d, justify="right")
-        by = {(x["design"], x["metric"]): x for x in p["paired_differences"]}
+        t2.add_column("metric", no_wrap=True)
+        for d in group:
+            t2.add_column(d, justify="right", no_wrap=True)
         for m in SHOWN:
             cells = []
-            for d in designs:
+            for d in group:
                 x = by.get((d, m))
                 if x is None or x["mean"] is None:
                     cells.append("-")
