@@ -1,0 +1,78 @@
+"""``collsec facts``: stylised facts of the alliance literature, measured on the model."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _stage
+from collsec.errors import InputError
+
+console = Console()
+
+
+def facts_command(
+    world: Annotated[
+        str,
+        typer.Option(
+            "--world",
+            help="A year (2000) or a date for a world from the datasets, or 'synthetic'.",
+        ),
+    ] = "2000",
+    states: StatesOpt = 193,
+    crises: Annotated[int, typer.Option("--crises", help="Generated crises to run.")] = 40_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the crises.")] = 0,
+    params: ParamsOpt = None,
+    council: CouncilOpt = None,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Measure three findings of the alliance literature on the model's crises."""
+    from collsec.validation.facts import stylised_facts
+
+    if crises < 1000:
+        raise InputError("must be >= 1000 (the facts are rates)", source="--crises")
+    stage = _stage(world, states, 7, params, council, False, False, data_dir)
+    r = stylised_facts(stage, crises=crises, seed=seed)
+    r["world"] = world if world != "synthetic" else f"synthetic({states}, seed=7)"
+    emit(r, fmt, _text)
+
+
+def _text(r: dict[str, Any]) -> None:
+    t = Table(
+        title=f"Stylised facts on {r['crises']:,} crises, world {r['world']}, seed {r['seed']}",
+        title_justify="left",
+    )
+    for c in ("fact", "model", "published", "holds"):
+        t.add_column(c, justify="right" if c in ("model", "published") else "left")
+    for f in r["facts"]:
+        model = "-" if f["model"] is None else f"{f['model']:.3f}"
+        if f.get("ci_low") is not None:
+            model += f" [{f['ci_low']:.3f}, {f['ci_high']:.3f}]"
+        pub = "-" if f["published"] is None else f"{f['published']:.3f}"
+        t.add_row(f["id"], model, pub, "yes" if f["holds"] else "NO")
+    console.print(t)
+    for f in r["facts"]:
+        console.print(f"[bold]{f['id']}[/bold]: {f['claim']} ({f['source']}).")
+        console.print(f"  measured: {f['note']}.")
+        if f["id"] == "alliance_reliability" and f["model"] is not None:
+            console.print(
+                f"  under self-defence {f['self_defence']}, under a collective response "
+                f"{f['collective']} ({f['pairs']:,} ally pairs)."
+            )
+        if f["id"] == "defence_pacts_deter" and f["model"] is not None:
+            console.print(
+                f"  attack rate {f['attack_rate_allied']} against allied targets, "
+                f"{f['attack_rate_unallied']} against others ({f['opportunities']:,} would-be "
+                "aggressions)."
+            )
+        console.print(f"  built into the model: {f['built_in']}.")
+    console.print(f"{r['holds']} of {len(r['facts'])} facts hold.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("facts")(facts_command)
