@@ -343,8 +343,14 @@ def replay_case(
     """Both replays of ``case`` (and the counterfactual when ``charter`` is given)."""
     p = params or Parameters.default()
     cond = conditional(case, p, fitted, world=world)
-    free = free_run(case, p, seed=seed, world=world)
+    # the free run uses the same vote weights as the conditional replay
+    pf = fitted.parameters(p) if fitted is not None else p
+    free = free_run(case, pf, seed=seed, world=world)
     free_events = free.pop("_events")
+    if world is None:
+        shares = outcome_shares(case, pf, seed=seed)
+        free["shares"] = shares
+        free["predicted"] = modal_outcome(shares)
     out: dict[str, Any] = {
         "case": case.summary_dict(),
         "trigger": {

@@ -174,6 +174,13 @@ def _replay_text(case: Any, r: dict[str, Any], events: list) -> None:
         f"  institution: {f['institution']} (record: {case.outcome.institution}; "
         f"{case.outcome.conflict.replace('_', ' ')})"
     )
+    if f.get("shares"):
+        sh = ", ".join(f"{k} {v:.0%}" for k, v in f["shares"].items())
+        print(
+            f"  over 200 free runs: {sh}; predicted {f['predicted']} "
+            f"({'matches' if f['predicted'] == case.outcome.institution else 'differs from'} "
+            "the record)"
+        )
     print(f"  what happened: {case.outcome.explanation}")
     cf = r.get("counterfactual")
     if cf:
