@@ -16,6 +16,10 @@ in ``collsec/data/curated/annotations_*.toml``. Each decision takes:
 * its sponsors and measure from the annotations (measure ``chapter_vi`` and a
   note when none is annotated).
 
+An annotation with ``same_as`` (and ``on``, the row's date) marks a row the
+yearly page mislabels: it is read as the decision it names (the 13 September
+1990 Iraq-Kuwait row prints res. 663 where the resolution adopted was 666).
+
 Decisions of other bodies (League Council and Assembly, NATO, regional
 bodies, the General Assembly) and Council decisions after the last yearly
 page are the curated entries annotated with the case's id (between the
@@ -137,9 +141,13 @@ def build_record(case: Case, data_dir: str | None = None) -> list[dict[str, Any]
         ]
         for row in acts.itertuples(index=False):
             sym = _norm(row.symbol)
+            date = row.date.date()
+            alias = ann.get(sym, {})
+            if alias.get("same_as") and alias.get("on", date) == date:
+                # the yearly page mislabels this row (an annotation with its sources says so)
+                sym = _norm(alias["same_as"])
             if case.shared_agenda and case.id not in ann.get(sym, {}).get("cases", []):
                 continue
-            date = row.date.date()
             page = PAGE_SOURCE.format(year=date.year, raw=_norm(row.raw))
             if sym in curated:
                 out.append(_from_curated(curated[sym], case, (page,)))

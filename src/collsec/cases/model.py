@@ -7,11 +7,14 @@ the kernel's (:class:`collsec.behavior.UtilityPolicy`)::
     U = s * (w_commit + w_aff * (aff[i, t] - aff[i, a]))
         - cost[L] * (w_cost * risk[a] + w_dist * prox[i, a])
         - w_sov * intrusion[L] * internal
-        + w_sponsor * (mean aff[i, sponsors] - mean aff[i, .])
+        + w_sponsor * (mean_j |x_j - x_S| - |x_i - x_S|)
 
 with affinity, risk and proximity computed by :class:`collsec.crisis.Stage`
-from the case's actors. The last term is the draft's sponsors, which a
-recorded draft names and the kernel's own drafts leave out. With a logistic
+from the case's actors. The last term is spatial voting on the draft itself,
+placed at its sponsors' mean ideal point ``x_S``: a member nearer to it than
+the average member of the body leans yes, one farther leans no (zero when the
+sponsors or the ideal points are unknown). A recorded draft names its sponsors;
+the kernel's own drafts leave the term out. With a logistic
 shock of scale ``vote_noise`` the vote is an ordered logit: no below
 ``vote_no``, yes above ``vote_yes``, abstain between. ``U`` is linear in the
 six weights, so the fit (:func:`fit`) is a convex maximum-likelihood problem;
@@ -207,7 +210,13 @@ def draft_features(
     intr = p.level_intrusion[lvl] if lvl is not None else 0.0
     sev = tr.severity
     sp = [idx[s] for s in draft.sponsors if s in idx]
-    spon = aff[np.ix_(r, sp)].mean(axis=1) - aff[r].mean(axis=1) if sp else np.zeros(n)
+    ideal = arrays.ideal
+    xi = ideal[r]
+    xs = np.nanmean(ideal[sp]) if sp and not np.all(np.isnan(ideal[sp])) else np.nan
+    dist_s = np.where(known, np.nan_to_num(np.abs(xi - xs)), 0.0)
+    # spatial voting on the draft, placed at its sponsors' mean ideal point: how much
+    # nearer to it the member sits than the average member (0 when nothing is known)
+    spon = -(dist_s - dist_s[known].mean()) if not np.isnan(xs) and known.any() else np.zeros(n)
     X = np.stack(
         [
             np.full(n, sev),
@@ -219,9 +228,6 @@ def draft_features(
         ],
         axis=1,
     )
-    ideal = arrays.ideal
-    xi = ideal[r]
-    xs = np.nanmean(ideal[sp]) if sp and not np.all(np.isnan(ideal[sp])) else np.nan
     xa = ideal[a] if a is not None else np.nan
     B = np.stack(
         [np.nan_to_num(np.abs(xi - xs)), np.nan_to_num(np.abs(xi - xa))],
