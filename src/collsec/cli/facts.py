@@ -66,9 +66,11 @@ def _text(r: dict[str, Any]) -> None:
             )
         if f["id"] == "defence_pacts_deter" and f["model"] is not None:
             console.print(
-                f"  attack rate {f['attack_rate_allied']} against allied targets, "
-                f"{f['attack_rate_unallied']} against others ({f['opportunities']:,} would-be "
-                "aggressions)."
+                f"  attack rate against allied targets {f['attack_rate_allied']}, "
+                f"{f['attack_rate_allied_without_pacts']} on the same "
+                f"{f['opportunities_allied']:,} opportunities with the pacts removed; "
+                f"observational ratio (allied against other targets) "
+                f"{f.get('observational_ratio', '-')}."
             )
         console.print(f"  built into the model: {f['built_in']}.")
     console.print(f"{r['holds']} of {len(r['facts'])} facts hold.")
