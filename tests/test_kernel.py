@@ -168,9 +168,13 @@ def test_parties_vote_as_practised_and_abstain_under_the_reform() -> None:
     practice does not (Security Council Report, April 2014), and the kernel follows the
     practice; the `unsc-obligatory-abstention` variant applies the text."""
     from collsec.institutions import load_charter
+    from collsec.institutions.charter import bodies_summary
 
     charter = load_charter("unsc-1966")
     assert not charter.practice.obligatory_abstention
+    listed = {b["id"]: b["practice"]["obligatory_abstention"] for b in bodies_summary()}
+    assert listed["unsc-1966"] is False and listed["unsc-obligatory-abstention"] is True
+    assert listed["league-council"] is True
     assert charter.rules["substantive"].excludes_parties("VI")  # the text, kept as written
     w = World.synthetic(120, seed=3)
     plain = Stage.build(w)

@@ -45,6 +45,8 @@ def bodies(fmt: FormatOpt = Format.text) -> None:
         for r in p["bodies"]:
             span = f"{r['valid_from']} .. {r['valid_to'] or 'today'}"
             title = r["title"] + (" [variant]" if r["variant"] else "")
+            if not r["practice"]["obligatory_abstention"]:
+                title += " [as practised: parties vote]"
             t.add_row(r["id"], r["body"], span, ", ".join(r["rules"]), title)
         console.print(t)
 

@@ -541,6 +541,10 @@ def bodies_summary() -> list[dict[str, Any]]:
             "rules": sorted(c.rules),
             "default_rule": c.default_rule,
             "instrument": c.instrument,
+            "practice": {
+                "obligatory_abstention": c.practice.obligatory_abstention,
+                "note": " ".join(c.practice.note.split()),
+            },
         }
         for c in builtin_charters()
     ]
