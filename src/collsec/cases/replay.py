@@ -319,7 +319,7 @@ def _why(x: np.ndarray, f: Fit) -> str:
         "cost": "cost and risk against the accused",
         "distance": "exposure near the accused",
         "sovereignty": "sovereignty concern",
-        "sponsor": "affinity to the sponsors",
+        "sponsor": "nearness to the sponsors",
     }
     contrib = x * f.weights
     order = np.argsort(-np.abs(contrib))[:2]
