@@ -203,7 +203,9 @@ def score_binary(y: np.ndarray, p: np.ndarray, *, seed: int = 0) -> dict[str, fl
 def score_ordinal(y: np.ndarray, probs: np.ndarray) -> dict[str, float]:
     pred = probs.argmax(axis=1)
     expected = probs @ np.arange(probs.shape[1])
-    rho = spearmanr(y, expected).statistic
+    # a constant prediction (an era's base rate) ranks nothing
+    constant = np.ptp(expected) == 0 or np.ptp(y) == 0
+    rho = 0.0 if constant else spearmanr(y, expected).statistic
     return {
         "n": len(y),
         "macro_f1": round(float(f1_score(y, pred, average="macro", labels=[0, 1, 2, 3])), 4),

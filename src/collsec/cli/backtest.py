@@ -106,6 +106,25 @@ def _scores_text(r: dict[str, Any]) -> None:
     ):
         t2.add_row(name, f"{s['macro_f1']:.3f}", f"{s['spearman']:.3f}", f"{s['accuracy']:.3f}")
     console.print(t2)
+    fw = r.get("forward_in_time")
+    if fw:
+        t3 = Table(
+            title_justify="left",
+            title="Forward in time: fitted on crises before the year, AUC on those after "
+            "(model/logistic)",
+        )
+        t3.add_column("cut")
+        t3.add_column("train/test", justify="right")
+        names = {"council_action": "council", "effectiveness": "effective"}
+        for target in ("involvement", "council_action", "effectiveness", "regional"):
+            t3.add_column(names.get(target, target), justify="right", no_wrap=True)
+        for cut, row in fw.items():
+            cells = [
+                f"{row[x]['model']:.3f}/{row[x]['logistic']:.3f}"
+                for x in ("involvement", "council_action", "effectiveness", "regional")
+            ]
+            t3.add_row(cut, f"{row['train']}/{row['test']}", *cells)
+        console.print(t3)
 
 
 def _narrate_text(s: dict[str, Any]) -> None:
