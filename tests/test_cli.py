@@ -180,3 +180,16 @@ def test_version(run_cli) -> None:
 
     code, out, _ = run_cli("--version")
     assert code == 0 and out.strip() == f"collsec {collsec.__version__}"
+
+
+def test_demo_adjudicates_only_complete_votes(run_cli) -> None:
+    """Every vote the demo replays is complete (named or derived) and agrees with the
+    recorded outcome under the charter of its day; partial records are left out."""
+    from collsec.data.curated import named_votes
+
+    code, out, err = run_cli("demo", "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    complete = [v for v in named_votes() if v.status in ("named", "derived")]
+    assert len(r["votes"]) == len(complete) >= 79
+    assert r["agree"] == len(r["votes"])

@@ -36,7 +36,11 @@ def _council_power(body: str, on: dt.date) -> dict[str, Any]:
 def demo(fmt: FormatOpt = Format.text) -> None:
     """Replay landmark Council votes, compute exact voting power, try a reform."""
     votes = []
+    # only complete votes: every member named, or every non-yes named and the rest yes
+    # (a partial record names some votes only and cannot be adjudicated)
     for v in named_votes():
+        if v.status not in ("named", "derived"):
+            continue
         d = adjudicate_named(v)
         recorded = v.outcome == "adopted"
         votes.append(
@@ -83,11 +87,17 @@ def demo(fmt: FormatOpt = Format.text) -> None:
             ),
         },
     ]
-    payload = {"votes": votes, "power": power, "eec_1958": eec, "nato_article5": nato}
+    payload = {
+        "votes": votes,
+        "agree": sum(1 for x in votes if x["agrees"]),
+        "power": power,
+        "eec_1958": eec,
+        "nato_article5": nato,
+    }
 
     def text(p: dict[str, Any]) -> None:
         console.rule(
-            "Votes with every member named and sourced, adjudicated by the charter of the day"
+            "Votes with every member known and sourced, adjudicated by the charter of the day"
         )
         for r in p["votes"]:
             mark = "[green]agrees[/green]" if r["agrees"] else "[red]DISAGREES[/red]"
@@ -97,6 +107,7 @@ def demo(fmt: FormatOpt = Format.text) -> None:
             console.print(f"    {r['reason']}", highlight=False)
             for note in r["notes"]:
                 console.print(f"    note: {note}", highlight=False)
+        console.print(f"{p['agree']} of {len(p['votes'])} agree with the recorded outcome.")
         console.rule("Exact Shapley-Shubik power of one seat (normalised Banzhaf in brackets)")
         t = Table()
         for col in ("body", "permanent member", "elected member"):
