@@ -253,6 +253,18 @@ def _rows(targets: pd.DataFrame, crises: Sequence[IcbCrisis], target: str) -> np
     return t.to_numpy(dtype=float, na_value=np.nan)
 
 
+def _designs(data):
+    """Model design with and without gravity, baseline inputs likewise, and eras."""
+    crises, _, sig, sig0 = data
+    return (
+        model_design(crises, sig).to_numpy(),
+        model_design(crises, sig0).to_numpy(),
+        baseline_inputs(crises),
+        baseline_inputs(crises, gravity=False),
+        np.array([str(c.era) for c in crises]),
+    )
+
+
 def predict_all(
     *,
     train: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame] | None,
@@ -266,19 +278,11 @@ def predict_all(
     ``train`` and a shipped ``link`` (:mod:`collsec.backtest.calibrate`) the
     model's probabilities come from the link instead of a refit.
     """
-    crises_te, targets_te, sig_te, sig0_te = test
-    x_te = model_design(crises_te, sig_te).to_numpy()
-    x0_te = model_design(crises_te, sig0_te).to_numpy()
-    b_te = baseline_inputs(crises_te)
-    b0_te = baseline_inputs(crises_te, gravity=False)
-    era_te = np.array([str(c.era) for c in crises_te])
+    crises_te, targets_te = test[0], test[1]
+    x_te, x0_te, b_te, b0_te, era_te = _designs(test)
     if train is not None:
-        crises_tr, targets_tr, sig_tr, sig0_tr = train
-        x_tr = model_design(crises_tr, sig_tr).to_numpy()
-        x0_tr = model_design(crises_tr, sig0_tr).to_numpy()
-        b_tr = baseline_inputs(crises_tr)
-        b0_tr = baseline_inputs(crises_tr, gravity=False)
-        era_tr = np.array([str(c.era) for c in crises_tr])
+        crises_tr, targets_tr = train[0], train[1]
+        x_tr, x0_tr, b_tr, b0_tr, era_tr = _designs(train)
     crisno, truth, preds = {}, {}, {}
     for target in TARGETS:
         ordinal = target == "activity"

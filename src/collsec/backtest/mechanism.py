@@ -191,28 +191,35 @@ def _agenda(data_dir: str | None) -> tuple[np.ndarray, tuple[str, ...]]:
     return dates, tuple(a["topic"].fillna("").str.lower())
 
 
+#: the Security Council's first meeting
+FIRST_MEETING = dt.date(1946, 1, 17)
+
+
+def _decisions_before(before: dt.date, years: int, data_dir: str | None) -> np.ndarray:
+    """Rows of the Council's record dated in the ``years`` before ``before``."""
+    if before < FIRST_MEETING:
+        return np.zeros(0, dtype=np.int64)
+    dates, _ = _agenda(data_dir)
+    hi = np.datetime64(before, "D")
+    lo = np.datetime64(before - dt.timedelta(days=round(365.25 * years)), "D")
+    return np.flatnonzero((dates >= lo) & (dates < hi))
+
+
 def agenda_count(
     words: Iterable[str], before: dt.date, years: int, data_dir: str | None = None
 ) -> int:
     """Council decisions in the ``years`` before ``before`` whose agenda title has a word."""
     words = tuple(w for w in words if w)
-    if not words or before < dt.date(1946, 1, 17):  # the Council's first meeting
+    if not words:
         return 0
-    dates, topics = _agenda(data_dir)
-    hi = np.datetime64(before, "D")
-    lo = np.datetime64(before - dt.timedelta(days=round(365.25 * years)), "D")
-    rows = np.flatnonzero((dates >= lo) & (dates < hi))
+    _, topics = _agenda(data_dir)
+    rows = _decisions_before(before, years, data_dir)
     return sum(1 for i in rows if any(w in topics[i] for w in words))
 
 
 def council_load(before: dt.date, years: int, data_dir: str | None = None) -> int:
     """Council decisions on any item in the ``years`` before ``before`` (its workload)."""
-    if before < dt.date(1946, 1, 17):
-        return 0
-    dates, _ = _agenda(data_dir)
-    hi = np.datetime64(before, "D")
-    lo = np.datetime64(before - dt.timedelta(days=round(365.25 * years)), "D")
-    return int(np.count_nonzero((dates >= lo) & (dates < hi)))
+    return len(_decisions_before(before, years, data_dir))
 
 
 @cache

@@ -213,7 +213,7 @@ def draft_features(
     ideal = arrays.ideal
     xi = ideal[r]
     xs = np.nanmean(ideal[sp]) if sp and not np.all(np.isnan(ideal[sp])) else np.nan
-    dist_s = np.where(known, np.nan_to_num(np.abs(xi - xs)), 0.0)
+    dist_s = np.where(known, np.nan_to_num(np.abs(xi - xs)), 0.0)  # also the baseline's
     # spatial voting on the draft, placed at its sponsors' mean ideal point: how much
     # nearer to it the member sits than the average member (0 when nothing is known)
     spon = -(dist_s - dist_s[known].mean()) if not np.isnan(xs) and known.any() else np.zeros(n)
@@ -229,10 +229,7 @@ def draft_features(
         axis=1,
     )
     xa = ideal[a] if a is not None else np.nan
-    B = np.stack(
-        [np.nan_to_num(np.abs(xi - xs)), np.nan_to_num(np.abs(xi - xa))],
-        axis=1,
-    )
+    B = np.stack([dist_s, np.nan_to_num(np.abs(xi - xa))], axis=1)
     X[~known] = 0.0
     B[~known] = 0.0
     return X, B

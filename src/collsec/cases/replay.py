@@ -191,12 +191,13 @@ def predicted_outcomes(
     The free runs use the vote weights fitted without the case (as the
     conditional replay does), so no case's outcome is predicted in-sample.
     """
-    from collsec.cases.fidelity import fit_without
+    from collsec.cases.model import fit, vote_table
 
     p = params or Parameters.default()
+    table = vote_table(cases, p)  # a case's rows do not depend on the other cases
     shares = {}
     for c in cases:
-        fitted = fit_without([o for o in cases if o.id != c.id], p)
+        fitted = fit(table.select(table.case != c.id), p)
         shares[c.id] = outcome_shares(c, fitted.parameters(p), seed=seed, draws=draws)
     return {k: modal_outcome(v) for k, v in shares.items()}, shares
 
