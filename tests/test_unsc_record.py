@@ -359,6 +359,23 @@ def test_export_rejects_unknown_suffix(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_page_meetings_with_and_without_decisions() -> None:
+    _, meta = parse_actions_html(PAGE_1950, 1950, source_file="p.html")
+    got = [
+        (m["meeting"], m["date"].isoformat(), m["topic"], m["decisions"]) for m in meta["meetings"]
+    ]
+    assert got == [
+        ("S/PV.530", "1950-11-30", "Complaint of armed invasion of Taiwan (Formosa)", 2),
+        ("S/PV.530", "1950-11-30", "Complaint of aggression upon the Republic of Korea", 1),
+        ("S/PV.529", "1950-11-30", "Korea", 0),  # a meeting that decided nothing
+        ("S/PV.474", "1950-06-27", "Korea", 1),
+        ("S/PV.474", "1950-06-27", "Participation", 1),
+        ("S/PV.473", "1950-06-25", "Korea", 1),  # the repeated row counts once
+        ("S/PV.470", "1950-06-14", "Chaos", 1),
+    ]
+    assert {m["source_file"] for m in meta["meetings"]} == {"p.html"}
+
+
 # --------------------------------------------------------------------------- the real record
 
 
@@ -381,6 +398,23 @@ def row(df: pd.DataFrame, symbol: str) -> pd.Series:
     rows = df[df["symbol"] == symbol]
     assert len(rows) == 1, rows
     return rows.iloc[0]
+
+
+@pytest.mark.data
+@needs_data
+def test_meetings_hold_every_decision_and_the_discussions(actions) -> None:
+    from collsec.data.unsc import MEETING_COLUMNS, load_meetings
+
+    m = load_meetings()
+    assert list(m.columns) == MEETING_COLUMNS
+    assert m["decisions"].sum() == len(actions)  # every decision sits on one agenda row
+    assert (m["decisions"] == 0).mean() > 0.5  # most items are taken up without one
+    assert m["date"].is_monotonic_increasing
+    # the Guatemalan question, 1954 (the library's table for 1954): on 20 June the Council
+    # adopted resolution 104 after the USSR vetoed the Brazil-Colombia draft; on 25 June
+    # it did not adopt its agenda, so that meeting decided nothing
+    g = m[m["topic"] == "The Guatemalan question"].set_index("meeting")["decisions"]
+    assert g.to_dict() == {"S/PV.675": 2, "S/PV.676": 0}
 
 
 @pytest.mark.data

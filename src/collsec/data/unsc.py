@@ -6,7 +6,9 @@ Two sources, both read-only, from the data directory or the cache (see :mod:`col
   ``scact2020_covid_table_en.html`` for the 2020 videoconference votes): the Dag
   Hammarskjöld Library's yearly "Security Council meetings and outcomes" pages.
   :func:`load_actions` turns them into one row per *decision*: every adopted
-  resolution and every draft resolution that failed (vetoed or short of votes).
+  resolution and every draft resolution that failed (vetoed or short of votes);
+  :func:`load_meetings` into one row per agenda item taken up at a meeting,
+  with or without a decision.
 * ``unsc/vetoes_1946_2022.csv``: every vetoed draft with the vetoing members.
   :func:`load_vetoes` reads it.
 
@@ -35,10 +37,12 @@ from collsec.errors import InputError
 
 __all__ = [
     "ACTION_COLUMNS",
+    "MEETING_COLUMNS",
     "MEMBER_CODES",
     "VETO_COLUMNS",
     "document_symbol",
     "load_actions",
+    "load_meetings",
     "load_vetoes",
     "parse_actions_html",
     "parse_outcome",
@@ -462,9 +466,11 @@ def parse_actions_html(
     """Parse one yearly page into decision records (dicts with :data:`ACTION_COLUMNS`).
 
     ``year`` dates the meetings (the page gives "30 November", not the year).
-    Also returns ``{"presidential_statements": int, "repeated_rows": [...]}``: a
-    table row repeated verbatim (same meeting, date, topic and outcome) records one
-    decision, so its copies are skipped and listed there.
+    Also returns ``{"presidential_statements": int, "repeated_rows": [...],
+    "meetings": [...]}``: a table row repeated verbatim (same meeting, date, topic
+    and outcome) records one decision, so its copies are skipped and listed there;
+    ``meetings`` has one dict per (meeting, date, topic) row, decided or not
+    (:func:`load_meetings`).
     """
     if isinstance(html, str):
         html = html.encode("utf-8")
@@ -480,6 +486,7 @@ def parse_actions_html(
     date_note: str | None = None
     seen: set[tuple] = set()
     repeated: list[dict] = []
+    meetings: dict[tuple, dict] = {}
     for row in _rows(doc):
         texts = [_cell_text(c) if c is not None else "" for c in row]
         if len(texts) <= cols.outcome:
@@ -494,10 +501,15 @@ def parse_actions_html(
             mm = re.search(r"S/PV\.\s*\d+", m_text)
             meeting = mm.group(0).replace(" ", "") if mm else None
         outcome_text = " ".join(t for t in texts[cols.outcome :] if t and t != "--")
+        decisions, n_st = parse_outcome(outcome_text) if outcome_text else ([], 0)
+        if date is not None and texts[cols.topic]:
+            item = meetings.setdefault(
+                (meeting, date, texts[cols.topic]),
+                {"date": date, "meeting": meeting, "topic": texts[cols.topic], "decisions": 0},
+            )
         if not outcome_text:
             continue
         row_key = (meeting, date, texts[cols.topic], outcome_text)
-        decisions, n_st = parse_outcome(outcome_text)
         if row_key in seen and decisions:
             repeated += [
                 {
@@ -511,6 +523,8 @@ def parse_actions_html(
             continue
         seen.add(row_key)
         statements += n_st
+        if date is not None and texts[cols.topic]:
+            item["decisions"] += len(decisions)
         for d in decisions:
             notes = list(d.notes)
             if date_note:
@@ -546,7 +560,12 @@ def parse_actions_html(
                     "note": "; ".join(notes) or None,
                 }
             )
-    return records, {"presidential_statements": statements, "repeated_rows": repeated}
+    meta = {
+        "presidential_statements": statements,
+        "repeated_rows": repeated,
+        "meetings": [{**m, "source_file": source_file} for m in meetings.values()],
+    }
+    return records, meta
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
@@ -603,6 +622,42 @@ def load_actions(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     df.attrs["presidential_statements"] = statements
     df.attrs["repeated_rows"] = repeated
     return df
+
+
+#: Columns of :func:`load_meetings`, in order.
+MEETING_COLUMNS = ["date", "meeting", "topic", "decisions", "source_file"]
+
+
+def load_meetings(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """One row per agenda item taken up at a Council meeting, 1946-2022.
+
+    The yearly pages list every meeting, not only those that decided something:
+    ``decisions`` counts the resolutions and failed drafts of the row (0 for a
+    meeting that only discussed the item, heard a presidential statement or
+    adopted its agenda). Rows without a readable date or topic are left out.
+    Rows are in date order.
+
+    Raises
+    ------
+    DataMissingError
+        If ``unsc/actions`` is not in the data directory.
+    InputError
+        If a page has no recognisable meetings table.
+    """
+    folder = locate_folder("unsc_actions", ACTIONS_DIR, data_dir=data_dir)
+    files = _action_files(folder)
+    if not files:
+        raise InputError("no scactYYYY_table_en.html pages", source=str(folder))
+    rows: list[dict] = []
+    for year, path in files:
+        _, meta = parse_actions_html(path.read_bytes(), year, source_file=path.name)
+        rows += meta["meetings"]
+    df = pd.DataFrame.from_records(rows, columns=MEETING_COLUMNS)
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    df["decisions"] = df["decisions"].astype("int64")
+    for col in ("meeting", "topic", "source_file"):
+        df[col] = df[col].astype("string")
+    return df.sort_values("date", kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- veto list
