@@ -156,6 +156,31 @@ def test_council_load_counts_every_decision_of_the_window():
     assert council_load(dt.date(1991, 1, 1), 5) > council_load(dt.date(1991, 1, 1), 1)
 
 
+@pytest.mark.data
+def test_recourse_counts_complaints_and_letters_before_the_crisis():
+    from collsec.backtest.mechanism import recourse_count
+
+    # "Complaint by Cuba (letter of 11 July 1960)": S/PV.874-876, 18-19 July 1960; then
+    # "Complaint by Cuba" at six meetings in 1961 and Cuba's letter of 8 March 1962 on the
+    # Punta del Este decisions at seven (the library's tables for 1960-62)
+    assert recourse_count(("cuba",), dt.date(1960, 7, 18)) == 0
+    assert recourse_count(("cuba",), dt.date(1961, 1, 1)) == 3
+    assert recourse_count(("cuba",), dt.date(1962, 10, 22)) == 16
+    # "The Guatemalan question" (1954) is an agenda item, not a complaint or letter
+    assert recourse_count(("guatemala",), dt.date(1954, 7, 1)) == 0
+    assert recourse_count(("cuba",), dt.date(1945, 1, 1)) == 0  # before the Council
+
+
+def test_agenda_words_are_words():
+    from collsec.backtest.mechanism import AGENDA_WORDS
+
+    # a tuple of one word needs its comma: ("syria") would match every letter of it
+    for ccode, words in AGENDA_WORDS.items():
+        assert isinstance(words, tuple) and all(len(w) > 3 for w in words), ccode
+    # the Council's "situation in the Middle East" is the Arab-Israeli item: Israel's
+    assert [c for c, w in AGENDA_WORDS.items() if "middle east" in w] == [666]
+
+
 def test_the_link_has_a_un_copy_of_each_feature():
     from collsec.backtest.evaluate import DESIGN_COLUMNS, MODEL_FEATURES, UN_ONLY, model_design
     from collsec.backtest.icb import IcbCrisis
@@ -297,7 +322,7 @@ def test_same_seed_same_scores_on_any_number_of_workers(subset, tmp_path, monkey
 
 #: Cross-validated on the development split with the shipped calibration (seed 0),
 #: as measured; a change that lowers them fails here.
-FLOORS = {"involvement": 0.75, "council_action": 0.73, "effectiveness": 0.66, "regional": 0.74}
+FLOORS = {"involvement": 0.76, "council_action": 0.75, "effectiveness": 0.67, "regional": 0.74}
 
 
 @pytest.mark.data
@@ -312,17 +337,18 @@ def test_cross_validated_scores_hold():
     for name in ("involvement", "council_action", "effectiveness", "regional"):
         assert t[name]["model"]["auc"] > t[name]["baselines"]["logistic"]["auc"], name
         assert t[name]["model"]["auc"] > t[name]["baselines"]["era"]["auc"], name
-    assert t["activity"]["model"]["spearman"] >= 0.47
+    assert t["activity"]["model"]["spearman"] >= 0.48
+    assert t["activity"]["model"]["macro_f1"] >= 0.40  # measured 0.407 (logistic 0.382)
     # forward in time: fitted on crises before 1970, 1980 or 1990, scored on those after,
     # the model beats the logistic baseline on involvement and Council action at every cut
-    # (measured: 0.713/0.568, 0.746/0.566, 0.771/0.587; 0.724/0.573, 0.741/0.517, 0.744/0.533)
+    # (measured: 0.753/0.568, 0.778/0.566, 0.791/0.587; 0.735/0.573, 0.774/0.517, 0.781/0.533)
     fw = r["forward_in_time"]
     assert set(fw) == {"1970", "1980", "1990"}
     for cut, row in fw.items():
         assert row["train"] + row["test"] == r["n"]
         for name in ("involvement", "council_action"):
             assert row[name]["model"] > row[name]["logistic"] + 0.1, (cut, name, row[name])
-            assert row[name]["model"] >= 0.70, (cut, name, row[name])
+            assert row[name]["model"] >= 0.73, (cut, name, row[name])
 
 
 @pytest.mark.data

@@ -52,6 +52,7 @@ MODEL_FEATURES = (
     "member_parties",
     "log_agenda_10y",
     "log_agenda_1y",
+    "log_recourse",
     "log_council_load_5y",
     "initial_actors",
     "p_adopted",
@@ -93,6 +94,7 @@ def model_design(crises: Sequence[IcbCrisis], signals: pd.DataFrame) -> pd.DataF
     out["un"] = [float(c.institution == "un") for c in crises]
     out["log_agenda_10y"] = np.log1p(s["agenda_10y"])
     out["log_agenda_1y"] = np.log1p(s["agenda_1y"])
+    out["log_recourse"] = np.log1p(s["recourse"])
     out["log_council_load_5y"] = np.log1p(s["council_load_5y"])
     for col in MODEL_FEATURES:
         if col not in out:

@@ -146,7 +146,8 @@ def _narrate_text(s: dict[str, Any]) -> None:
         f"In {sig['p_seized']:.0%} of draws a member wanted the Council seized; a draft was "
         f"tabled in {sig['p_tabled']:.0%}, adopted in {sig['p_adopted']:.0%}, vetoed (open or "
         f"foreseen) in {sig['p_vetoed']:.0%}. The Council had {int(sig['agenda_10y'])} "
-        f"decisions on these parties in the ten years before."
+        f"decisions on these parties in the ten years before, and had met "
+        f"{int(sig['recourse'])} times on their complaints and letters."
     )
     if s["likely_no_votes"]:
         console.print(f"Members likely to vote no: {', '.join(s['likely_no_votes'])}")
