@@ -251,6 +251,20 @@ def subset(dev_frames, tmp_path_factory):
 
 
 @pytest.mark.data
+def test_backtest_text_fits_the_console(subset, run_cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    c, a = subset
+    code, out, err = run_cli("backtest", "icb", "--crises", str(c), "--actors", str(a))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert max(len(x) for x in lines) <= 80
+    # no cell wraps onto a continuation line (a row whose first cell is blank)
+    assert not [x for x in lines if x.startswith("│") and x[1:].split("│")[0].strip() == ""]
+    for target in ("involvement", "council_action", "effectiveness", "regional"):
+        assert sum(x.startswith(f"│ {target} ") for x in lines) == 2, target
+
+
+@pytest.mark.data
 def test_backtest_json_contract_and_narration(subset, run_cli):
     c, a = subset
     code, out, err = run_cli(

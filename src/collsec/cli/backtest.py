@@ -72,29 +72,34 @@ def icb_command(
 
 def _scores_text(r: dict[str, Any]) -> None:
     console.print(f"ICB backtest: {r['n']} crises; {r['mode']}.")
-    t = Table(title_justify="left", title="Binary targets: AUC [95% bootstrap] and Brier")
-    for col in ("target", "n", "model", "era", "logistic", "model w/o gravity", "logistic w/o"):
-        t.add_column(col, justify="right" if col != "target" else "left")
-    for name, v in r["targets"].items():
-        if name == "activity":
-            continue
-
-        def cell(s: dict[str, Any]) -> str:
-            return (
-                f"{s['auc']:.3f} [{s['auc_ci_low']:.2f}, {s['auc_ci_high']:.2f}] {s['brier']:.3f}"
-            )
-
-        ab = v["ablation_without_gravity"]
+    binary = {k: v for k, v in r["targets"].items() if k != "activity"}
+    t = Table(title_justify="left", title="Binary targets: AUC (model: [95% bootstrap])")
+    for col in ("target", "n", "model", "era", "logistic"):
+        t.add_column(col, justify="right" if col != "target" else "left", no_wrap=True)
+    for name, v in binary.items():
+        m = v["model"]
         t.add_row(
             name,
             str(v["n"]),
-            cell(v["model"]),
-            cell(v["baselines"]["era"]),
-            cell(v["baselines"]["logistic"]),
+            f"{m['auc']:.3f} [{m['auc_ci_low']:.2f}, {m['auc_ci_high']:.2f}]",
+            f"{v['baselines']['era']['auc']:.3f}",
+            f"{v['baselines']['logistic']['auc']:.3f}",
+        )
+    console.print(t)
+    t1 = Table(title_justify="left", title="Brier score; AUC without gravity (ablation)")
+    for col in ("target", "model", "era", "logistic", "model -grav", "logistic -grav"):
+        t1.add_column(col, justify="right" if col != "target" else "left", no_wrap=True)
+    for name, v in binary.items():
+        ab = v["ablation_without_gravity"]
+        t1.add_row(
+            name,
+            f"{v['model']['brier']:.3f}",
+            f"{v['baselines']['era']['brier']:.3f}",
+            f"{v['baselines']['logistic']['brier']:.3f}",
             f"{ab['model']['auc']:.3f}",
             f"{ab['logistic']['auc']:.3f}",
         )
-    console.print(t)
+    console.print(t1)
     a = r["targets"]["activity"]
     t2 = Table(title_justify="left", title="Activity (none / talk / demand / act)")
     for col in ("method", "macro-F1", "Spearman", "accuracy"):
