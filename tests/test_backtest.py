@@ -311,6 +311,33 @@ def test_backtest_json_contract_and_narration(subset, run_cli):
     assert {"Arab League", "GCC"} <= set(g["regional_bodies"])
     assert set(g["expected_votes"]) >= {"USA", "RUS", "CHN", "GBR", "FRA"} - {"RUS"}
     assert g["predictions"]["council_action"]["recorded"] == 1
+    # why: the link's largest terms, League and UN weights of a signal added together
+    assert set(g["drivers"]) == {"involvement", "council_action", "effectiveness", "regional"}
+    for d in g["drivers"].values():
+        assert len(d) == 4 and not any(k.startswith("un:") for k in d)
+        assert [abs(v) for v in d.values()] == sorted((abs(v) for v in d.values()), reverse=True)
+    # the Council had been seized of Iraq (the Iran-Iraq war) and met on complaints
+    assert g["signals"]["agenda_10y"] > 0 and g["signals"]["recourse"] > 0
+    code, out, err = run_cli(
+        "backtest", "icb", "--crises", str(c), "--actors", str(a), "--crisis", "393"
+    )
+    assert code == 0 and "Why:" in out and "complaints" in out
+
+
+def test_drivers_add_up_to_the_links_log_odds():
+    from collsec.backtest.calibrate import link_drivers, predict_link, shipped_link
+    from collsec.backtest.evaluate import DESIGN_COLUMNS, FEATURE_LABELS, MODEL_FEATURES
+
+    assert set(FEATURE_LABELS) == set(MODEL_FEATURES)
+    link = shipped_link()
+    x = np.random.default_rng(1).random((3, len(DESIGN_COLUMNS)))
+    for target in ("involvement", "council_action", "effectiveness", "regional"):
+        p = predict_link(link, target, x)
+        for row, pr in zip(x, p, strict=True):
+            d = link_drivers(link, target, row)
+            assert set(d) == set(MODEL_FEATURES)
+            logit = sum(d.values()) + link[target]["intercept"][0]
+            assert 1 / (1 + np.exp(-logit)) == pytest.approx(pr, rel=1e-12)
 
 
 @pytest.mark.data

@@ -137,6 +137,23 @@ def predict_link(link: dict[str, Any], target: str, x: np.ndarray) -> np.ndarray
     return out
 
 
+def link_drivers(link: dict[str, Any], target: str, x: np.ndarray) -> dict[str, float]:
+    """What moved one crisis's prediction of a binary target under ``link``.
+
+    Each feature's term of the log-odds, ``coef * (x - mean) / scale``: its push
+    relative to the average development crisis. A feature's League weight and
+    its UN copy (``un:f``) are one signal and are added together. Sorted by size.
+    """
+    spec = link[target]
+    z = (np.asarray(x, dtype=float) - np.array(spec["mean"])) / np.array(spec["scale"])
+    terms = z * np.array(spec["coef"][0])
+    out: dict[str, float] = {}
+    for name, v in zip(DESIGN_COLUMNS, terms, strict=True):
+        base = name.removeprefix("un:")
+        out[base] = out.get(base, 0.0) + float(v)
+    return dict(sorted(out.items(), key=lambda kv: -abs(kv[1])))
+
+
 def calibrate(
     crises_path: str | Path,
     actors_path: str | Path,

@@ -35,6 +35,7 @@ from collsec.backtest.icb import ACTIVITY_STEPS, ERAS, TARGETS, IcbCrisis
 __all__ = [
     "BASELINE_INPUTS",
     "DESIGN_COLUMNS",
+    "FEATURE_LABELS",
     "MODEL_FEATURES",
     "Scores",
     "baseline_design",
@@ -66,6 +67,26 @@ MODEL_FEATURES = (
     "p_regional",
     "party_cinc",
 )
+#: What each feature means, in the words a narration uses (at most 44 characters).
+FEATURE_LABELS = {
+    "un": "the UN era, not the League's",
+    "member_parties": "parties that were members",
+    "log_agenda_10y": "Council decisions on the parties, 10 years",
+    "log_agenda_1y": "Council decisions on the parties, last year",
+    "log_recourse": "meetings on the parties' complaints, letters",
+    "log_council_load_5y": "the Council's workload",
+    "initial_actors": "states engulfed when it broke",
+    "p_adopted": "the kernel's Council adopting a draft",
+    "p_vetoed": "the kernel's Council vetoing a draft",
+    "p_act_level": "the kernel's Council adopting measures",
+    "shielded": "an aggressor shielded by a veto",
+    "major_party": "a major power among the parties",
+    "internal": "an internal crisis",
+    "severity": "the threat's severity",
+    "regional_bodies": "regional organisations in being",
+    "p_regional": "the kernel's regional body acting",
+    "party_cinc": "the parties' share of world capabilities",
+}
 #: Features whose weight may differ under the United Nations from the League:
 #: the link is fitted per institution (a ``un:`` copy of each, zero before 24
 #: October 1945). ``un`` itself and the Council's workload (zero before 1946)

@@ -32,6 +32,8 @@ DRAWS = 200
 FORWARD_CUTS = (1970, 1980, 1990)
 #: fewest crises on either side of a cut for the check to be run
 MIN_FORWARD = 40
+#: how many of a prediction's largest terms a narration lists
+DRIVERS = 4
 
 
 def dev_files(data_dir: str | None = None) -> tuple[Path, Path]:
@@ -198,6 +200,16 @@ def narrate_crisis(
         entry["recorded"] = int(scores.truth[target][i])
         preds[target] = entry
     design = model_design([c], pd.DataFrame([{"crisno": crisno, **m.signals}]))
+    from collsec.backtest.calibrate import link_drivers, shipped_link
+
+    link = shipped_link()
+    drivers = {}
+    if link is not None and m.institution is not None:
+        row = design.iloc[0].to_numpy()
+        for target in TARGETS:
+            if target != "activity":
+                d = link_drivers(link, target, row)
+                drivers[target] = {k: round(v, 3) for k, v in list(d.items())[:DRIVERS]}
     vetoers = sorted(k for k, v in m.votes.items() if v["no"] >= 0.5)
     return {
         "crisno": crisno,
@@ -217,5 +229,6 @@ def narrate_crisis(
         "expected_votes": m.votes,
         "likely_no_votes": vetoers,
         "predictions": preds,
+        "drivers": drivers,
         "notes": m.notes,
     }

@@ -163,6 +163,21 @@ def _narrate_text(s: dict[str, Any]) -> None:
             f"  {target}: model {v['model']}, era {v['era']}, logistic {v['logistic']}; "
             f"recorded {v['recorded']}"
         )
+    if s.get("drivers"):
+        from collsec.backtest.evaluate import FEATURE_LABELS
+
+        t = Table(
+            title_justify="left",
+            title="Why: the largest terms of each prediction's log-odds (shipped link), "
+            "against the average development crisis",
+        )
+        t.add_column("target", no_wrap=True)
+        t.add_column("signal")
+        t.add_column("log-odds", justify="right", no_wrap=True)
+        for target, d in s["drivers"].items():
+            for i, (k, v) in enumerate(d.items()):
+                t.add_row(target if i == 0 else "", FEATURE_LABELS[k], f"{v:+.2f}")
+        console.print(t)
     for note in s["notes"]:
         console.print(f"  note: {note}")
 
