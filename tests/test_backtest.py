@@ -265,6 +265,35 @@ def test_backtest_text_fits_the_console(subset, run_cli, monkeypatch):
 
 
 @pytest.mark.data
+def test_backtest_plot_is_written_whole_or_refused_first(subset, run_cli, tmp_path):
+    c, a = subset
+    png = tmp_path / "roc.png"
+    code, out, err = run_cli(
+        "backtest",
+        "icb",
+        "--crises",
+        str(c),
+        "--actors",
+        str(a),
+        "--plot",
+        str(png),
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    json.loads(out)  # stdout stays JSON; the note goes to stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"wrote {png}" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["roc.png"]  # no temporary left
+    for bad, why in (
+        (tmp_path / "roc.gif", "unknown figure format"),
+        (tmp_path / "no" / "roc.png", "directory does not exist"),
+    ):
+        code, out, err = run_cli("backtest", "icb", "--crises", str(c), "--plot", str(bad))
+        assert code == 2 and why in err and "--plot" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "roc.gif").exists()
+
+
+@pytest.mark.data
 def test_backtest_json_contract_and_narration(subset, run_cli):
     c, a = subset
     code, out, err = run_cli(

@@ -52,13 +52,25 @@ def icb_command(
         int | None,
         typer.Option("--crisis", help="Narrate the prediction for this crisis number."),
     ] = None,
+    plot: Annotated[
+        str | None,
+        typer.Option(
+            "--plot",
+            help="Also draw ROC curves and reliability diagrams into this file "
+            "(.png, .svg or .pdf).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = Format.text,
     seed: SeedOpt = 0,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Predict League, UN and regional involvement in every ICB crisis from what was knowable."""
+    from collsec.backtest.figures import check_figure_path, write_figure
     from collsec.backtest.run import backtest_icb, narrate_crisis
 
+    if plot is not None:
+        check_figure_path(plot)
     crises, actors = _files(crises, actors, data_dir)
     payload, scores = backtest_icb(
         crises, actors, data_dir=data_dir, seed=seed, progress=_show_progress()
@@ -66,8 +78,10 @@ def icb_command(
     if crisis is not None:
         story = narrate_crisis(crisis, crises, actors, scores, data_dir=data_dir, seed=seed)
         emit(story, fmt, _narrate_text)
-        return
-    emit(payload, fmt, _scores_text)
+    else:
+        emit(payload, fmt, _scores_text)
+    if plot is not None:
+        print(f"collsec: wrote {write_figure(scores, payload, plot)}", file=sys.stderr)
 
 
 def _scores_text(r: dict[str, Any]) -> None:
