@@ -42,7 +42,12 @@ def test_vote_shortfall_and_veto(run_cli) -> None:
     )  # fmt: skip
     p = json.loads(out)
     assert code == 0 and not p["adopted"]
-    assert p["reason"] == "6 affirmative votes, 1 short of the 7 required; vetoed by the USSR"
+    # short of the votes, a permanent member's no is not counted as a veto (UN practice)
+    assert p["reason"] == (
+        "6 affirmative votes, 1 short of the 7 required; "
+        "the USSR voted no (not a veto: the draft lacked the votes)"
+    )
+    assert p["vetoed_by"] == []
 
 
 def test_vote_procedural_not_vetoed(run_cli) -> None:

@@ -263,9 +263,12 @@ def _veto_world() -> tuple[World, int, int, int]:
     defense[perm, :] = 0
     defense[:, perm] = 0
     defense[perm, aggressor] = defense[aggressor, perm] = 1
+    # the target sits at the body's median, the aggressor and its permanent ally far off:
+    # the draft has the votes, and only the permanent member's no can block it
     ideal = w.ideal_point.copy()
+    ideal[target] = float(np.median(ideal))
+    ideal[aggressor] = ideal[target] + 3.0
     ideal[perm] = ideal[aggressor]
-    ideal[target] = ideal[aggressor] + 3.0
     return dataclasses.replace(w, defense=defense, ideal_point=ideal), perm, aggressor, target
 
 

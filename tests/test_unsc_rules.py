@@ -99,9 +99,18 @@ def test_article_27_3_party_abstains_under_chapter_vi_not_vii() -> None:
     assert not d.adopted and d.vetoed_by == ["GBR"]
 
 
-def test_shortfall_and_veto_both_reported() -> None:
+def test_shortfall_with_a_permanent_no_is_not_a_veto() -> None:
+    # UN practice (and the library's veto list): a permanent member's no on a draft that
+    # lacks the required majority is not counted as a veto
     d = adjudicate_tally("unsc", on=dt.date(1960, 2, 25), yes=6, no=1, abstain=3, vetoed_by=["SUN"])
-    assert d.reason == "6 affirmative votes, 1 short of the 7 required; vetoed by the USSR"
+    assert d.reason == (
+        "6 affirmative votes, 1 short of the 7 required; "
+        "the USSR voted no (not a veto: the draft lacked the votes)"
+    )
+    assert not d.adopted and d.vetoed_by == []
+    # with the votes, the same no is a veto
+    d = adjudicate_tally("unsc", on=dt.date(1960, 2, 25), yes=7, no=1, abstain=2, vetoed_by=["SUN"])
+    assert d.reason == "vetoed by the USSR" and d.vetoed_by == ["SUN"]
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,8 @@ CODES = (Vote.yes, Vote.no, Vote.abstain, Vote.absent, Vote.not_participating)
 @dataclass
 class BatchDecision:
     """Outcome of a batch of ballots: adopted, vetoed (a veto criterion of the
-    first clause failed and nothing was adopted), and the yes count."""
+    first clause failed, every other criterion of it was met, and nothing was
+    adopted), and the yes count."""
 
     adopted: np.ndarray
     vetoed: np.ndarray
@@ -164,6 +165,7 @@ class CompiledRule:
         for clause in self.clauses:
             ok = np.ones(b, dtype=bool)
             veto_failed = np.zeros(b, dtype=bool)
+            others_met = np.ones(b, dtype=bool)
             for c in clause:
                 pool = c.pool[None, :] & present
                 if c.kind == "quota":
@@ -208,9 +210,13 @@ class CompiledRule:
                     over = (n_abs * den >= num * n_pool) & (w_abs * den >= num * w_pool)
                     met = ~over
                 ok &= met
-            results.append((ok, veto_failed))
+                if c.kind != "veto":
+                    others_met &= met
+            results.append((ok, veto_failed & others_met))
         adopted = np.zeros(b, dtype=bool)
         for ok, _ in results:
             adopted |= ok
+        # a veto is a holder's no that alone blocks a draft otherwise carried (UN practice:
+        # a permanent member's no on a draft short of the votes is not counted as a veto)
         vetoed = results[0][1] & ~adopted
         return BatchDecision(adopted=adopted, vetoed=vetoed, yes=is_yes.sum(axis=1))

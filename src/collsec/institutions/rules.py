@@ -229,6 +229,7 @@ class Decision:
     absent: list[str]
     not_participating: list[str]
     required: int | None
+    #: holders whose no alone blocked a draft that met every other condition
     vetoed_by: list[str]
     body: str = ""
     rule: str = ""
@@ -356,7 +357,7 @@ def adjudicate_votes(
                 base = [m for m in pool if votes[m] in (Vote.yes, Vote.no)]
             req = _required(c, weight_of(c, base))
             got = weight_of(c, yes)
-            unit = f" of {c.weight}" if c.weight else " affirmative votes"
+            unit = f" of {c.weight}" if c.weight else " affirmative vote" + "s" * (got != 1)
             if got >= req:
                 return CriterionResult(c, True, f"{got}{unit} of the {req} required", req)
             return CriterionResult(
@@ -430,13 +431,23 @@ def adjudicate_votes(
     passed = [i for i, res in enumerate(clause_results) if all(r.met for r in res)]
     adopted = bool(passed)
     shown = clause_results[passed[0]] if passed else clause_results[0]
+    # a veto is a holder's no that alone blocks a draft otherwise carried: on a draft
+    # short of the votes the holders' no is not counted as one (UN practice)
+    first = clause_results[0]
+    blocked = all(r.met for r in first if r.criterion.type != "veto")
     vetoed_by = sorted(
-        {m for r in clause_results[0] if r.criterion.type == "veto" for m in r.blockers}
+        {m for r in first if r.criterion.type == "veto" for m in r.blockers} if blocked else ()
     )
     if adopted:
         reason = "adopted: " + "; ".join(r.text for r in shown)
     else:
-        failed = [r.text for r in shown if not r.met]
+        failed = [
+            r.text
+            if r.criterion.type != "veto" or not r.blockers or blocked
+            else f"{names_phrase(r.blockers, on)} voted no (not a veto: the draft lacked the votes)"
+            for r in shown
+            if not r.met
+        ]
         reason = "; ".join(failed)
         if len(clause_results) > 1:
             reason += " (no alternative condition met)"
