@@ -107,6 +107,12 @@ def fit_link(crises, targets, sig) -> dict[str, Any]:
     x = model_design(crises, sig).to_numpy()
     t = targets.set_index("crisno").reindex([c.crisno for c in crises])
     out: dict[str, Any] = {"features": list(DESIGN_COLUMNS)}
+    # the average development crisis of each institution, against which a narration
+    # measures one crisis's signals (link_drivers)
+    un = x[:, DESIGN_COLUMNS.index("un")] == 1
+    out["reference"] = {
+        org: [float(v) for v in x[rows].mean(axis=0)] for org, rows in (("league", ~un), ("un", un))
+    }
     for target in TARGETS:
         y = t[target].to_numpy(dtype=float, na_value=np.nan)
         keep = ~np.isnan(y)
@@ -140,13 +146,17 @@ def predict_link(link: dict[str, Any], target: str, x: np.ndarray) -> np.ndarray
 def link_drivers(link: dict[str, Any], target: str, x: np.ndarray) -> dict[str, float]:
     """What moved one crisis's prediction of a binary target under ``link``.
 
-    Each feature's term of the log-odds, ``coef * (x - mean) / scale``: its push
-    relative to the average development crisis. A feature's League weight and
-    its UN copy (``un:f``) are one signal and are added together. Sorted by size.
+    Each feature's term of the log-odds, ``coef * (x - ref) / scale``: its push
+    against the average development crisis of the same institution (``ref``, the
+    link's ``reference`` row for the League or the UN). A feature's League weight
+    and its UN copy (``un:f``) are one signal and are added together. The terms
+    sum to the crisis's log-odds minus the reference crisis's. Sorted by size.
     """
     spec = link[target]
-    z = (np.asarray(x, dtype=float) - np.array(spec["mean"])) / np.array(spec["scale"])
-    terms = z * np.array(spec["coef"][0])
+    x = np.asarray(x, dtype=float)
+    org = "un" if x[DESIGN_COLUMNS.index("un")] == 1 else "league"
+    ref = np.array(link["reference"][org])
+    terms = (x - ref) / np.array(spec["scale"]) * np.array(spec["coef"][0])
     out: dict[str, float] = {}
     for name, v in zip(DESIGN_COLUMNS, terms, strict=True):
         base = name.removeprefix("un:")

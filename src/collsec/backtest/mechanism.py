@@ -481,7 +481,7 @@ def _key(crises: Sequence[IcbCrisis], params: Parameters, draws: int, seed: int,
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 9,
+            "mechanism": 10,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),
             "draws": draws,

@@ -183,7 +183,7 @@ def _narrate_text(s: dict[str, Any]) -> None:
         t = Table(
             title_justify="left",
             title="Why: the largest terms of each prediction's log-odds (shipped link), "
-            "against the average development crisis",
+            "against the average development crisis of the same institution",
         )
         t.add_column("target", no_wrap=True)
         t.add_column("signal")
