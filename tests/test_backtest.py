@@ -294,6 +294,43 @@ def test_backtest_plot_is_written_whole_or_refused_first(subset, run_cli, tmp_pa
 
 
 @pytest.mark.data
+def test_exported_predictions_reproduce_the_scores(subset, run_cli, tmp_path):
+    from sklearn.metrics import roc_auc_score
+
+    c, a = subset
+    out_csv = tmp_path / "pred.csv"
+    code, out, err = run_cli(
+        "backtest",
+        "icb",
+        "--crises",
+        str(c),
+        "--actors",
+        str(a),
+        "--export",
+        str(out_csv),
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    r = json.loads(out)
+    df = pd.read_csv(out_csv)
+    assert len(df) == r["n"] and df["crisno"].is_unique
+    for target in ("involvement", "council_action", "effectiveness", "regional"):
+        d = df.dropna(subset=[target])
+        assert len(d) == r["targets"][target]["n"]
+        for method in ("model", "logistic"):
+            s = r["targets"][target]["model" if method == "model" else "baselines"]
+            s = s if method == "model" else s["logistic"]
+            auc = roc_auc_score(d[target], d[f"{target}_{method}"])
+            assert auc == pytest.approx(s["auc"], abs=1e-3), (target, method)
+    steps = df["activity"].dropna()
+    assert len(steps) == r["targets"]["activity"]["n"]
+    assert set(steps) <= {"none", "talk", "demand", "act"}
+    code, _, err = run_cli("backtest", "icb", "--crises", str(c), "--export", "x.xlsx")
+    assert code == 2 and "--export" in err
+
+
+@pytest.mark.data
 def test_backtest_json_contract_and_narration(subset, run_cli):
     c, a = subset
     code, out, err = run_cli(

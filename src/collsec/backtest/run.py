@@ -10,6 +10,7 @@ import pandas as pd
 
 from collsec.backtest.evaluate import DESIGN_COLUMNS, Scores, model_design, predict_all
 from collsec.backtest.icb import (
+    ACTIVITY_STEPS,
     TARGETS,
     IcbCrisis,
     dev_crisis_numbers,
@@ -22,7 +23,14 @@ from collsec.behavior.parameters import Parameters
 from collsec.data.loaders._core import file_digest
 from collsec.errors import InputError
 
-__all__ = ["DEV_ACTORS", "DEV_CRISES", "backtest_icb", "dev_files", "narrate_crisis"]
+__all__ = [
+    "DEV_ACTORS",
+    "DEV_CRISES",
+    "backtest_icb",
+    "dev_files",
+    "narrate_crisis",
+    "predictions_table",
+]
 
 DEV_CRISES = "icb/crises_dev.csv"
 DEV_ACTORS = "icb/actors_dev.csv"
@@ -114,6 +122,53 @@ def backtest_icb(
     if forward is not None:
         payload["forward_in_time"] = forward
     return payload, scores
+
+
+def predictions_table(scores: Scores, crises_path: str | Path, actors_path: str | Path):
+    """One row per crisis: what was recorded and what each method predicted.
+
+    For each binary target ``T``: ``T`` (the record: 1, 0, or missing where the
+    crisis is excluded), ``T_model``, ``T_era`` and ``T_logistic`` (probabilities;
+    cross-validated on the development file). For the activity ladder:
+    ``activity`` (the recorded step), ``activity_model`` (the model's most likely
+    step) and ``activity_model_expected`` (its expected step, 0 = none to 3 = act).
+    """
+    crises = read_inputs(crises_path, actors_path)
+    rows: dict[int, dict[str, Any]] = {
+        c.crisno: {
+            "crisno": c.crisno,
+            "name": c.name,
+            "trigger": c.trigger,
+            "institution": c.institution or "",
+        }
+        for c in crises
+    }
+    for target in TARGETS:
+        preds = scores.predictions[target]
+        for i, n in enumerate(scores.crisno[target]):
+            row = rows[int(n)]
+            y = int(scores.truth[target][i])
+            if target == "activity":
+                p = np.asarray(preds["model"][i], dtype=float)
+                row["activity"] = ACTIVITY_STEPS[y]
+                row["activity_model"] = ACTIVITY_STEPS[int(np.argmax(p))]
+                row["activity_model_expected"] = round(float(p @ np.arange(len(p))), 4)
+                continue
+            row[target] = y
+            for method in ("model", "era", "logistic"):
+                row[f"{target}_{method}"] = round(float(preds[method][i]), 4)
+    columns = ["crisno", "name", "trigger", "institution"]
+    for target in TARGETS:
+        if target == "activity":
+            columns += ["activity", "activity_model", "activity_model_expected"]
+        else:
+            columns += [target, *(f"{target}_{m}" for m in ("model", "era", "logistic"))]
+    df = pd.DataFrame(list(rows.values())).reindex(columns=columns)
+    for target in TARGETS:
+        if target != "activity":
+            df[target] = df[target].astype("Int64")
+    df["trigger"] = pd.to_datetime(df["trigger"])
+    return df
 
 
 def _subset(data, keep: np.ndarray):

@@ -61,16 +61,28 @@ def icb_command(
             show_default=False,
         ),
     ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option(
+            "--export",
+            help="Also write every crisis's record and predictions to this file "
+            "(.csv or .parquet).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = Format.text,
     seed: SeedOpt = 0,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Predict League, UN and regional involvement in every ICB crisis from what was knowable."""
     from collsec.backtest.figures import check_figure_path, write_figure
-    from collsec.backtest.run import backtest_icb, narrate_crisis
+    from collsec.backtest.run import backtest_icb, narrate_crisis, predictions_table
+    from collsec.data.export import check_export_path, write_table
 
     if plot is not None:
         check_figure_path(plot)
+    if export is not None:
+        check_export_path(export)
     crises, actors = _files(crises, actors, data_dir)
     payload, scores = backtest_icb(
         crises, actors, data_dir=data_dir, seed=seed, progress=_show_progress()
@@ -82,6 +94,10 @@ def icb_command(
         emit(payload, fmt, _scores_text)
     if plot is not None:
         print(f"collsec: wrote {write_figure(scores, payload, plot)}", file=sys.stderr)
+    if export is not None:
+        table = predictions_table(scores, crises, actors)
+        written = write_table(table, export)
+        print(f"collsec: wrote {len(table)} crises to {written}", file=sys.stderr)
 
 
 def _scores_text(r: dict[str, Any]) -> None:
