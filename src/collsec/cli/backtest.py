@@ -177,12 +177,17 @@ def _narrate_text(s: dict[str, Any]) -> None:
         f"severity {th['severity']}"
     )
     sig = s["signals"]
+    record = (
+        f" The Council had {int(sig['agenda_10y'])} decisions on these parties in the ten "
+        f"years before, and had met {int(sig['recourse'])} times on their complaints and "
+        "letters."
+        if s["institution"] == "un"
+        else " (The League Council's own record is not in the data.)"
+    )
     console.print(
         f"In {sig['p_seized']:.0%} of draws a member wanted the Council seized; a draft was "
         f"tabled in {sig['p_tabled']:.0%}, adopted in {sig['p_adopted']:.0%}, vetoed (open or "
-        f"foreseen) in {sig['p_vetoed']:.0%}. The Council had {int(sig['agenda_10y'])} "
-        f"decisions on these parties in the ten years before, and had met "
-        f"{int(sig['recourse'])} times on their complaints and letters."
+        f"foreseen) in {sig['p_vetoed']:.0%}.{record}"
     )
     if s["likely_no_votes"]:
         console.print(f"Members likely to vote no: {', '.join(s['likely_no_votes'])}")
