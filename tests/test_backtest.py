@@ -331,6 +331,32 @@ def test_exported_predictions_reproduce_the_scores(subset, run_cli, tmp_path):
 
 
 @pytest.mark.data
+def test_signal_ablation_refits_on_the_same_folds(subset, run_cli, tmp_path):
+    from collsec.backtest.evaluate import MODEL_FEATURES
+
+    c, a = subset
+    code, out, err = run_cli(
+        "backtest", "icb", "--crises", str(c), "--actors", str(a), "--ablation",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    r = json.loads(out)
+    ab = r["signal_ablation"]
+    assert list(ab) == ["full", *MODEL_FEATURES]
+    for target in ("involvement", "council_action", "effectiveness", "regional"):
+        # the full refit is the model scored above: same folds, same fits
+        assert ab["full"][target] == r["targets"][target]["model"]["auc"]
+        assert all(-1 < ab[f][target] < 1 for f in MODEL_FEATURES)
+    # a held-out file has no folds to refit on
+    crises = pd.read_csv(c, dtype=str)
+    crises["crisno"] = [str(9000 + i) for i in range(len(crises))]
+    crises.to_csv(tmp_path / "c.csv", index=False)
+    code, _, err = run_cli("backtest", "icb", "--crises", str(tmp_path / "c.csv"),
+                           "--actors", str(a), "--ablation")  # fmt: skip
+    assert code == 2 and "--ablation" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.data
 def test_backtest_json_contract_and_narration(subset, run_cli):
     c, a = subset
     code, out, err = run_cli(

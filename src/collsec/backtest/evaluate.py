@@ -34,6 +34,7 @@ from collsec.backtest.icb import ACTIVITY_STEPS, ERAS, TARGETS, IcbCrisis
 
 __all__ = [
     "BASELINE_INPUTS",
+    "BINARY_TARGETS",
     "DESIGN_COLUMNS",
     "FEATURE_LABELS",
     "MODEL_FEATURES",
@@ -42,6 +43,7 @@ __all__ = [
     "model_design",
     "score_binary",
     "score_ordinal",
+    "signal_ablation",
 ]
 
 #: The model's features: every one is a kernel output or the institutional
@@ -288,6 +290,54 @@ def _designs(data):
     )
 
 
+def _cv_splits(y: np.ndarray, keep: np.ndarray, ordinal: bool, seed: int):
+    """The folds every method shares: (train rows, test rows, positions in ``y``)."""
+    smallest = int(np.bincount(y).min()) if ordinal else int(min(y.sum(), len(y) - y.sum()))
+    k = max(2, min(FOLDS, smallest)) if not ordinal else FOLDS
+    folds = StratifiedKFold(k, shuffle=True, random_state=seed)
+    idx = np.flatnonzero(keep)
+    return [(idx[a], idx[b], b) for a, b in folds.split(idx, y)]
+
+
+#: The binary targets, in the order tables show them.
+BINARY_TARGETS = ("involvement", "council_action", "effectiveness", "regional")
+
+
+def signal_ablation(
+    test: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame], seed: int = 0
+) -> dict[str, dict[str, float]]:
+    """Cross-validated AUC lost when one signal (and its UN copy) is left out.
+
+    For every feature of :data:`MODEL_FEATURES` and every binary target, the
+    model is refitted without it on the same folds as :func:`predict_all`;
+    the value is that AUC minus the full model's (negative: the signal helps).
+    The first key is ``"full"``, the full model's AUCs.
+    """
+    crises, targets = test[0], test[1]
+    x = model_design(crises, test[2])
+    out: dict[str, dict[str, float]] = {"full": {}}
+    drops = {f: [f, f"un:{f}"] for f in MODEL_FEATURES}
+    for target in BINARY_TARGETS:
+        y_all = _rows(targets, crises, target)
+        keep = ~np.isnan(y_all)
+        y = y_all[keep].astype(int)
+        splits = _cv_splits(y, keep, False, seed)
+
+        def auc(cols: list[str], y_all=y_all, y=y, splits=splits) -> float:
+            xm = x[cols].to_numpy()
+            p = np.zeros(len(y))
+            for tr, te, pos in splits:
+                p[pos] = fit_predict_model(xm[tr], y_all[tr].astype(int), xm[te])
+            return float(roc_auc_score(y, p))
+
+        full = auc(list(DESIGN_COLUMNS))
+        out["full"][target] = round(full, 4)
+        for f, cols in drops.items():
+            rest = [c for c in DESIGN_COLUMNS if c not in cols]
+            out.setdefault(f, {})[target] = round(auc(rest) - full, 4)
+    return out
+
+
 def predict_all(
     *,
     train: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame] | None,
@@ -326,15 +376,7 @@ def predict_all(
             )
         }
         if train is None:
-            smallest = (
-                int(np.bincount(y_te).min())
-                if ordinal
-                else int(min(y_te.sum(), len(y_te) - y_te.sum()))
-            )
-            k = max(2, min(FOLDS, smallest)) if not ordinal else FOLDS
-            folds = StratifiedKFold(k, shuffle=True, random_state=seed)
-            idx = np.flatnonzero(keep_te)
-            splits = [(idx[a], idx[b], b) for a, b in folds.split(idx, y_te)]
+            splits = _cv_splits(y_te, keep_te, ordinal, seed)
             src = (x_te, x0_te, b_te, b0_te, era_te, y_te_all)
         else:
             y_tr_all = _rows(targets_tr, crises_tr, target)

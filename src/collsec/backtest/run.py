@@ -8,7 +8,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from collsec.backtest.evaluate import DESIGN_COLUMNS, Scores, model_design, predict_all
+from collsec.backtest.evaluate import (
+    DESIGN_COLUMNS,
+    Scores,
+    model_design,
+    predict_all,
+    signal_ablation,
+)
 from collsec.backtest.icb import (
     ACTIVITY_STEPS,
     TARGETS,
@@ -76,13 +82,25 @@ def backtest_icb(
     data_dir: str | None = None,
     seed: int = 0,
     progress: bool = False,
+    ablation: bool = False,
 ) -> tuple[dict[str, Any], Scores]:
-    """Score the model and the baselines on ``crises_path`` (see :mod:`.evaluate`)."""
+    """Score the model and the baselines on ``crises_path`` (see :mod:`.evaluate`).
+
+    With ``ablation`` (development file only) the payload also has
+    ``signal_ablation``: the cross-validated AUC lost when each signal is left out.
+    """
     from collsec.backtest.calibrate import calibrated_parameters, shipped_link
 
     p = params or calibrated_parameters()
-    test = _load(crises_path, actors_path, p, data_dir, seed, progress)
     dev = is_development(crises_path)
+    if ablation and not dev:
+        raise InputError(
+            "the signal ablation is cross-validated on the development split; "
+            "run it on the development file",
+            source=str(crises_path),
+            field="--ablation",
+        )
+    test = _load(crises_path, actors_path, p, data_dir, seed, progress)
     if dev:
         scores = predict_all(train=None, test=test, seed=seed)
         mode = "cross-validated on the development split (10 folds, the same for every method)"
@@ -121,6 +139,8 @@ def backtest_icb(
     }
     if forward is not None:
         payload["forward_in_time"] = forward
+    if ablation:
+        payload["signal_ablation"] = signal_ablation(test, seed=seed)
     return payload, scores
 
 

@@ -70,6 +70,14 @@ def icb_command(
             show_default=False,
         ),
     ] = None,
+    ablation: Annotated[
+        bool,
+        typer.Option(
+            "--ablation",
+            help="Also refit without each signal in turn and report the cross-validated AUC "
+            "lost (development file only).",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.text,
     seed: SeedOpt = 0,
     data_dir: DataDirOpt = None,
@@ -85,7 +93,12 @@ def icb_command(
         check_export_path(export)
     crises, actors = _files(crises, actors, data_dir)
     payload, scores = backtest_icb(
-        crises, actors, data_dir=data_dir, seed=seed, progress=_show_progress()
+        crises,
+        actors,
+        data_dir=data_dir,
+        seed=seed,
+        progress=_show_progress(),
+        ablation=ablation and crisis is None,
     )
     if crisis is not None:
         story = narrate_crisis(crisis, crises, actors, scores, data_dir=data_dir, seed=seed)
@@ -160,6 +173,26 @@ def _scores_text(r: dict[str, Any]) -> None:
             ]
             t3.add_row(cut, f"{row['train']}/{row['test']}", *cells)
         console.print(t3)
+    if "signal_ablation" in r:
+        _ablation_text(r["signal_ablation"])
+
+
+def _ablation_text(ab: dict[str, dict[str, float]]) -> None:
+    from collsec.backtest.evaluate import BINARY_TARGETS
+
+    names = {"council_action": "council", "effectiveness": "effective"}
+    t = Table(
+        title_justify="left",
+        title="Leaving one signal out: change in cross-validated AUC (negative: the signal helps)",
+    )
+    t.add_column("signal", no_wrap=True)
+    for target in BINARY_TARGETS:
+        t.add_column(names.get(target, target), justify="right", no_wrap=True)
+    t.add_row("(full model AUC)", *(f"{ab['full'][x]:.3f}" for x in BINARY_TARGETS))
+    for sig, row in ab.items():
+        if sig != "full":
+            t.add_row(sig, *(f"{row[x]:+.3f}" for x in BINARY_TARGETS))
+    console.print(t)
 
 
 def _narrate_text(s: dict[str, Any]) -> None:
