@@ -44,6 +44,7 @@ __all__ = [
     "score_binary",
     "score_ordinal",
     "signal_ablation",
+    "within_era",
 ]
 
 #: The model's features: every one is a kernel output or the institutional
@@ -335,6 +336,35 @@ def signal_ablation(
         for f, cols in drops.items():
             rest = [c for c in DESIGN_COLUMNS if c not in cols]
             out.setdefault(f, {})[target] = round(auc(rest) - full, 4)
+    return out
+
+
+def within_era(scores: Scores, crises: Sequence[IcbCrisis]) -> dict[str, dict[str, dict]]:
+    """AUC of the model and the logistic baseline inside each era, per binary target.
+
+    Scores pooled over eras reward a method for knowing each era's base rate
+    (the era baseline does nothing else); inside an era only the ranking of
+    its own crises counts. An era where a target has one class is left out.
+    """
+    era_of = {c.crisno: c.era for c in crises}
+    out: dict[str, dict[str, dict]] = {}
+    for era in ERAS:
+        row: dict[str, dict] = {}
+        for target in BINARY_TARGETS:
+            mask = np.array([era_of[int(n)] == era for n in scores.crisno[target]], dtype=bool)
+            y = scores.truth[target][mask]
+            if len(y) == 0 or y.min() == y.max():
+                continue
+            row[target] = {
+                "n": len(y),
+                "positives": int(y.sum()),
+                **{
+                    m: round(float(roc_auc_score(y, scores.predictions[target][m][mask])), 4)
+                    for m in ("model", "logistic")
+                },
+            }
+        if row:
+            out[era] = row
     return out
 
 

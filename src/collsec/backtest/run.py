@@ -14,6 +14,7 @@ from collsec.backtest.evaluate import (
     model_design,
     predict_all,
     signal_ablation,
+    within_era,
 )
 from collsec.backtest.icb import (
     ACTIVITY_STEPS,
@@ -136,6 +137,7 @@ def backtest_icb(
         "draws": DRAWS,
         "model_features": list(DESIGN_COLUMNS),
         "targets": scores.summary(seed),
+        "within_era": within_era(scores, test[0]),
     }
     if forward is not None:
         payload["forward_in_time"] = forward

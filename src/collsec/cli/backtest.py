@@ -154,6 +154,24 @@ def _scores_text(r: dict[str, Any]) -> None:
     ):
         t2.add_row(name, f"{s['macro_f1']:.3f}", f"{s['spearman']:.3f}", f"{s['accuracy']:.3f}")
     console.print(t2)
+    we = r.get("within_era")
+    if we:
+        from collsec.backtest.evaluate import BINARY_TARGETS
+
+        names = {"council_action": "council", "effectiveness": "effective"}
+        tw = Table(title_justify="left", title="Within each era: AUC (model/logistic)")
+        tw.add_column("era", no_wrap=True)
+        for target in BINARY_TARGETS:
+            tw.add_column(names.get(target, target), justify="right", no_wrap=True)
+        for era, row in we.items():
+            tw.add_row(
+                era,
+                *(
+                    f"{row[x]['model']:.3f}/{row[x]['logistic']:.3f}" if x in row else "-"
+                    for x in BINARY_TARGETS
+                ),
+            )
+        console.print(tw)
     fw = r.get("forward_in_time")
     if fw:
         t3 = Table(
