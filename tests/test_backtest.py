@@ -366,6 +366,10 @@ def test_backtest_json_contract_and_narration(subset, run_cli):
     r = json.loads(out)
     assert r["n"] == len(pd.read_csv(c))
     assert "cross-validated" in r["mode"]
+    # every dataset read is named and cited: ICB, the Council's record, the world's sources
+    assert r["datasets"][:2] == ["icb", "unsc_actions"] and "atop" in r["datasets"]
+    assert any("Brecher" in x for x in r["citations"])
+    assert any("Hammarskj" in x for x in r["citations"])
     assert set(r["targets"]) == {
         "involvement",
         "council_action",

@@ -51,6 +51,20 @@ MIN_FORWARD = 40
 DRIVERS = 4
 
 
+def backtest_datasets() -> list[str]:
+    """The registry's datasets a backtest reads: ICB, the Council's record, the world's."""
+    from collsec.world.build import SOURCES
+
+    return list(dict.fromkeys(("icb", "unsc_actions", *SOURCES)))
+
+
+def backtest_citations() -> list[str]:
+    """The citation of every dataset a backtest reads (:func:`backtest_datasets`)."""
+    from collsec.data.registry import get_dataset
+
+    return list(dict.fromkeys(get_dataset(n).citation for n in backtest_datasets()))
+
+
 def dev_files(data_dir: str | None = None) -> tuple[Path, Path]:
     """The development split's two files in the data directory."""
     from collsec.data.registry import locate
@@ -138,6 +152,8 @@ def backtest_icb(
         "model_features": list(DESIGN_COLUMNS),
         "targets": scores.summary(seed),
         "within_era": within_era(scores, test[0]),
+        "datasets": backtest_datasets(),
+        "citations": backtest_citations(),
     }
     if forward is not None:
         payload["forward_in_time"] = forward
