@@ -250,6 +250,16 @@ def subset(dev_frames, tmp_path_factory):
     return d / "crises.csv", d / "actors.csv"
 
 
+def icb_json(run_cli, subset, *extra: str) -> tuple[dict, str]:
+    """``collsec backtest icb`` on the subset with ``extra`` options, as JSON, and stderr."""
+    c, a = subset
+    code, out, err = run_cli(
+        "backtest", "icb", "--crises", str(c), "--actors", str(a), *extra, "--format", "json"
+    )
+    assert code == 0, err
+    return json.loads(out), err
+
+
 @pytest.mark.data
 def test_backtest_text_fits_the_console(subset, run_cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
@@ -266,29 +276,16 @@ def test_backtest_text_fits_the_console(subset, run_cli, monkeypatch):
 
 @pytest.mark.data
 def test_backtest_plot_is_written_whole_or_refused_first(subset, run_cli, tmp_path):
-    c, a = subset
+    c, _ = subset
     png = tmp_path / "roc.png"
-    code, out, err = run_cli(
-        "backtest",
-        "icb",
-        "--crises",
-        str(c),
-        "--actors",
-        str(a),
-        "--plot",
-        str(png),
-        "--format",
-        "json",
-    )
-    assert code == 0, err
-    json.loads(out)  # stdout stays JSON; the note goes to stderr
+    _, err = icb_json(run_cli, subset, "--plot", str(png))  # stdout stays JSON; note to stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"wrote {png}" in err
     assert [p.name for p in tmp_path.iterdir()] == ["roc.png"]  # no temporary left
     for bad, why in (
         (tmp_path / "roc.gif", "unknown figure format"),
         (tmp_path / "no" / "roc.png", "directory does not exist"),
     ):
-        code, out, err = run_cli("backtest", "icb", "--crises", str(c), "--plot", str(bad))
+        code, _, err = run_cli("backtest", "icb", "--crises", str(c), "--plot", str(bad))
         assert code == 2 and why in err and "--plot" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "roc.gif").exists()
 
@@ -297,30 +294,16 @@ def test_backtest_plot_is_written_whole_or_refused_first(subset, run_cli, tmp_pa
 def test_exported_predictions_reproduce_the_scores(subset, run_cli, tmp_path):
     from sklearn.metrics import roc_auc_score
 
-    c, a = subset
+    c, _ = subset
     out_csv = tmp_path / "pred.csv"
-    code, out, err = run_cli(
-        "backtest",
-        "icb",
-        "--crises",
-        str(c),
-        "--actors",
-        str(a),
-        "--export",
-        str(out_csv),
-        "--format",
-        "json",
-    )
-    assert code == 0, err
-    r = json.loads(out)
+    r, _ = icb_json(run_cli, subset, "--export", str(out_csv))
     df = pd.read_csv(out_csv)
     assert len(df) == r["n"] and df["crisno"].is_unique
     for target in ("involvement", "council_action", "effectiveness", "regional"):
         d = df.dropna(subset=[target])
         assert len(d) == r["targets"][target]["n"]
-        for method in ("model", "logistic"):
-            s = r["targets"][target]["model" if method == "model" else "baselines"]
-            s = s if method == "model" else s["logistic"]
+        v = r["targets"][target]
+        for method, s in (("model", v["model"]), ("logistic", v["baselines"]["logistic"])):
             auc = roc_auc_score(d[target], d[f"{target}_{method}"])
             assert auc == pytest.approx(s["auc"], abs=1e-3), (target, method)
     steps = df["activity"].dropna()
@@ -335,12 +318,7 @@ def test_signal_ablation_refits_on_the_same_folds(subset, run_cli, tmp_path):
     from collsec.backtest.evaluate import MODEL_FEATURES
 
     c, a = subset
-    code, out, err = run_cli(
-        "backtest", "icb", "--crises", str(c), "--actors", str(a), "--ablation",
-        "--format", "json",
-    )  # fmt: skip
-    assert code == 0, err
-    r = json.loads(out)
+    r, _ = icb_json(run_cli, subset, "--ablation")
     ab = r["signal_ablation"]
     assert list(ab) == ["full", *MODEL_FEATURES]
     for target in ("involvement", "council_action", "effectiveness", "regional"):
@@ -359,11 +337,7 @@ def test_signal_ablation_refits_on_the_same_folds(subset, run_cli, tmp_path):
 @pytest.mark.data
 def test_backtest_json_contract_and_narration(subset, run_cli):
     c, a = subset
-    code, out, err = run_cli(
-        "backtest", "icb", "--crises", str(c), "--actors", str(a), "--format", "json"
-    )
-    assert code == 0, err
-    r = json.loads(out)
+    r, _ = icb_json(run_cli, subset)
     assert r["n"] == len(pd.read_csv(c))
     assert "cross-validated" in r["mode"]
     # every dataset read is named and cited: ICB, the Council's record, the world's sources
@@ -388,20 +362,7 @@ def test_backtest_json_contract_and_narration(subset, run_cli):
             assert all(k in s for k in keys)
             if name != "activity":
                 assert 0 <= s["auc_ci_low"] <= s["auc"] <= s["auc_ci_high"] <= 1
-    code, out, err = run_cli(
-        "backtest",
-        "icb",
-        "--crises",
-        str(c),
-        "--actors",
-        str(a),
-        "--crisis",
-        "393",
-        "--format",
-        "json",
-    )
-    assert code == 0, err
-    g = json.loads(out)
+    g, _ = icb_json(run_cli, subset, "--crisis", "393")
     assert g["institution"] == "un" and g["council"] == "unsc"
     assert g["threat"]["aggressor"] == "IRQ" and g["threat"]["target"] == "KWT"
     assert {"Arab League", "GCC"} <= set(g["regional_bodies"])
@@ -414,7 +375,7 @@ def test_backtest_json_contract_and_narration(subset, run_cli):
         assert [abs(v) for v in d.values()] == sorted((abs(v) for v in d.values()), reverse=True)
     # the Council had been seized of Iraq (the Iran-Iraq war) and met on complaints
     assert g["signals"]["agenda_10y"] > 0 and g["signals"]["recourse"] > 0
-    code, out, err = run_cli(
+    code, out, _ = run_cli(
         "backtest", "icb", "--crises", str(c), "--actors", str(a), "--crisis", "393"
     )
     assert code == 0 and "Why:" in out and "complaints" in out

@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 
 from collsec.backtest.evaluate import Scores
-from collsec.data.export import atomic_write_bytes
-from collsec.errors import InputError
+from collsec.data.export import atomic_write_bytes, check_output_path
 
 __all__ = ["FIGURE_SUFFIXES", "check_figure_path", "write_figure"]
 
@@ -30,18 +29,7 @@ BINS = 8
 
 def check_figure_path(path: str | os.PathLike[str]) -> Path:
     """The figure's path, or a one-line error (exit 2) before any work is done."""
-    target = Path(path)
-    if target.suffix.lower() not in FIGURE_SUFFIXES:
-        raise InputError(
-            f"unknown figure format {target.suffix or '(none)'!r}: use "
-            + ", ".join(FIGURE_SUFFIXES),
-            source=str(target),
-            field="--plot",
-        )
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError("directory does not exist", source=str(parent), field="--plot")
-    return target
+    return check_output_path(path, FIGURE_SUFFIXES, kind="figure", field="--plot")
 
 
 def write_figure(scores: Scores, payload: dict[str, Any], path: str | os.PathLike[str]) -> Path:

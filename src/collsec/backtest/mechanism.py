@@ -211,12 +211,14 @@ def agenda_count(
     words: Iterable[str], before: dt.date, years: int, data_dir: str | None = None
 ) -> int:
     """Council decisions in the ``years`` before ``before`` whose agenda title has a word."""
-    words = tuple(w for w in words if w)
-    if not words:
-        return 0
     _, topics = _agenda(data_dir)
-    rows = _decisions_before(before, years, data_dir)
-    return sum(1 for i in rows if any(w in topics[i] for w in words))
+    return _naming(topics, _decisions_before(before, years, data_dir), words)
+
+
+def _naming(topics: Sequence[str], rows: Iterable[int], words: Iterable[str]) -> int:
+    """How many of ``rows`` have a title in ``topics`` with one of ``words``."""
+    words = tuple(w for w in words if w)
+    return sum(1 for i in rows if any(w in topics[i] for w in words)) if words else 0
 
 
 #: Agenda titles under which a state brings a matter to the Council, or is the
@@ -247,12 +249,10 @@ def recourse_count(words: Iterable[str], before: dt.date, data_dir: str | None =
     crisis (with or without a decision). A state that has used the Council before
     knows the way there, and a Council that has heard its complaints knows it.
     """
-    words = tuple(w for w in words if w)
-    if not words or before < FIRST_MEETING:
+    if before < FIRST_MEETING:
         return 0
     dates, topics = _meetings(data_dir)
-    rows = np.flatnonzero(dates < np.datetime64(before, "D"))
-    return sum(1 for i in rows if any(w in topics[i] for w in words))
+    return _naming(topics, np.flatnonzero(dates < np.datetime64(before, "D")), words)
 
 
 def council_load(before: dt.date, years: int, data_dir: str | None = None) -> int:

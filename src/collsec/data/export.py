@@ -10,29 +10,53 @@ import pandas as pd
 
 from collsec.errors import InputError
 
-__all__ = ["atomic_write_text", "check_export_path", "export_suffix", "write_table"]
+__all__ = [
+    "EXPORT_SUFFIXES",
+    "atomic_write_text",
+    "check_export_path",
+    "check_output_path",
+    "export_suffix",
+    "write_table",
+]
+
+EXPORT_SUFFIXES = (".parquet", ".csv")
 
 
-def export_suffix(path: Path) -> str:
-    """``.parquet`` or ``.csv``; anything else is a one-line error."""
+def _suffix(path: Path, suffixes: tuple[str, ...], kind: str, field: str) -> str:
     suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".csv"):
+    if suffix not in suffixes:
         raise InputError(
-            f"unknown export format {path.suffix or '(none)'!r}: use .parquet or .csv",
+            f"unknown {kind} format {path.suffix or '(none)'!r}: use {' or '.join(suffixes)}",
             source=str(path),
-            field="--export",
+            field=field,
         )
     return suffix
 
 
-def check_export_path(path: str | os.PathLike[str]) -> Path:
-    """Validate an export target (suffix, existing directory) before any work is done."""
+def export_suffix(path: Path) -> str:
+    """``.parquet`` or ``.csv``; anything else is a one-line error."""
+    return _suffix(path, EXPORT_SUFFIXES, "export", "--export")
+
+
+def check_output_path(
+    path: str | os.PathLike[str],
+    suffixes: tuple[str, ...] = EXPORT_SUFFIXES,
+    *,
+    kind: str = "export",
+    field: str = "--export",
+) -> Path:
+    """Validate an output file (suffix, existing directory) before any work is done."""
     target = Path(path)
-    export_suffix(target)
+    _suffix(target, suffixes, kind, field)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError("directory does not exist", source=str(parent), field="--export")
+        raise InputError("directory does not exist", source=str(parent), field=field)
     return target
+
+
+def check_export_path(path: str | os.PathLike[str]) -> Path:
+    """Validate an export target (suffix, existing directory) before any work is done."""
+    return check_output_path(path, EXPORT_SUFFIXES)
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:

@@ -580,6 +580,16 @@ def _frame(records: list[dict]) -> pd.DataFrame:
     return df
 
 
+def _parsed_pages(data_dir: str | os.PathLike[str] | None) -> Iterator[tuple[list[dict], dict]]:
+    """:func:`parse_actions_html` of every yearly page in the data directory, in order."""
+    folder = locate_folder("unsc_actions", ACTIONS_DIR, data_dir=data_dir)
+    files = _action_files(folder)
+    if not files:
+        raise InputError("no scactYYYY_table_en.html pages", source=str(folder))
+    for year, path in files:
+        yield parse_actions_html(path.read_bytes(), year, source_file=path.name)
+
+
 def _action_files(folder: Path) -> list[tuple[int, Path]]:
     files = []
     for path in sorted(folder.glob("scact*_table_en.html")):
@@ -604,15 +614,10 @@ def load_actions(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     InputError
         If a page has no recognisable meetings table.
     """
-    folder = locate_folder("unsc_actions", ACTIONS_DIR, data_dir=data_dir)
-    files = _action_files(folder)
-    if not files:
-        raise InputError("no scactYYYY_table_en.html pages", source=str(folder))
     records: list[dict] = []
     statements = 0
     repeated: list[dict] = []
-    for year, path in files:
-        recs, meta = parse_actions_html(path.read_bytes(), year, source_file=path.name)
+    for recs, meta in _parsed_pages(data_dir):
         records += recs
         statements += meta["presidential_statements"]
         repeated += meta["repeated_rows"]
@@ -644,14 +649,7 @@ def load_meetings(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
     InputError
         If a page has no recognisable meetings table.
     """
-    folder = locate_folder("unsc_actions", ACTIONS_DIR, data_dir=data_dir)
-    files = _action_files(folder)
-    if not files:
-        raise InputError("no scactYYYY_table_en.html pages", source=str(folder))
-    rows: list[dict] = []
-    for year, path in files:
-        _, meta = parse_actions_html(path.read_bytes(), year, source_file=path.name)
-        rows += meta["meetings"]
+    rows = [m for _, meta in _parsed_pages(data_dir) for m in meta["meetings"]]
     df = pd.DataFrame.from_records(rows, columns=MEETING_COLUMNS)
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     df["decisions"] = df["decisions"].astype("int64")
