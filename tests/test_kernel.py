@@ -13,11 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collsec.behavior import Parameters, get_policy
-from collsec.crisis.events import narrate, replay
+from collsec.crisis.api import sim_crises
+from collsec.crisis.events import narrate
 from collsec.crisis.kernel import NATO, run_batch
 from collsec.crisis.noise import draw_noise
 from collsec.crisis.reference import run_reference
-from collsec.crisis.run import simulate
+from collsec.crisis.run import METRICS, simulate
 from collsec.crisis.stage import Scenario, Stage
 from collsec.crisis.threats import AGGRESSION, CYBER, Threat
 from collsec.crisis.voting import CODES, CompiledRule
@@ -177,18 +178,22 @@ def test_parties_vote_as_practised_and_abstain_under_the_reform() -> None:
     assert listed["league-council"] is True
     assert charter.rules["substantive"].excludes_parties("VI")  # the text, kept as written
     w = World.synthetic(120, seed=3)
-    plain = Stage.build(w)
-    reform = Stage.build(w, scenario=Scenario(council="unsc-obligatory-abstention"))
+    # the prior's weights, under which an accused permanent member votes no on its own
+    # case (the calibrated vote model does not yet say so reliably): this test is about
+    # the rules, not the calibration
+    prior = Parameters.prior()
+    plain = Stage.build(w, prior)
+    reform = Stage.build(w, prior, Scenario(council="unsc-obligatory-abstention"))
     assert not plain.council.rule.excludes_parties("VI")
     assert reform.council.rule.excludes_parties("VI")
     assert not reform.council.rule.excludes_parties("VII")
     # a body whose practice follows its text keeps its rule as written (the League Council)
-    league = Stage.build(w, scenario=Scenario(council="league-council"))
+    league = Stage.build(w, prior, Scenario(council="league-council"))
     lc = load_charter("league-council")
     assert league.council.rule == lc.rules[lc.default_rule]
-    counts = _compare(reform, get_policy("utility"), seed=21, n=1500)
+    pol = get_policy("utility", prior)
+    counts = _compare(reform, pol, seed=21, n=1500)
     assert counts["crises"] == 1500
-    pol = get_policy("utility")
     noise = draw_noise(21, 0, 3000, plain.n, plain.m)
     a = run_batch(plain, pol, noise, 0.5)
     b = run_batch(reform, pol, noise, 0.5)
@@ -274,8 +279,10 @@ def _veto_world() -> tuple[World, int, int, int]:
 
 def test_permanent_member_vetoes_for_its_ally() -> None:
     w, perm, aggressor, target = _veto_world()
-    stage = Stage.build(w)
-    pol = get_policy("utility")
+    # the prior's weights, under which affinity to an ally weighs (the mechanism tested)
+    prior = Parameters.prior()
+    stage = Stage.build(w, prior)
+    pol = get_policy("utility", prior)
     threat = _one(AGGRESSION, aggressor, target)
     # the sponsor foresees the veto: tables a doomed draft only to take a position
     r = run_batch(stage, pol, _quiet_noise(stage, position=0.0), 0.0, threat=threat)
@@ -301,7 +308,8 @@ def test_replay_narrates_the_veto() -> None:
     stage = Stage.build(World.synthetic(60, seed=1))
     pol = get_policy("utility")
     for crisis in range(200):
-        events, r = replay(stage, pol, seed=3, crisis=crisis)
+        run = sim_crises(stage, crises=1, first_crisis=crisis, random_seed=3, policy=pol, log=True)
+        events, r = run.events[0], run.result
         if r.council_vetoed[0]:
             break
     else:
@@ -310,7 +318,7 @@ def test_replay_narrates_the_veto() -> None:
     assert "vetoed by" in text
     types = {e.type for e in events}
     assert {"threat", "attribution", "forum", "draft", "vote", "decision", "outcome"} <= types
-    votes = next(e for e in events if e.type == "vote")
+    votes = next(e for e in events if e.type == "vote" and e.data["body"] == stage.council_name)
     assert len(votes.data["votes"]) == stage.m
     assert all(v["reason"] for v in votes.data["votes"])
 
@@ -318,9 +326,12 @@ def test_replay_narrates_the_veto() -> None:
 @pytest.mark.data
 def test_article5_gate_follows_the_charter() -> None:
     w = World.from_year(2000)
-    stage = Stage.build(w)
+    # the prior's weights: allies weigh their pact (the calibrated vote model, fitted on
+    # Council votes, does not carry alliance obligations into the NAC)
+    prior = Parameters.prior()
+    stage = Stage.build(w, prior)
     on = stage.on
-    pol = get_policy("utility")
+    pol = get_policy("utility", prior)
     rus, pol_, usa, ukr = (w.index(c) for c in ("RUS", "POL", "USA", "UKR"))
     # the precomputed gate agrees with article5_applies for every NATO member at home
     for i in np.flatnonzero(stage.nato):
@@ -367,17 +378,8 @@ def test_simulate_cli_is_reproducible_across_chunks(run_cli) -> None:
     b = _json(run_cli, *base, "--seed", "3", "--chunk", "333")
     c = _json(run_cli, *base, "--seed", "4")
     assert set(a) >= {"crises", "seconds", "metrics"}
-    assert set(a["metrics"]) == {
-        "aggression_attempted",
-        "aggression_deterred",
-        "authorised_responses",
-        "paralysis_veto",
-        "paralysis_shortfall",
-        "veto_rate",
-        "mean_time_to_decision",
-        "response_success",
-        "burden_concentration",
-    }
+    # the same metrics, under the same names, as an experiment's history
+    assert tuple(a["metrics"]) == METRICS
     assert a["metrics"] == b["metrics"]
     assert a["metrics"] != c["metrics"]
 

@@ -130,7 +130,15 @@ class Parameters:
 
     @classmethod
     def default(cls) -> Parameters:
-        """The shipped defaults."""
+        """The parameters every command runs by default: the prior with the
+        calibrated vote weights and thresholds (``calibrated.toml``, written by
+        ``collsec calibrate``) laid over it."""
+        return _calibrated()
+
+    @classmethod
+    def prior(cls) -> Parameters:
+        """The uncalibrated prior: ``parameters.toml`` as written, every value
+        with its source (the fit's starting point and ridge centre)."""
         return _default()
 
     @classmethod
@@ -144,7 +152,7 @@ class Parameters:
             raise InputError("no such file", source=src) from None
         except tomllib.TOMLDecodeError as err:
             raise InputError(f"not valid TOML ({err})", source=src) from None
-        return _build(raw, src, base=_default())
+        return _build(raw, src, base=_calibrated())
 
     def replace(self, **changes: Any) -> Parameters:
         """A copy with some values changed (validated)."""
@@ -241,6 +249,19 @@ def _build(raw: dict[str, Any], src: str, base: Parameters | None) -> Parameters
             field="chapter_vii_severity",
         )
     return Parameters(**values, sources=sources)
+
+
+#: the calibrated values, shipped next to this module
+CALIBRATED_FILE = "calibrated.toml"
+
+
+@cache
+def _calibrated() -> Parameters:
+    path = files("collsec.behavior").joinpath(CALIBRATED_FILE)
+    if not path.is_file():
+        return _default()
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return _build(raw, f"collsec/behavior/{CALIBRATED_FILE}", base=_default())
 
 
 @cache

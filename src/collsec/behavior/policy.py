@@ -5,24 +5,22 @@ A policy is a small object that describes itself (``name``, ``description``,
 Every concrete subclass of :class:`UtilityPolicy` registers itself in
 :data:`POLICIES` when it is defined (no hand-kept list).
 
-The default :class:`UtilityPolicy` follows DESIGN.md, "The model". For member
-``i`` and a draft of level ``L`` against aggressor ``a`` on behalf of target
-``t`` (severity ``s``, attribution confidence ``q``)::
+The default :class:`UtilityPolicy` is the vote model of
+:mod:`collsec.behavior.model` (DESIGN.md, "The model"): the utility of a yes
+vote is linear in six weights (commitment, affinity, cost, distance,
+sovereignty, sponsor) over features of the member, the draft and the crisis.
+The kernel evaluates it in a factored form, ``utility(benefit, burden, cost,
+intrusion, internal, sponsor)``, so that a crisis's benefit and burden are
+computed once for every level of the ladder; :meth:`UtilityPolicy.weights`
+gives the same model as a weight vector over
+:func:`collsec.behavior.model.vote_features` (a test checks the two agree).
 
-    U = q * s * (w_commit + w_aff * (aff[i, t] - aff[i, a]))
-        - cost[L] * (w_cost * risk[a] + w_dist * prox[i, a])
-        - w_sov * intrusion[L] * internal
-
-where ``aff`` combines ideal-point distance and defence pacts (Signorino &
-Ritter 1999 style), ``risk`` is the aggressor's capability relative to the
-strongest state plus a nuclear premium, ``prox`` is proximity to the
-aggressor, and ``internal`` marks atrocity/civil-war cases. The member votes
-yes above ``vote_yes``, no below ``vote_no``, abstains between, after a
-logistic shock.
-
-The formulas are written once, as functions that work on NumPy arrays and on
-Python floats alike, so the batch kernel and the object-per-agent reference
-evaluate exactly the same arithmetic.
+Every formula works on NumPy arrays and on Python floats alike, so the batch
+kernel and the object-per-agent reference evaluate exactly the same
+arithmetic. A new policy is one file: subclass :class:`UtilityPolicy`, give
+it a ``name``, ``description``, ``citation`` and ``classifier``; defining it
+registers it, and ``simulate``, ``replay``, an experiment design and the
+backtest can then choose it by name.
 
 >>> sorted(POLICIES)
 ['norm', 'realist', 'utility']
@@ -66,8 +64,16 @@ class Policy(Protocol):
     def burden(self, risk: Any, prox: Any) -> Any: ...
 
     def utility(
-        self, benefit: Any, burden: Any, cost: Any, intrusion: Any, internal: Any
+        self,
+        benefit: Any,
+        burden: Any,
+        cost: Any,
+        intrusion: Any,
+        internal: Any,
+        sponsor: Any = 0.0,
     ) -> Any: ...
+
+    def weights(self) -> np.ndarray: ...
 
     name: ClassVar[str]
     description: ClassVar[str]
@@ -85,6 +91,7 @@ class Policy(Protocol):
         cost: Any,
         intrusion: Any,
         internal: Any,
+        sponsor: Any = 0.0,
     ) -> Any: ...
 
     def choose_draft(self, expected_pass: Any, allowed: Any) -> Any: ...
@@ -127,6 +134,7 @@ class UtilityPolicy:
         self.w_cost = p.cost
         self.w_dist = p.distance
         self.w_sov = p.sovereignty
+        self.w_sponsor = p.sponsor
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -142,14 +150,29 @@ class UtilityPolicy:
         """Risk of acting against this aggressor, per unit of measure cost."""
         return self.w_cost * risk + self.w_dist * prox
 
-    def utility(self, benefit, burden, cost, intrusion, internal):
-        """Utility of a yes vote on a measure of the given cost and intrusion."""
-        return benefit - cost * burden - self.w_sov * intrusion * internal
+    def utility(self, benefit, burden, cost, intrusion, internal, sponsor=0.0):
+        """Utility of a yes vote on a measure of the given cost and intrusion, for a
+        member whose alignment with the draft's sponsors is ``sponsor``."""
+        return (
+            benefit - cost * burden - self.w_sov * intrusion * internal + (self.w_sponsor * sponsor)
+        )
 
-    def vote_utility(self, q, sev, aff_t, aff_a, risk, prox, cost, intrusion, internal):
+    def vote_utility(self, q, sev, aff_t, aff_a, risk, prox, cost, intrusion, internal, sponsor):
         """Utility of a yes vote (arrays broadcast; floats work too)."""
         return self.utility(
-            self.benefit(q, sev, aff_t, aff_a), self.burden(risk, prox), cost, intrusion, internal
+            self.benefit(q, sev, aff_t, aff_a),
+            self.burden(risk, prox),
+            cost,
+            intrusion,
+            internal,
+            sponsor,
+        )
+
+    def weights(self) -> np.ndarray:
+        """The weights of :data:`collsec.behavior.model.VOTE_FEATURES`, in order:
+        ``vote_utility(...) == vote_features(...) @ weights()``."""
+        return np.array(
+            [self.w_commit, self.w_aff, self.w_cost, self.w_dist, self.w_sov, self.w_sponsor]
         )
 
     # -- drafting ---------------------------------------------------------------
@@ -164,6 +187,19 @@ class UtilityPolicy:
         n = ok.shape[0]
         idx = np.where(ok, np.arange(n).reshape((n,) + (1,) * (ok.ndim - 1)), -1)
         return idx.max(axis=0)
+
+    # -- acting ----------------------------------------------------------------
+    def willing(self, u, shock):
+        """Contributes to a response: utility plus its shock clears the yes
+        threshold by the ``contribute`` margin."""
+        p = self.params
+        return u + p.vote_noise * shock > p.vote_yes + p.contribute
+
+    def acts_alone(self, u):
+        """Acts without authorisation: utility (shock included) clears the yes
+        threshold by the ``unauthorised`` margin."""
+        p = self.params
+        return u > p.vote_yes + p.unauthorised
 
     # -- burden sharing ---------------------------------------------------------
 
@@ -196,6 +232,7 @@ class RealistPolicy(UtilityPolicy):
         super().__init__(params)
         self.w_commit = 0.0
         self.w_sov = 0.0
+        self.w_sponsor = 0.0
 
 
 class NormPolicy(UtilityPolicy):

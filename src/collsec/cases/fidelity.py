@@ -27,11 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from collsec.behavior.fit import Fit
 from collsec.behavior.parameters import Parameters
 from collsec.cases.case import Case, RecordedDecision
-from collsec.cases.model import VOTES, YES, Fit, VoteTable, fit, vote_table
+from collsec.cases.model import VoteTable, fit, vote_table
 from collsec.errors import InputError
 from collsec.institutions import Ballot, load_body
+from collsec.institutions.rules import CODES, YES
 
 __all__ = ["adjudicate_votes", "fidelity", "fit_without", "score_cases"]
 
@@ -47,7 +49,8 @@ def adjudicate_votes(
 ) -> tuple[bool, str, tuple[str, ...]]:
     """Adopted?, the reason, and the vetoing members, for predicted ``votes``.
 
-    ``votes`` maps members to 0/1/2 (no/abstain/yes); members missing are absent.
+    ``votes`` maps members to vote codes (:data:`collsec.institutions.rules.CODES`);
+    members missing are absent.
     ``charter`` replaces the body (a charter id or file, for counterfactuals).
     """
     body = load_body(charter or d.body, on=d.date)
@@ -60,7 +63,7 @@ def adjudicate_votes(
     lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
     for m in body.members:
         v = votes.get(m)
-        key = "absent" if v is None else VOTES[v]
+        key = "absent" if v is None else CODES[v].value
         lists[key].append(m)
     question = d.question if d.question not in ("substantive", "procedural") else None
     if question and question not in body.charter.rules:
@@ -221,21 +224,29 @@ def leave_one_case_out(
 ) -> dict[str, Any]:
     """Scores with both fitted predictors refitted without the case being scored."""
     preds = {k: np.zeros(len(table.y), dtype=np.int64) for k in ("model", "ideal_point_logit")}
+    fits = []
     for c in cases:
         if progress:
             progress(c.id)
         rows = table.case == c.id
         train = table.select(~rows)
         test = table.select(rows)
+        fold: dict[str, Any] = {"case": c.id}
         for k in preds:
             f = fit(train, params, kind=k)
             preds[k][rows] = _predict(test, k, f)
-    out = {}
+            fold[k] = {
+                key: f.to_dict()[key]
+                for key in ("iterations", "log_likelihood", "converged", "gradient_norm")
+            }
+        fits.append(fold)
+    out: dict[str, Any] = {}
     for k, pred in preds.items():
         pooled, _ = score_cases(cases, table, pred)
         out[k] = pooled
     out["all_yes"] = score_cases(cases, table, np.full(len(table.y), YES))[0]
     out["refits"] = len(cases)
+    out["fits"] = fits
     return out
 
 

@@ -17,18 +17,33 @@ and with the model's votes, and why the outcome changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from collsec.behavior.fit import Fit, prior_fit
+from collsec.behavior.model import explain_vote
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy
-from collsec.cases.case import Case
+from collsec.cases.case import INSTITUTION_OUTCOMES, Case
 from collsec.cases.fidelity import adjudicate_votes
-from collsec.cases.model import VOTES, YES, Fit, case_arrays, default_fit, draft_features
+from collsec.cases.model import (
+    VOTE_CODE,
+    case_stage,
+    case_world,
+    draft_features,
+    fit,
+    vote_table,
+)
+from collsec.crisis.api import sim_crises
+from collsec.crisis.kernel import COUNCIL, RESPONDERS
+from collsec.crisis.threats import Threat
 from collsec.errors import InputError
+from collsec.institutions import load_body, load_charter
+from collsec.institutions.rules import ABSENT, ABSTAIN, CODES, NO, YES
 
 __all__ = [
     "case_world",
@@ -53,52 +68,6 @@ class Replay:
         return self.data
 
 
-def case_world(case: Case):
-    """A :class:`collsec.world.World` from the case's actors table (offline)."""
-    from collsec.world.world import World
-
-    acts = case.actors
-    n = len(acts)
-    codes = [a.code for a in acts]
-    index = {c: i for i, c in enumerate(codes)}
-    defense = np.zeros((n, n), dtype=np.int8)
-    for i, a in enumerate(acts):
-        for ally in a.allies:
-            if ally in index:
-                defense[i, index[ally]] = defense[index[ally], i] = 1
-    dist = np.full((n, n), np.nan)
-    for party, attr in ((case.trigger.accused, "km_accused"), (case.trigger.target, "km_target")):
-        if party in index:
-            j = index[party]
-            col = np.array([np.nan if getattr(a, attr) is None else getattr(a, attr) for a in acts])
-            dist[:, j] = col
-            dist[j, :] = col
-    np.fill_diagonal(dist, 0.0)
-    pre_un = case.trigger.date.year < 1946
-    return World(
-        year=case.trigger.date.year,
-        date=case.trigger.date,
-        ccode=np.array([a.ccode for a in acts]),
-        code=np.array(codes, dtype=object),
-        name=np.array([a.name for a in acts], dtype=object),
-        cinc=np.array([a.cinc for a in acts]),
-        ideal_point=np.array([0.0 if a.ideal_point is None else a.ideal_point for a in acts]),
-        region=np.array([a.region for a in acts], dtype=object),
-        major_power=np.array([a.major_power for a in acts]),
-        memberships={"un": np.array([a.un_member and not pre_un for a in acts])},
-        defense=defense,
-        contiguity=np.zeros((n, n), dtype=np.int8),
-        distance=dist,
-        flags=[[] for _ in acts],
-        sources=case.actor_sources,
-        kind="data",
-    )
-
-
-def _council_for(case: Case) -> str:
-    return "league-council" if case.trigger.date < dt.date(1945, 10, 24) else "unsc"
-
-
 def _kernel_run(
     case: Case,
     params: Parameters,
@@ -108,16 +77,10 @@ def _kernel_run(
     charter: str | None,
     world: Any,
     credibility: float | None,
+    policy: str | UtilityPolicy = "utility",
 ):
-    """The kernel on the case's threat, ``draws`` times: (stage, policy, result, a, t, cred)."""
-    from collsec.crisis.kernel import run_batch
-    from collsec.crisis.noise import draw_noise
-    from collsec.crisis.stage import Scenario, Stage
-    from collsec.crisis.threats import Threat
-
-    p = params
-    w = world if world is not None else case_world(case)
-    stage = Stage.build(w, p, Scenario(council=charter or _council_for(case)))
+    """The kernel on the case's threat, ``draws`` times, through the entry point."""
+    stage = case_stage(case, params, world=world, council=charter)
     codes = stage.codes
     tr = case.trigger
     if tr.accused not in codes:
@@ -131,11 +94,15 @@ def _kernel_run(
         severity=np.full(draws, tr.severity),
         sponsored=np.full(draws, tr.sponsored),
     )
-    cred = p.credibility_start if credibility is None else credibility
-    policy = UtilityPolicy(p)
-    noise = draw_noise(seed, 0, draws, stage.n, stage.m)
-    r = run_batch(stage, policy, noise, cred, threat=threat, occurred=True)
-    return stage, policy, r, a, t, cred
+    return sim_crises(
+        stage,
+        threat,
+        policy=policy,
+        random_seed=seed,
+        credibility=params.credibility_start if credibility is None else credibility,
+        occurred=True,
+        log=draws == 1,
+    )
 
 
 def institution_classes(r: Any) -> np.ndarray:
@@ -145,8 +112,6 @@ def institution_classes(r: Any) -> np.ndarray:
     regional body, the General Assembly or states without authorisation
     responded instead. Paralysed: nobody did.
     """
-    from collsec.crisis.kernel import COUNCIL, RESPONDERS
-
     by_other = np.isin(
         np.asarray(RESPONDERS, dtype=object)[r.responder],
         ("nato", "regional", "ga", "unauthorised"),
@@ -162,19 +127,25 @@ def outcome_shares(
     seed: int = 0,
     draws: int = 200,
     charter: str | None = None,
+    policy: str | UtilityPolicy = "utility",
 ) -> dict[str, float]:
     """How often the free run ends in each institution class over ``draws`` runs.
 
     The model's prediction for the case is the most frequent class (ties: the
     order of :data:`INSTITUTION_OUTCOMES`); one free run is one draw of it.
     """
-    from collsec.cases.case import INSTITUTION_OUTCOMES
-
     p = params or Parameters.default()
-    *_, r, _, _, _ = _kernel_run(
-        case, p, seed=seed, draws=draws, charter=charter, world=None, credibility=None
+    run = _kernel_run(
+        case,
+        p,
+        seed=seed,
+        draws=draws,
+        charter=charter,
+        world=None,
+        credibility=None,
+        policy=policy,
     )
-    cls = institution_classes(r)
+    cls = institution_classes(run.result)
     return {k: round(float(np.mean(cls == k)), 4) for k in INSTITUTION_OUTCOMES}
 
 
@@ -191,8 +162,6 @@ def predicted_outcomes(
     The free runs use the vote weights fitted without the case (as the
     conditional replay does), so no case's outcome is predicted in-sample.
     """
-    from collsec.cases.model import fit, vote_table
-
     p = params or Parameters.default()
     table = vote_table(cases, p)  # a case's rows do not depend on the other cases
     shares = {}
@@ -210,38 +179,44 @@ def free_run(
     charter: str | None = None,
     world: Any = None,
     credibility: float | None = None,
+    policy: str | UtilityPolicy = "utility",
 ) -> dict[str, Any]:
-    """The kernel's own handling of the case's threat: events and institution class."""
-    from collsec.crisis.events import crisis_events
-    from collsec.crisis.kernel import RESPONDERS
-    from collsec.crisis.run import next_credibility, window_record
-
+    """The kernel's own handling of the case's threat: its event log and institution class."""
     p = params or Parameters.default()
-    stage, policy, r, a, t, cred = _kernel_run(
-        case, p, seed=seed, draws=1, charter=charter, world=world, credibility=credibility
+    run = _kernel_run(
+        case,
+        p,
+        seed=seed,
+        draws=1,
+        charter=charter,
+        world=world,
+        credibility=credibility,
+        policy=policy,
     )
+    stage, pol, r = run.stage, run.policy, run.result
+    a, t = int(r.aggressor[0]), int(r.target[0])
+    cred = float(r.credibility[0]) if np.ndim(r.credibility) else float(r.credibility)
     tr = case.trigger
-    e, o = window_record(r)
-    after = next_credibility(cred, e, o, p.credibility_rate)
-    events = crisis_events(stage, policy, r, after)
+    events = run.events[0]
     responder = int(r.responder[0])
     cls = str(institution_classes(r)[0])
     pw = float(stage.p_win[a, t])
     shield = float(stage.shielded[a])
     return {
         "seed": seed,
+        "policy": pol.name,
         "council": stage.council_name,
         "shielded_by_veto": bool(shield),
         "expected_cost_of_attacking": round(
             float(p.deterrence * cred * (1.0 - p.veto_shield * shield) * (1.0 - pw)), 4
         ),
-        "attack_value": round(float(policy.attack_value(tr.severity, pw, cred, shield)), 4),
+        "attack_value": round(float(pol.attack_value(tr.severity, pw, cred, shield)), 4),
         "deterred": not bool(r.attacked[0]),
         "responder": RESPONDERS[responder],
         "council_vetoed": bool(r.council_vetoed[0]),
         "institution": cls,
         "credibility_before": round(cred, 4),
-        "credibility_after": round(after, 4),
+        "credibility_after": round(run.credibility, 4),
         "success": bool(r.success[0]),
         "events": [ev.to_dict() for ev in events],
         "_events": events,
@@ -249,7 +224,7 @@ def free_run(
 
 
 def _fit_for(params: Parameters, fitted: Fit | None) -> Fit:
-    return fitted if fitted is not None else default_fit(params)
+    return fitted if fitted is not None else prior_fit(params)
 
 
 def conditional(
@@ -261,20 +236,19 @@ def conditional(
     world: Any = None,
 ) -> list[dict[str, Any]]:
     """Predicted votes and decision for every recorded draft (never reads votes)."""
-    from collsec.institutions import load_body
-
     f = _fit_for(params, fitted)
-    arrays = case_arrays(case, params, world=world)
+    stage = case_stage(case, params, world=world)
+    known = set(stage.codes)
     out = []
     for k, d in enumerate(case.drafts()):
         body = load_body(charter or d.body, on=d.date)
         members = list(body.members)
-        X, _ = draft_features(case, d, arrays, params, members)
+        X, _ = draft_features(case, d, stage, members)
         probs = f.probabilities(X)
         pred = f.predict(X)
         u = f.utility(X)
         # members with no actor data (unnamed seats of a reform variant) cannot be modelled
-        unknown = [m for m in members if m not in arrays.index]
+        unknown = [m for m in members if m not in known]
         out_of_model = set(d.absent) | set(unknown)
         votes = {m: int(v) for m, v in zip(members, pred, strict=True) if m not in out_of_model}
         if charter and case.trigger.kind in body.charter.rules:
@@ -290,10 +264,12 @@ def conditional(
                 "sponsors": list(d.sponsors),
                 "votes": {
                     m: {
-                        "vote": VOTES[v] if m not in out_of_model else "absent",
+                        "vote": CODES[v if m not in out_of_model else ABSENT].value,
                         "utility": round(float(uu), 3),
                         "p_yes": round(float(pp[YES]), 3),
-                        "why": _why(X[i], f),
+                        "p_no": round(float(pp[NO]), 3),
+                        "p_abstain": round(float(pp[ABSTAIN]), 3),
+                        "why": explain_vote(X[i], f.weights),
                     }
                     for i, (m, v, uu, pp) in enumerate(zip(members, pred, u, probs, strict=True))
                 },
@@ -307,29 +283,7 @@ def conditional(
 
 
 def _with_question(d: Any, question: str) -> Any:
-    from dataclasses import replace
-
-    return replace(d, question=question)
-
-
-def _why(x: np.ndarray, f: Fit) -> str:
-    """The largest contributions to a member's utility, in words."""
-    words = {
-        "commitment": "commitment to act",
-        "affinity": "affinity to the target over the accused",
-        "cost": "cost and risk against the accused",
-        "distance": "exposure near the accused",
-        "sovereignty": "sovereignty concern",
-        "sponsor": "nearness to the sponsors",
-    }
-    contrib = x * f.weights
-    order = np.argsort(-np.abs(contrib))[:2]
-    parts = [
-        f"{'+' if contrib[j] >= 0 else '-'}{words[f.names[j]]} ({contrib[j]:+.2f})"
-        for j in order
-        if abs(contrib[j]) > 1e-3
-    ]
-    return ", ".join(parts) or "no strong pull either way"
+    return dataclasses.replace(d, question=question)
 
 
 def replay_case(
@@ -340,16 +294,17 @@ def replay_case(
     seed: int = 0,
     charter: str | None = None,
     world: Any = None,
+    policy: str | UtilityPolicy = "utility",
 ) -> dict[str, Any]:
     """Both replays of ``case`` (and the counterfactual when ``charter`` is given)."""
     p = params or Parameters.default()
     cond = conditional(case, p, fitted, world=world)
     # the free run uses the same vote weights as the conditional replay
     pf = fitted.parameters(p) if fitted is not None else p
-    free = free_run(case, pf, seed=seed, world=world)
+    free = free_run(case, pf, seed=seed, world=world, policy=policy)
     free_events = free.pop("_events")
     if world is None:
-        shares = outcome_shares(case, pf, seed=seed)
+        shares = outcome_shares(case, pf, seed=seed, policy=policy)
         free["shares"] = shares
         free["predicted"] = modal_outcome(shares)
     out: dict[str, Any] = {
@@ -376,8 +331,6 @@ def counterfactual(
     case: Case, params: Parameters, fitted: Fit | None, *, charter: str, world: Any = None
 ) -> dict[str, Any]:
     """The recorded drafts under ``charter``: what changed and why."""
-    from collsec.institutions import load_charter
-
     ch = load_charter(charter)
     model = conditional(case, params, fitted, charter=charter, world=world)
     changes = []
@@ -391,11 +344,11 @@ def counterfactual(
                 "derived",
                 "partial",
             ):
-                votes[member] = VOTES.index(rec[member])
+                votes[member] = VOTE_CODE[rec[member]]
             elif rec.get(member) in ("absent", "not_participating"):
                 continue
             elif v["vote"] != "absent":
-                votes[member] = VOTES.index(v["vote"])
+                votes[member] = VOTE_CODE[v["vote"]]
                 predicted_members.append(member)
         d = dec
         if case.trigger.kind in ch.rules:

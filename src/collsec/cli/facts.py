@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
-from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _stage
+from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _inputs
+from collsec.crisis.stage import Stage
 from collsec.errors import InputError
 
 console = Console()
@@ -36,7 +37,8 @@ def facts_command(
 
     if crises < 1000:
         raise InputError("must be >= 1000 (the facts are rates)", source="--crises")
-    stage = _stage(world, states, 7, params, council, False, False, data_dir)
+    w, p, sc = _inputs(world, states, 7, params, council, False, False, data_dir)
+    stage = Stage.build(w, p, sc)
     r = stylised_facts(stage, crises=crises, seed=seed)
     r["world"] = world if world != "synthetic" else f"synthetic({states}, seed=7)"
     emit(r, fmt, _text)

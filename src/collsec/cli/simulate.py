@@ -9,10 +9,17 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
+from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli.world import world_for
+from collsec.crisis.api import sim_crises
+from collsec.crisis.events import narrate
+from collsec.crisis.stage import Scenario
 from collsec.errors import InputError
+from collsec.world.world import World
 
 console = Console()
 
@@ -50,7 +57,7 @@ ScenarioOpt = Annotated[
 ]
 
 
-def _stage(
+def _inputs(
     world: str,
     states: int,
     seed: int,
@@ -61,27 +68,22 @@ def _stage(
     data_dir: str | None,
     scenario: str | None = None,
 ):
-    from collsec.behavior.parameters import Parameters
-    from collsec.crisis.stage import Scenario, Stage
-    from collsec.world.world import World
-
+    """The world, parameters and scenario the options name."""
     p = Parameters.from_file(params) if params else Parameters.default()
     if world == "synthetic":
         if states < 16:
             raise InputError("a synthetic world needs at least 16 states", source="--states")
         w = World.synthetic(states, seed=seed)
     else:
-        from collsec.cli.world import world_for
-
         w = world_for(world, data_dir)
     base = Scenario.from_file(scenario) if scenario else Scenario()
-    sc = dataclasses.replace(
-        base,
+    fields = base.model_dump() if hasattr(base, "model_dump") else dataclasses.asdict(base)
+    fields.update(
         council=council or base.council,
         intelligence_sharing=intel or base.intelligence_sharing,
         regional_first=regional or base.regional_first,
     )
-    return Stage.build(w, p, sc)
+    return w, p, Scenario(**fields)
 
 
 def simulate(
@@ -105,13 +107,12 @@ def simulate(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run N generated crises through the institutions; print the metrics."""
-    from collsec.behavior.policy import get_policy
-    from collsec.crisis.run import simulate as run
-
     if crises < 1:
         raise InputError("must be >= 1", source="--crises")
     if chunk < 1:
         raise InputError("must be >= 1", source="--chunk")
+    if seed < 0:
+        raise InputError("must be >= 0", source="--seed")
     if log:
         if crises != 1:
             raise InputError("--log needs --crises 1", source="--log")
@@ -130,7 +131,7 @@ def simulate(
             scenario,
         )
         return
-    stage = _stage(
+    w, p, sc = _inputs(
         world,
         states,
         seed,
@@ -141,33 +142,26 @@ def simulate(
         data_dir,
         scenario,
     )
-    pol = get_policy(policy, stage.params)
+    run_args = dict(
+        crises=crises, scenario=sc, parameters=p, policy=policy, random_seed=seed, chunk=chunk
+    )
     show = fmt is not Format.json and sys.stderr.isatty() and crises > chunk
     if show:
-        from rich.progress import Progress
-
         with Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("crises", total=crises)
-            result = run(
-                stage,
-                pol,
-                crises=crises,
-                seed=seed,
-                chunk=chunk,
-                progress=lambda k: bar.advance(task, k),
-            )
+            result = sim_crises(w, progress=lambda k: bar.advance(task, k), **run_args)
     else:
-        result = run(stage, pol, crises=crises, seed=seed, chunk=chunk)
+        result = sim_crises(w, **run_args)
     payload: dict[str, Any] = {
-        "crises": result["crises"],
-        "seconds": result["seconds"],
-        "metrics": result["metrics"],
+        "crises": result.crises,
+        "seconds": result.seconds,
+        "metrics": result.metrics,
         "world": world if world != "synthetic" else f"synthetic({states}, seed={seed})",
         "seed": seed,
-        "policy": pol.name,
-        "council": stage.council_name,
-        "credibility": result["credibility"],
-        "notes": stage.notes,
+        "policy": result.policy.name,
+        "council": result.stage.council_name,
+        "credibility": result.credibility,
+        "notes": result.stage.notes,
     }
 
     def text(p: dict[str, Any]) -> None:
@@ -199,12 +193,11 @@ def replay_crisis(
     scenario: ScenarioOpt = None,
 ) -> None:
     """Narrate one generated crisis, vote by vote."""
-    from collsec.behavior.policy import get_policy
-    from collsec.crisis.events import narrate, replay
-
     if crisis < 0:
         raise InputError("must be >= 0", source="--crisis")
-    stage = _stage(
+    if seed < 0:
+        raise InputError("must be >= 0", source="--seed")
+    w, p, sc = _inputs(
         world,
         states,
         seed,
@@ -215,8 +208,17 @@ def replay_crisis(
         data_dir,
         scenario,
     )
-    pol = get_policy(policy, stage.params)
-    events, _ = replay(stage, pol, seed=seed, crisis=crisis)
+    run = sim_crises(
+        w,
+        crises=1,
+        first_crisis=crisis,
+        scenario=sc,
+        parameters=p,
+        policy=policy,
+        random_seed=seed,
+        log=True,
+    )
+    events = run.events[0]
     if fmt is Format.json:
         json.dump(
             {"seed": seed, "crisis": crisis, "events": [e.to_dict() for e in events]},

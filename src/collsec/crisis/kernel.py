@@ -46,10 +46,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from collsec.behavior.model import (
+    VICTIM_AFFINITY,
+    next_credibility,
+    vote_features,
+    vote_reason,
+)
 from collsec.behavior.policy import UtilityPolicy
+from collsec.crisis.events import Event
 from collsec.crisis.noise import Noise
-from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM, Threat, draw_threats
-from collsec.crisis.voting import ABSENT, ABSTAIN, NO, YES
+from collsec.crisis.threats import (
+    AGGRESSION,
+    ATROCITY,
+    CYBER,
+    KINDS,
+    TERRORISM,
+    Threat,
+    draw_threats,
+)
+from collsec.crisis.voting import ABSENT, ABSTAIN, CODES, NO, YES
+from collsec.institutions.rules import Ballot, adjudicate_votes
 
 __all__ = ["LEVELS", "RESPONDERS", "BatchResult", "run_batch"]
 
@@ -58,8 +74,6 @@ RESPONDERS = ("none", "nato", "regional", "council", "ga", "self_defence", "unau
 NONE, NATO, REGIONAL, COUNCIL, GA, SELF_DEFENCE, UNAUTHORISED = range(7)
 #: what a draft did in the Council
 DRAFT_NONE, DRAFT_HIDDEN_VETO, DRAFT_HIDDEN_SHORTFALL, DRAFT_TABLED = 0, 1, 2, 3
-#: humanitarian affinity of the victims of an atrocity (assumption)
-VICTIM_AFFINITY = 0.5
 
 
 @dataclass
@@ -98,7 +112,9 @@ class BatchResult:
     time_to_decision: np.ndarray
     duration: np.ndarray
     cost: np.ndarray
-    credibility: float
+    credibility: float | np.ndarray
+    #: with ``log=True``: each crisis's event log, written as the kernel ran it
+    events: list[list[Event]] | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -120,15 +136,19 @@ def run_batch(
     stage,
     policy: UtilityPolicy,
     noise: Noise,
-    credibility: float,
+    credibility: float | np.ndarray,
     threat: Threat | None = None,
     *,
     occurred: bool = False,
+    log: bool = False,
 ) -> BatchResult:
     """Run a batch of crises whose noise is ``noise`` under ``credibility``.
 
-    ``threat`` replaces the generated threats (constructed cases, tests);
-    ``occurred`` skips the deterrence step (a historical attack that happened).
+    ``credibility`` is one value or one per crisis; ``threat`` replaces the
+    generated threats (historical cases, experiments); ``occurred`` skips the
+    deterrence step (a historical attack that happened); ``log`` makes the
+    kernel write each crisis's event log as it runs (``BatchResult.events``).
+    Most callers go through :func:`collsec.crisis.api.sim_crises`.
     """
     p = stage.params
     sc = stage.scenario
@@ -140,10 +160,12 @@ def run_batch(
     kind, a, t, sev = th.kind, th.aggressor, th.target, th.severity
     internal = (kind == ATROCITY).astype(float)
     hf = np.where(th.sponsored, 1.0, p.nonstate_haven)
+    cred = np.broadcast_to(np.asarray(credibility, dtype=float), (b,))
+    book = _Logbook(stage, policy, th, b) if log else None
 
     # 2. deterrence ----------------------------------------------------------------
     pw = stage.p_win[a, t]
-    value = policy.attack_value(sev, pw, credibility, stage.shielded[a])
+    value = policy.attack_value(sev, pw, cred, stage.shielded[a])
     choosing = (kind == AGGRESSION) | (kind == CYBER)
     attacked = ~choosing | (value + p.attack_noise * s["attack"] > 0.0) | occurred
 
@@ -153,6 +175,8 @@ def run_batch(
     mean_days = np.where(kind == CYBER, p.attribution_days_cyber, p.attribution_days_terror)
     delay = np.where(slow, mean_days * share * s["delay"], p.detection_days)
     conf = np.where(slow, 1.0 - p.attribution_doubt * share * s["doubt"], 1.0)
+    if book is not None:
+        book.start(attacked, choosing, cred, delay, conf)
 
     # utility pieces for every state (B, N); rows of deterred crises stay 0
     go = np.flatnonzero(attacked)
@@ -171,6 +195,8 @@ def run_batch(
     burden[go] = policy.burden((stage.risk[ag] * hf[go])[:, None], prox_a)
     lc, li = p.level_cost, p.level_intrusion
     lc_arr, li_arr = np.array(lc), np.array(li)
+    if book is not None:
+        book.inputs = (conf, hf)
 
     def util_at(sel: np.ndarray, lvl: np.ndarray) -> np.ndarray:
         """Utilities of every state for crises ``sel`` at levels ``lvl`` (per crisis)."""
@@ -182,15 +208,8 @@ def run_batch(
             internal[sel, None],
         )
 
-    def util(level: int, cols=slice(None), sel=slice(None)):
-        if isinstance(cols, slice):
-            bsel, usel = benefit[sel], burden[sel]
-        elif isinstance(sel, slice):
-            bsel, usel = benefit[:, cols], burden[:, cols]
-        else:
-            ix = np.ix_(sel, cols)
-            bsel, usel = benefit[ix], burden[ix]
-        return policy.utility(bsel, usel, lc[level], li[level], internal[sel, None])
+    def util(level: int, sel=slice(None)):
+        return policy.utility(benefit[sel], burden[sel], lc[level], li[level], internal[sel, None])
 
     live = attacked.copy()
     responder = np.zeros(b, dtype=np.int64)
@@ -200,7 +219,7 @@ def run_batch(
     parties_n[rows, a] = True
     parties_n[rows, t] = True
 
-    def member_forum(compiled, u, present, sel, votes_out, adopted_out, who, lvl) -> None:
+    def member_forum(compiled, u, present, sel, votes_out, adopted_out, who, lvl, body) -> None:
         """One vote of a whole-membership forum (NAC, regional body, Assembly) on ``sel``."""
         v = _vote_codes(u, p.vote_yes, p.vote_no)
         d = compiled.adjudicate(
@@ -215,6 +234,11 @@ def run_batch(
         done = sel[d.adopted]
         responder[done], level[done] = who, lvl[d.adopted] if np.ndim(lvl) else lvl
         live[done] = False
+        if book is not None:
+            lv = np.broadcast_to(lvl, sel.shape)
+            for j, k in enumerate(sel):
+                members = np.flatnonzero(present[j])
+                book.ballot(k, body, compiled, members, votes_out[k][members], int(lv[j]), None)
 
     # 4a. NATO Art. 5 ------------------------------------------------------------
     art5 = live & (kind == AGGRESSION) & stage.nato[t] & stage.treaty_area[t] & ~stage.nato[a]
@@ -222,9 +246,11 @@ def run_batch(
     nac_adopted = np.zeros(b, dtype=bool)
     sel = np.flatnonzero(art5)
     if len(sel):
+        if book is not None:
+            book.forum(sel, "nato-nac", ART5_GATE)
         u = util(3, sel=sel) + p.vote_noise * noise.vote(sel)
         present = np.broadcast_to(stage.nato, u.shape)
-        member_forum(stage.nac, u, present, sel, nac_votes, nac_adopted, NATO, 3)
+        member_forum(stage.nac, u, present, sel, nac_votes, nac_adopted, NATO, 3, "nato-nac")
 
     # 4b. regional body first (Chapter VIII) ----------------------------------------
     regional_votes = np.full((b, n), -1, dtype=np.int8)
@@ -237,13 +263,23 @@ def run_batch(
     if sc.regional_first:
         sel = np.flatnonzero(live)
         if len(sel):
+            if book is not None:
+                book.forum(sel, "regional", "Chapter VIII: regional arrangement first")
             lvl = np.where(allowed[sel, 1], 1, 0)
             u = np.where(
                 (lvl == 1)[:, None], util(1, sel=sel), util(0, sel=sel)
             ) + p.vote_noise * noise.vote(sel)
             present = stage.region[None, :] == stage.region[t[sel]][:, None]
             member_forum(
-                stage.regional, u, present, sel, regional_votes, regional_adopted, REGIONAL, lvl
+                stage.regional,
+                u,
+                present,
+                sel,
+                regional_votes,
+                regional_adopted,
+                REGIONAL,
+                lvl,
+                "regional",
             )
 
     # 5-6. the Security Council ------------------------------------------------------
@@ -276,6 +312,7 @@ def run_batch(
         parties_m = parties_n[np.ix_(sel, seats)]
         ix = np.ix_(sel, seats)
         b_s, u_s, in_s = benefit[ix], burden[ix], internal[sel, None]
+        # the kernel's drafts name no sponsors: their sponsor term is 0
         base = np.stack([policy.utility(b_s, u_s, lc[k], li[k], in_s) for k in range(4)])
         error = p.misjudgement * noise.misjudge(sel)
         forecast = [base[k] + error for k in range(4)]
@@ -303,6 +340,8 @@ def run_batch(
         tsel = sel[tabled]
         lvl = chosen[tabled]
         draft_level[tsel] = lvl
+        if book is not None:
+            book.drafts(sel, draft, chosen, expected)
         if len(tsel):
             u = base[lvl, np.flatnonzero(tabled)] + p.vote_noise * noise.vote(tsel, seats)
             v = _vote_codes(u, p.vote_yes, p.vote_no)
@@ -315,6 +354,23 @@ def run_batch(
             done = tsel[d.adopted]
             responder[done], level[done] = COUNCIL, lvl[d.adopted]
             live[done] = False
+            if book is not None:
+                for j, k in enumerate(tsel):
+                    rule_k = (
+                        atrocity_rule
+                        if (atrocity_rule is not None and kind[k] == ATROCITY)
+                        else stage.council
+                    )
+                    book.ballot(
+                        k,
+                        stage.council_name,
+                        rule_k,
+                        seats,
+                        v[j],
+                        int(lvl[j]),
+                        "VI" if lvl[j] == 0 else "VII",
+                        council=True,
+                    )
 
     # 4c. Uniting for Peace ------------------------------------------------------------
     ga_votes = np.full((b, n), -1, dtype=np.int8)
@@ -322,11 +378,12 @@ def run_batch(
     if sc.uniting_for_peace:
         sel = np.flatnonzero(live & council_vetoed)
         if len(sel):
+            if book is not None:
+                book.forum(sel, "unga", "Uniting for Peace (GA res. 377 A (V)) after a veto")
             lvl = draft_level[sel]
-            u = util_at(sel, lvl)
-            u = u + p.vote_noise * noise.vote(sel)
+            u = util_at(sel, lvl) + p.vote_noise * noise.vote(sel)
             present = np.broadcast_to(stage.un, u.shape)
-            member_forum(stage.ga, u, present, sel, ga_votes, ga_adopted, GA, lvl)
+            member_forum(stage.ga, u, present, sel, ga_votes, ga_adopted, GA, lvl, "unga")
 
     # 4d. Art. 51 or action without authorisation -----------------------------------------
     armed = live & (kind == AGGRESSION)
@@ -334,7 +391,7 @@ def run_batch(
     sel = np.flatnonzero(live & ~armed)
     if len(sel):
         u = util(3, sel=sel) + p.vote_noise * noise.vote(sel)
-        willing = (u > p.unauthorised) & ~parties_n[sel]
+        willing = policy.acts_alone(u) & ~parties_n[sel]
         go = willing.any(axis=1)
         done = sel[go]
         responder[done], level[done] = UNAUTHORISED, 3
@@ -350,7 +407,7 @@ def run_batch(
         lvl = level[sel]
         u = util_at(sel, lvl)
         shock = noise.contrib(sel)
-        willing = u + p.vote_noise * shock > p.contribute
+        willing = policy.willing(u, shock)
         sd = responder[sel] == SELF_DEFENCE
         sdr = np.flatnonzero(sd)
         if len(sdr):
@@ -387,6 +444,9 @@ def run_batch(
     time_to_decision = np.where(attacked, delay + p.deliberation_days * forums, 0.0)
     duration = time_to_decision + np.where(fought, p.fight_days, 0.0)
     cost = total * np.where(fought, 1.0, 0.1)
+    if book is not None:
+        book.finish(responder, level, contributions, success, p_success, fought, duration, cost)
+        book.credibility(cred, success & np.isin(responder, (NATO, REGIONAL, COUNCIL, GA)))
     return BatchResult(
         kind=kind,
         aggressor=a,
@@ -421,4 +481,224 @@ def run_batch(
         duration=duration,
         cost=cost,
         credibility=credibility,
+        events=book.events if book is not None else None,
     )
+
+
+ART5_GATE = "North Atlantic Treaty Art. 5: armed attack on an ally in the treaty area"
+
+BASIS = {
+    NATO: "collective defence (North Atlantic Treaty Art. 5; UN Charter Art. 51)",
+    REGIONAL: "regional action (UN Charter Chapter VIII)",
+    COUNCIL: "Security Council decision",
+    GA: "General Assembly recommendation (not binding)",
+    SELF_DEFENCE: "self-defence (UN Charter Art. 51) until the Council acts",
+    UNAUTHORISED: "action without authorisation, at a legitimacy cost",
+}
+
+
+class _Logbook:
+    """The event logs the kernel writes as it runs (``run_batch(..., log=True)``).
+
+    Each crisis has its own list and its own clock (days since the trigger);
+    every entry is written at the step that decides it, from the values the
+    kernel used. A ballot's reason is the scalar adjudication of the same
+    votes (:func:`collsec.institutions.rules.adjudicate_votes`), and each
+    member's reason the weighted term of the vote model that pulled most that
+    way (:func:`collsec.behavior.model.vote_reason`).
+    """
+
+    def __init__(self, stage, policy: UtilityPolicy, th: Threat, b: int) -> None:
+        self.stage, self.policy, self.th = stage, policy, th
+        self.events: list[list[Event]] = [[] for _ in range(b)]
+        self.day = np.zeros(b)
+        self.inputs: tuple[np.ndarray, np.ndarray] | None = None
+        self.weights = policy.weights()
+
+    def _add(self, k: int, kind: str, data: dict) -> None:
+        self.events[k].append(Event(kind, float(self.day[k]), data))
+
+    def start(self, attacked, choosing, cred, delay, conf) -> None:
+        st, th = self.stage, self.th
+        codes = st.codes
+        for k in range(len(self.events)):
+            a, t = int(th.aggressor[k]), int(th.target[k])
+            self._add(
+                k,
+                "threat",
+                {
+                    "kind": KINDS[int(th.kind[k])],
+                    "aggressor": codes[a],
+                    "target": codes[t],
+                    "severity": round(float(th.severity[k]), 3),
+                    "state_sponsor": bool(th.sponsored[k]),
+                },
+            )
+            if choosing[k]:
+                self._add(
+                    k,
+                    "deterrence",
+                    {
+                        "attacked": bool(attacked[k]),
+                        "credibility": round(float(cred[k]), 3),
+                        "shielded_by_veto": bool(st.shielded[a]),
+                        "p_win": round(float(st.p_win[a, t]), 3),
+                    },
+                )
+            if attacked[k]:
+                self.day[k] = float(delay[k])
+                self._add(
+                    k,
+                    "attribution",
+                    {"confidence": round(float(conf[k]), 3), "days": round(float(delay[k]), 1)},
+                )
+
+    def forum(self, sel: np.ndarray, body: str, gate: str) -> None:
+        for k in sel:
+            self.day[k] += self.stage.params.deliberation_days
+            self._add(int(k), "forum", {"body": body, "gate": gate})
+
+    def drafts(self, sel, draft, chosen, expected) -> None:
+        p = self.stage.params
+        for j, k in enumerate(sel):
+            k = int(k)
+            exp = {LEVELS[x]: bool(expected[k, x]) for x in range(4)}
+            if draft[k] == DRAFT_NONE:
+                self._add(k, "draft", {"tabled": False, "why": "no Council member wants action"})
+                continue
+            self.day[k] += p.deliberation_days
+            if draft[k] in (DRAFT_HIDDEN_VETO, DRAFT_HIDDEN_SHORTFALL):
+                why = (
+                    "a veto is expected (hidden veto)"
+                    if draft[k] == DRAFT_HIDDEN_VETO
+                    else "too few votes expected"
+                )
+                self._add(k, "draft", {"tabled": False, "why": why, "expected_to_pass": exp})
+                continue
+            lvl = int(chosen[j])
+            self._add(k, "forum", {"body": self.stage.council_name, "gate": "Security Council"})
+            self._add(
+                k,
+                "draft",
+                {
+                    "tabled": True,
+                    "level": LEVELS[lvl],
+                    "position_taking": not bool(expected[k, lvl]),
+                    "expected_to_pass": exp,
+                },
+            )
+
+    def _terms(self, k: int, i: int, level: int, sponsor: float) -> np.ndarray:
+        """The vote model's features for member ``i`` in crisis ``k`` (as the kernel used)."""
+        st, th = self.stage, self.th
+        conf, hf = self.inputs
+        a, t = int(th.aggressor[k]), int(th.target[k])
+        internal = 1.0 if int(th.kind[k]) == ATROCITY else 0.0
+        p = st.params
+        return np.array(
+            vote_features(
+                float(conf[k]),
+                float(th.severity[k]),
+                VICTIM_AFFINITY if internal else float(st.aff[i, t]),
+                float(st.aff[i, a]) * float(hf[k]),
+                float(st.risk[a]) * float(hf[k]),
+                float(st.prox[i, a]) * float(hf[k]),
+                p.level_cost[level],
+                p.level_intrusion[level],
+                internal,
+                sponsor,
+            )
+        )
+
+    def ballot(self, k, body, compiled, members, votes, level, chapter, council=False) -> None:
+        st, th = self.stage, self.th
+        codes = st.codes
+        k = int(k)
+        a, t = int(th.aggressor[k]), int(th.target[k])
+        listed = []
+        for i, v in zip(members, votes, strict=True):
+            i, v = int(i), int(v)
+            if i == a and i == t:
+                why = "the state concerned"
+            elif i == a:
+                why = "the aggressor"
+            elif i == t:
+                why = "the target"
+            elif v == ABSENT:
+                why = "absent"
+            else:
+                why = vote_reason(self._terms(k, i, level, 0.0), self.weights, v)
+            listed.append({"member": codes[i], "vote": CODES[v].value, "reason": why})
+        self._add(k, "vote", {"body": body, "level": LEVELS[level], "votes": listed})
+        parties = tuple(dict.fromkeys((codes[a], codes[t])))
+        ballot = Ballot(
+            votes={codes[int(i)]: CODES[int(v)] for i, v in zip(members, votes, strict=True)},
+            chapter=chapter,
+            parties=parties,
+        )
+        d = adjudicate_votes(
+            compiled.rule,
+            ballot,
+            members=[codes[int(i)] for i in members],
+            groups=st.council_groups if council else {},
+            weights=st.council_weights if council else {},
+            body=body,
+        )
+        self._add(
+            k,
+            "decision",
+            {"body": body, "adopted": d.adopted, "reason": d.reason, "vetoed_by": d.vetoed_by},
+        )
+
+    def credibility(self, cred: np.ndarray, effective: np.ndarray) -> None:
+        """What each crisis alone does to credibility (a record window of one)."""
+        rate = self.stage.params.credibility_rate
+        for k, ev in enumerate(self.events):
+            if any(e.type == "outcome" for e in ev):
+                after = next_credibility(float(cred[k]), int(effective[k]), 1, rate)
+                self._add(
+                    k, "credibility", {"before": round(float(cred[k]), 3), "after": round(after, 3)}
+                )
+
+    def finish(self, responder, level, contributions, success, p_success, fought, dur, cost):
+        codes = self.stage.codes
+        for k, ev in enumerate(self.events):
+            if not any(e.type == "attribution" for e in ev):
+                continue  # deterred: nothing more happened
+            resp, lvl = int(responder[k]), int(level[k])
+            self._add(
+                k,
+                "measure",
+                {
+                    "responder": RESPONDERS[resp],
+                    "measure": LEVELS[lvl] if lvl >= 0 else None,
+                    "basis": BASIS.get(resp, "no response"),
+                },
+            )
+            c = contributions[k]
+            tot = float(c.sum())
+            if tot > 0:
+                order = np.argsort(-c, kind="stable")
+                top = [
+                    {"state": codes[i], "share": round(float(c[i] / tot), 3)}
+                    for i in order[:5]
+                    if c[i] > 0
+                ]
+                self._add(
+                    k,
+                    "contribution",
+                    {"contributors": int((c > 0).sum()), "largest": top, "total": tot},
+                )
+            self.day[k] = float(dur[k])
+            self._add(
+                k,
+                "outcome",
+                {
+                    "success": bool(success[k]),
+                    "responded": lvl >= 0,
+                    "p_success": round(float(p_success[k]), 3),
+                    "fought": bool(fought[k]),
+                    "duration_days": round(float(dur[k]), 1),
+                    "cost": float(cost[k]),
+                },
+            )

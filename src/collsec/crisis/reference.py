@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from collsec.behavior.model import VICTIM_AFFINITY
 from collsec.behavior.policy import UtilityPolicy
 from collsec.crisis.kernel import (
     COUNCIL,
@@ -34,7 +35,6 @@ from collsec.crisis.kernel import (
     REGIONAL,
     SELF_DEFENCE,
     UNAUTHORISED,
-    VICTIM_AFFINITY,
 )
 from collsec.crisis.noise import Noise
 from collsec.crisis.stage import Stage
@@ -350,7 +350,7 @@ def run_crisis(
                 ag
                 for ag in agents
                 if ag.index not in (a, t)
-                and ag.utility(policy, c, 3) + p.vote_noise * vote_shock[ag.index] > p.unauthorised
+                and policy.acts_alone(ag.utility(policy, c, 3) + p.vote_noise * vote_shock[ag.index])
             ]
             if willing:
                 c.responder, c.level = UNAUTHORISED, 3
@@ -366,7 +366,7 @@ def run_crisis(
             if c.responder == SELF_DEFENCE:
                 w = i == t or (bool(stage.alliance[t, i]) and shock < stage.honour_logit)
             else:
-                w = ag.utility(policy, c, c.level) + p.vote_noise * shock > p.contribute
+                w = bool(policy.willing(ag.utility(policy, c, c.level), shock))
             if i == a:
                 w = False
             c.contributions[i] = policy.contribution(float(w), ag.cinc, legit)

@@ -1,12 +1,19 @@
-"""Running many crises: chunks, record windows, metrics.
+"""The crisis loop: batches of crises, record windows, credibility, metrics.
 
-:func:`simulate` runs crises ``0 .. n - 1`` in chunks of at most ``chunk``
-crises. Credibility changes only between record windows of
-``params.credibility_window`` crises, and chunks are cut at window
-boundaries, so a run gives the same numbers whatever the chunk size. Metrics
-are accumulated from integers (counts, whole days, contributions in units of
-1e-9 CINC share), so no floating-point sum depends on the chunking either.
-Memory is bounded by the chunk size.
+One loop serves every caller. :class:`CrisisLoop` runs batches of crises
+through :func:`collsec.crisis.kernel.run_batch` for one or more *groups*
+(the replications of an experiment; a plain run has one), keeps each group's
+credibility, and after each *record window* moves it with
+:func:`next_credibility` towards the share of the window's crises met by a
+successful collective response. ``simulate`` cuts generated crises into
+windows of ``params.credibility_window`` crises; an experiment's history
+(:mod:`collsec.experiments.history`) uses a year as the window of every
+replication. Both report the same metrics (:data:`METRIC_INFO`), computed by
+:meth:`Tally.metrics`.
+
+Metrics are accumulated from integers (counts; days in units of 1e-6;
+contributions and costs in units of 1e-9 CINC share), so no sum depends on how
+the crises are cut into chunks. Memory is bounded by the chunk size.
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.stats import spearmanr
 
+from collsec.behavior.model import next_credibility
 from collsec.behavior.policy import UtilityPolicy
 from collsec.crisis.kernel import (
     COUNCIL,
@@ -26,17 +35,62 @@ from collsec.crisis.kernel import (
     DRAFT_TABLED,
     GA,
     NATO,
+    NONE,
     REGIONAL,
     BatchResult,
     run_batch,
 )
-from collsec.crisis.noise import draw_noise
+from collsec.crisis.noise import Noise, draw_noise
 from collsec.crisis.stage import Stage
-from collsec.crisis.threats import AGGRESSION
+from collsec.crisis.threats import AGGRESSION, Threat
 
-__all__ = ["Tally", "gini", "next_credibility", "outcome_masks", "simulate"]
+__all__ = [
+    "METRICS",
+    "METRIC_INFO",
+    "CrisisLoop",
+    "Tally",
+    "gini",
+    "next_credibility",
+    "outcome_masks",
+    "simulate",
+]
 
+#: contributions and costs are summed in units of 1 / QUANTUM CINC share
 QUANTUM = 1e9
+#: days are summed in units of 1 / DAY_QUANTUM
+DAY_QUANTUM = 1e6
+
+#: Every run's metrics: name -> (description, unit, higher is better?).
+METRIC_INFO: dict[str, tuple[str, str, bool | None]] = {
+    "aggression_attempted": ("aggressions attempted (attacks launched)", "count", False),
+    "aggression_deterred": ("would-be aggressions deterred", "count", True),
+    "deterrence_rate": ("share of would-be aggressions deterred", "share", True),
+    "authorised_share": ("share of aggressions met by an authorised response", "share", True),
+    "paralysis_veto": (
+        "crises with the Council blocked by a veto (open or foreseen)",
+        "count",
+        False,
+    ),
+    "paralysis_shortfall": ("crises with the Council short of votes", "count", False),
+    "time_to_decision": ("mean days from the attack to a collective decision", "days", False),
+    "response_success": ("share of responses that succeeded", "share", True),
+    "burden_gini": ("Gini of contributions across states", "index", None),
+    "free_riding": (
+        "1 - burden share / capability share of states outside the top five",
+        "index",
+        False,
+    ),
+    "oz_rank_correlation": (
+        "Spearman rank correlation of capability and burden share",
+        "rho",
+        None,
+    ),
+    "legitimacy": ("share of responses that were authorised", "share", True),
+    "costs": ("total cost of responses (CINC-share units)", "cost", False),
+    "credibility_final": ("the institution's credibility at the end of the horizon", "share", True),
+    "veto_rate": ("share of tabled Council drafts that were vetoed", "share", False),
+}
+METRICS: tuple[str, ...] = tuple(METRIC_INFO)
 
 
 def gini(x: np.ndarray) -> float:
@@ -53,19 +107,6 @@ def gini(x: np.ndarray) -> float:
         return 0.0
     ranks = np.arange(1, n + 1)
     return float((2.0 * (ranks * x).sum()) / (n * x.sum()) - (n + 1.0) / n)
-
-
-def next_credibility(cred: float, effective: int, occurred: int, rate: float) -> float:
-    """Credibility after a record window (exponential smoothing of the success share)."""
-    if occurred == 0:
-        return cred
-    return (1.0 - rate) * cred + rate * (effective / occurred)
-
-
-def window_record(r: BatchResult) -> tuple[int, int]:
-    """(crises met by a successful collective response, crises that occurred)."""
-    collective = outcome_masks(r)["collective"]
-    return int((r.success & collective).sum()), int(r.attacked.sum())
 
 
 def outcome_masks(r: BatchResult) -> dict[str, np.ndarray]:
@@ -96,58 +137,173 @@ def outcome_masks(r: BatchResult) -> dict[str, np.ndarray]:
     }
 
 
+_COUNTS = (
+    "crises",
+    "attempted",
+    "deterred",
+    "authorised_aggr",
+    "paralysis_veto",
+    "paralysis_shortfall",
+    "decided",
+    "responses",
+    "successes",
+    "responded",
+    "authorised",
+    "drafts",
+    "vetoed_drafts",
+    "decision_days",
+    "costs",
+)
+
+
 @dataclass
 class Tally:
-    """Integer accumulators of a run."""
+    """Integer accumulators of a run, one row per group."""
 
     n_states: int
-    counts: dict[str, int] = field(default_factory=dict)
+    groups: int = 1
+    counts: dict[str, np.ndarray] = field(default_factory=dict)
     burden: np.ndarray | None = None
 
-    def add(self, r: BatchResult) -> None:
+    def __post_init__(self) -> None:
+        self.counts = {k: np.zeros(self.groups, dtype=np.int64) for k in _COUNTS}
+        self.burden = np.zeros((self.groups, self.n_states), dtype=np.int64)
+
+    def add(self, r: BatchResult, group: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Count a batch (``group``: each crisis's group, default all 0); return its masks."""
+        g = np.zeros(len(r.kind), dtype=np.int64) if group is None else group
         c = self.counts
         m = outcome_masks(r)
 
         def inc(key: str, mask: np.ndarray) -> None:
-            c[key] = c.get(key, 0) + int(np.count_nonzero(mask))
+            c[key] += np.bincount(g[mask], minlength=self.groups)
 
-        decided = m["decided"]
-        inc("crises", np.ones_like(r.attacked))
-        inc("occurred", r.attacked)
-        inc("aggression_attempted", m["aggression_attempted"])
-        inc("aggression_deterred", m["aggression_deterred"])
-        inc("authorised_responses", m["authorised"])
+        inc("crises", np.ones(len(g), dtype=bool))
+        inc("attempted", m["aggression_attempted"])
+        inc("deterred", m["aggression_deterred"])
+        inc("authorised_aggr", m["aggression_attempted"] & m["authorised"])
         inc("paralysis_veto", m["paralysis_veto"])
         inc("paralysis_shortfall", m["paralysis_shortfall"])
-        inc("drafts", r.draft == DRAFT_TABLED)
-        inc("vetoed_drafts", r.council_vetoed)
-        inc("decided", decided)
-        c["decision_days"] = c.get("decision_days", 0) + int(
-            np.rint(r.time_to_decision[decided]).sum()
-        )
+        inc("decided", m["decided"])
         inc("responses", m["responses"])
         inc("successes", r.success)
+        inc("responded", r.attacked & (r.responder != NONE))
+        inc("authorised", r.attacked & m["authorised"])
+        inc("drafts", r.draft == DRAFT_TABLED)
+        inc("vetoed_drafts", r.council_vetoed)
+        d = m["decided"]
+        np.add.at(
+            c["decision_days"], g[d], np.rint(r.time_to_decision[d] * DAY_QUANTUM).astype(np.int64)
+        )
+        np.add.at(c["costs"], g, np.rint(r.cost * QUANTUM).astype(np.int64))
         rows = np.flatnonzero(r.level >= 1)
-        q = np.rint(r.contributions[rows] * QUANTUM).astype(np.int64).sum(axis=0)
-        self.burden = q if self.burden is None else self.burden + q
+        if len(rows):
+            q = np.rint(r.contributions[rows] * QUANTUM).astype(np.int64)
+            np.add.at(self.burden, g[rows], q)
+        return m
 
-    def metrics(self) -> dict[str, Any]:
-        c = self.counts
-
-        def ratio(a: str, b: str) -> float | None:
-            return c.get(a, 0) / c[b] if c.get(b) else None
-
+    def metrics(self, group: int, cinc: np.ndarray, credibility: float) -> dict[str, Any]:
+        """The metrics (:data:`METRICS`) of one group."""
+        a = {k: int(v[group]) for k, v in self.counts.items()}
+        burden = self.burden[group] / QUANTUM
+        total = burden.sum()
+        if total > 0:
+            top5 = np.argsort(-cinc, kind="stable")[:5]
+            small = np.ones(len(cinc), dtype=bool)
+            small[top5] = False
+            free = float(1.0 - (burden[small].sum() / total) / cinc[small].sum())
+            rho = spearmanr(cinc, burden / total).statistic
+            rho = None if rho is None or np.isnan(rho) else float(rho)
+        else:
+            free, rho = None, None
         return {
-            "aggression_attempted": c.get("aggression_attempted", 0),
-            "aggression_deterred": c.get("aggression_deterred", 0),
-            "authorised_responses": c.get("authorised_responses", 0),
-            "paralysis_veto": c.get("paralysis_veto", 0),
-            "paralysis_shortfall": c.get("paralysis_shortfall", 0),
-            "veto_rate": ratio("vetoed_drafts", "drafts"),
-            "mean_time_to_decision": ratio("decision_days", "decided"),
-            "response_success": ratio("successes", "responses"),
-            "burden_concentration": gini(self.burden) if self.burden is not None else 0.0,
+            "aggression_attempted": a["attempted"],
+            "aggression_deterred": a["deterred"],
+            "deterrence_rate": _ratio(a["deterred"], a["attempted"] + a["deterred"]),
+            "authorised_share": _ratio(a["authorised_aggr"], a["attempted"]),
+            "paralysis_veto": a["paralysis_veto"],
+            "paralysis_shortfall": a["paralysis_shortfall"],
+            "time_to_decision": _ratio(a["decision_days"] / DAY_QUANTUM, a["decided"]),
+            "response_success": _ratio(a["successes"], a["responses"]),
+            "burden_gini": float(gini(burden)) if total > 0 else None,
+            "free_riding": free,
+            "oz_rank_correlation": rho,
+            "legitimacy": _ratio(a["authorised"], a["responded"]),
+            "costs": a["costs"] / QUANTUM,
+            "credibility_final": float(credibility),
+            "veto_rate": _ratio(a["vetoed_drafts"], a["drafts"]),
         }
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return float(a / b) if b > 0 else None
+
+
+class CrisisLoop:
+    """Crises through the kernel, window by window, for ``groups`` groups.
+
+    ``step`` runs one batch (``group``: each crisis's group) with each crisis at
+    its group's current credibility, counts it, and -- when ``close`` -- ends
+    the record window: each group's credibility moves by
+    :func:`next_credibility` on the window's successful collective responses.
+    """
+
+    def __init__(
+        self,
+        stage: Stage,
+        policy: UtilityPolicy,
+        *,
+        groups: int = 1,
+        credibility: float | None = None,
+        on_batch: Callable[[BatchResult], None] | None = None,
+    ) -> None:
+        self.stage, self.policy = stage, policy
+        self.groups = groups
+        start = stage.params.credibility_start if credibility is None else credibility
+        self.credibility = np.full(groups, float(start))
+        self.tally = Tally(stage.n, groups)
+        self.on_batch = on_batch
+        self._effective = np.zeros(groups, dtype=np.int64)
+        self._occurred = np.zeros(groups, dtype=np.int64)
+
+    def step(
+        self,
+        noise: Noise,
+        threat: Threat | None = None,
+        group: np.ndarray | None = None,
+        *,
+        close: bool = True,
+        occurred: bool = False,
+        log: bool = False,
+    ) -> BatchResult:
+        g = np.zeros(noise.size, dtype=np.int64) if group is None else np.asarray(group)
+        r = run_batch(
+            self.stage,
+            self.policy,
+            noise,
+            self.credibility[g],
+            threat=threat,
+            occurred=occurred,
+            log=log,
+        )
+        m = self.tally.add(r, g)
+        if self.on_batch is not None:
+            self.on_batch(r)
+        self._effective += np.bincount(g[r.success & m["collective"]], minlength=self.groups)
+        self._occurred += np.bincount(g[r.attacked], minlength=self.groups)
+        if close:
+            self.credibility = next_credibility(
+                self.credibility,
+                self._effective,
+                self._occurred,
+                self.stage.params.credibility_rate,
+            )
+            self._effective[:] = 0
+            self._occurred[:] = 0
+        return r
+
+    def metrics(self, group: int = 0) -> dict[str, Any]:
+        return self.tally.metrics(group, self.stage.cinc, float(self.credibility[group]))
 
 
 def simulate(
@@ -156,41 +312,47 @@ def simulate(
     *,
     crises: int,
     seed: int,
+    first: int = 0,
     chunk: int = 20_000,
     progress: Callable[[int], None] | None = None,
     on_batch: Callable[[BatchResult], None] | None = None,
+    log: bool = False,
 ) -> dict[str, Any]:
-    """Run ``crises`` crises; return ``{"crises", "seconds", "metrics", ...}``."""
+    """Generated crises ``first .. first + crises - 1`` of run ``seed``, in chunks
+    cut at the record windows (:func:`collsec.crisis.api.sim_crises` calls it).
+
+    Returns ``{"crises", "seconds", "metrics", "credibility", "counts"}`` (and
+    ``"events"`` with ``log``, ``"result"``, the kernel's arrays, when one batch ran).
+    """
     if chunk < 1:
         raise ValueError("chunk must be >= 1")
-    p = stage.params
-    window = p.credibility_window
-    cred = p.credibility_start
-    tally = Tally(stage.n)
+    window = stage.params.credibility_window
+    loop = CrisisLoop(stage, policy, on_batch=on_batch)
     t0 = time.perf_counter()
-    start = 0
-    effective = occurred = 0
-    while start < crises:
+    start, stop_all = first, first + crises
+    events: list = []
+    batches = 0
+    r = None
+    while start < stop_all:
         window_end = (start // window + 1) * window
-        stop = min(start + chunk, window_end, crises)
+        stop = min(start + chunk, window_end, stop_all)
         noise = draw_noise(seed, start, stop - start, stage.n, stage.m)
-        r = run_batch(stage, policy, noise, cred)
-        tally.add(r)
-        if on_batch is not None:
-            on_batch(r)
-        e, o = window_record(r)
-        effective += e
-        occurred += o
-        if stop == window_end:
-            cred = next_credibility(cred, effective, occurred, p.credibility_rate)
-            effective = occurred = 0
+        r = loop.step(noise, close=stop == window_end, log=log)
+        batches += 1
+        if log:
+            events += r.events
         if progress is not None:
             progress(stop - start)
         start = stop
-    return {
+    out = {
         "crises": crises,
         "seconds": round(time.perf_counter() - t0, 3),
-        "metrics": tally.metrics(),
-        "credibility": cred,
-        "counts": dict(tally.counts),
+        "metrics": loop.metrics(),
+        "credibility": float(loop.credibility[0]),
+        "counts": {k: int(v[0]) for k, v in loop.tally.counts.items()},
     }
+    if log:
+        out["events"] = events
+    if batches == 1:
+        out["result"] = r
+    return out

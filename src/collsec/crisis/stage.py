@@ -106,6 +106,7 @@ class Stage:
     risk: np.ndarray
     nuclear: np.ndarray
     aff: np.ndarray  # (N, N) affinity of i to j
+    ideal: np.ndarray  # (N,) UN ideal point, NaN where unknown
     prox: np.ndarray  # (N, N) proximity
     alliance: np.ndarray  # (N, N) bool defence pact
     strength: np.ndarray  # (N,) defended strength: own plus honoured allies
@@ -160,7 +161,8 @@ class Stage:
             nuc = nuclear_codes(on.year)
             nuclear = np.array([c in nuc for c in codes], dtype=bool)
         risk = cap_norm + p.nuclear * nuclear
-        x = np.nan_to_num(np.asarray(world.ideal_point, dtype=float))
+        ideal = np.asarray(world.ideal_point, dtype=float).copy()
+        x = np.nan_to_num(ideal)
         alliance = np.asarray(world.defense) > 0
         np.fill_diagonal(alliance, False)
         aff = np.exp(-np.abs(x[:, None] - x[None, :]) / p.ideal_scale) + p.alliance_tie * alliance
@@ -274,6 +276,7 @@ class Stage:
             risk=risk,
             nuclear=nuclear,
             aff=aff,
+            ideal=ideal,
             prox=prox,
             alliance=alliance,
             strength=strength,

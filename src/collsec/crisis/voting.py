@@ -21,7 +21,16 @@ from fractions import Fraction
 import numpy as np
 
 from collsec.errors import InputError
-from collsec.institutions.rules import Criterion, Vote, VotingRule
+from collsec.institutions.rules import (
+    ABSENT,
+    ABSTAIN,
+    CODES,
+    NO,
+    NOT_PARTICIPATING,
+    YES,
+    Criterion,
+    VotingRule,
+)
 
 __all__ = [
     "ABSENT",
@@ -33,9 +42,6 @@ __all__ = [
     "BatchDecision",
     "CompiledRule",
 ]
-
-YES, NO, ABSTAIN, ABSENT, NOT_PARTICIPATING = 0, 1, 2, 3, 4
-CODES = (Vote.yes, Vote.no, Vote.abstain, Vote.absent, Vote.not_participating)
 
 
 @dataclass

@@ -42,6 +42,12 @@ from collsec.errors import InputError
 from collsec.world.codes import member_name
 
 __all__ = [
+    "ABSENT",
+    "ABSTAIN",
+    "CODES",
+    "NO",
+    "NOT_PARTICIPATING",
+    "YES",
     "Ballot",
     "Criterion",
     "Decision",
@@ -59,6 +65,12 @@ class Vote(StrEnum):
     abstain = "abstain"
     absent = "absent"
     not_participating = "not_participating"
+
+
+#: Votes as small integers, wherever arrays hold them (the kernel, the fits, the
+#: case replays): ``CODES[code]`` is the :class:`Vote`.
+YES, NO, ABSTAIN, ABSENT, NOT_PARTICIPATING = 0, 1, 2, 3, 4
+CODES = (Vote.yes, Vote.no, Vote.abstain, Vote.absent, Vote.not_participating)
 
 
 Base = Literal["members", "eligible", "present", "present_and_voting"]

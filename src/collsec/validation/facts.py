@@ -38,14 +38,18 @@ Every value is computed from the run; the published value is printed beside it.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.stats import spearmanr
 
+from collsec.crisis.api import resolve_policy, sim_crises
 from collsec.crisis.kernel import AGGRESSION, SELF_DEFENCE, BatchResult
 from collsec.crisis.stage import Stage
+from collsec.crisis.threats import Threat
 
 __all__ = ["FACTS", "FactCounter", "stylised_facts"]
 
@@ -227,15 +231,7 @@ def stylised_facts(
     world as it is and with every defence pact removed, on the same threats
     and draws.
     """
-    import dataclasses
-    import time
-
-    from collsec.behavior.policy import UtilityPolicy
-    from collsec.crisis.kernel import run_batch
-    from collsec.crisis.noise import draw_noise
-    from collsec.crisis.threats import Threat
-
-    pol = policy or UtilityPolicy(stage.params)
+    pol = resolve_policy(policy or "utility", stage.params)
     world0 = dataclasses.replace(stage.world, defense=np.zeros_like(stage.world.defense))
     stage0 = Stage.build(world0, stage.params, stage.scenario)
     cred = stage.params.credibility_start
@@ -243,10 +239,11 @@ def stylised_facts(
     t0 = time.perf_counter()
     for start in range(0, crises, chunk):
         n = min(chunk, crises - start)
-        noise = draw_noise(seed, start, n, stage.n, stage.m)
-        r = run_batch(stage, pol, noise, cred)
+        fixed = np.full(n, cred)
+        common = dict(policy=pol, random_seed=seed, first_crisis=start, credibility=fixed)
+        r = sim_crises(stage, crises=n, **common).result
         threat = Threat(r.kind, r.aggressor, r.target, r.severity, r.sponsored)
-        r0 = run_batch(stage0, pol, noise, cred, threat=threat)
+        r0 = sim_crises(stage0, threat, **common).result
         counter.add(r, r0)
     facts = counter.facts()
     return {

@@ -1,0 +1,243 @@
+"""Fitting the vote model: a regularised ordered logit by maximum likelihood.
+
+The utility of a yes vote is linear in the weights of
+:data:`collsec.behavior.model.VOTE_FEATURES`, so with the vote thresholds
+the fit is a smooth, convex problem. :func:`fit_ordered_logit` minimises the
+negative log-likelihood (plus a ridge prior around the parameter file's
+values for the model's weights) with L-BFGS-B on its *analytic* gradient,
+computed in log space so that no probability is floored. A fit that does not
+converge raises :class:`FitError` (one line, exit code 2), and every fit
+reports its iterations, its final log-likelihood and its gradient norm.
+
+>>> rng = np.random.default_rng(0)
+>>> F = rng.normal(size=(5000, 1))
+>>> u = 2.0 * F[:, 0] + rng.logistic(scale=0.25, size=5000)
+>>> y = np.where(u > 0.3, YES, np.where(u < -0.3, NO, ABSTAIN))
+>>> f = fit_ordered_logit(F, y, scale=0.25, names=("x",))
+>>> f.converged, round(float(f.weights[0]), 1)
+(True, 2.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit, log_expit
+
+from collsec.behavior.model import VOTE_FEATURES, vote_probabilities
+from collsec.behavior.parameters import Parameters
+from collsec.errors import CollsecError
+from collsec.institutions.rules import ABSTAIN, NO, YES
+
+__all__ = ["PRIOR_SD", "Fit", "FitError", "fit_ordered_logit", "fit_vote_model", "prior_fit"]
+
+#: prior standard deviation of the model's weights around the parameter file's values (ridge)
+PRIOR_SD = 2.0
+#: the fit has converged when the largest projected gradient is below this
+GRADIENT_TOLERANCE = 1e-4
+MAX_ITERATIONS = 5000
+
+
+class FitError(CollsecError):
+    """A fit that did not converge (the CLI prints its one line, exit code 2)."""
+
+
+@dataclass
+class Fit:
+    """Weights and thresholds of an ordered logit, and how the fit went."""
+
+    kind: str  # "model" or a baseline's name
+    weights: np.ndarray
+    vote_no: float
+    vote_yes: float
+    scale: float
+    names: tuple[str, ...]
+    n: int = 0
+    loglik: float = 0.0
+    iterations: int = 0
+    converged: bool = True
+    gradient_norm: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def utility(self, F: np.ndarray) -> np.ndarray:
+        return F @ self.weights
+
+    def probabilities(self, F: np.ndarray) -> np.ndarray:
+        """P(vote) per row, indexed by the vote codes (``YES``, ``NO``, ``ABSTAIN``)."""
+        return vote_probabilities(self.utility(F), self.vote_no, self.vote_yes, self.scale)
+
+    def predict(self, F: np.ndarray) -> np.ndarray:
+        """The most probable vote code per row (ties go to yes, then abstain)."""
+        return most_probable(self.probabilities(F))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "weights": {
+                k: round(float(v), 4) for k, v in zip(self.names, self.weights, strict=True)
+            },
+            "vote_no": round(self.vote_no, 4),
+            "vote_yes": round(self.vote_yes, 4),
+            "scale": self.scale,
+            "votes_fitted": self.n,
+            "log_likelihood": round(self.loglik, 3),
+            "iterations": self.iterations,
+            "converged": self.converged,
+            "gradient_norm": float(f"{self.gradient_norm:.3g}"),
+        }
+
+    def parameters(self, base: Parameters) -> Parameters:
+        """``base`` with this fit's weights and thresholds (a ``model`` fit only)."""
+        w = dict(zip(self.names, (float(x) for x in self.weights), strict=True))
+        return base.replace(**w, vote_no=self.vote_no, vote_yes=self.vote_yes)
+
+
+def most_probable(p: np.ndarray) -> np.ndarray:
+    """The vote code with the highest probability (ties: yes, then abstain, then no)."""
+    order = np.array([YES, ABSTAIN, NO])
+    return order[np.argmax(p[..., order], axis=-1)]
+
+
+def prior_fit(params: Parameters) -> Fit:
+    """The model with the parameter file's values (nothing fitted)."""
+    return Fit(
+        kind="model",
+        weights=np.array([getattr(params, k) for k in VOTE_FEATURES], dtype=float),
+        vote_no=params.vote_no,
+        vote_yes=params.vote_yes,
+        scale=params.vote_noise,
+        names=VOTE_FEATURES,
+    )
+
+
+def _nll_and_grad(theta, F, y, scale, prior, prior_sd):
+    """Negative log-likelihood of the ordered logit and its gradient, in log space."""
+    k = F.shape[1]
+    w, c1, gap = theta[:k], theta[k], theta[k + 1]
+    c2 = c1 + gap
+    u = F @ w
+    s = scale
+    a1 = (c1 - u) / s  # P(no) = sigma(a1)
+    a2 = (c2 - u) / s  # P(no or abstain) = sigma(a2)
+    is_no, is_ab, is_yes = y == NO, y == ABSTAIN, y == YES
+    ll = np.zeros(len(y))
+    du = np.zeros(len(y))  # d loglik / d u
+    dc1 = np.zeros(len(y))
+    dc2 = np.zeros(len(y))
+    # no: log sigma(a1)
+    ll[is_no] = log_expit(a1[is_no])
+    g = expit(-a1[is_no]) / s  # d log sigma(a1) / d c1
+    dc1[is_no] = g
+    du[is_no] = -g
+    # yes: log sigma(-a2)
+    ll[is_yes] = log_expit(-a2[is_yes])
+    g = expit(a2[is_yes]) / s  # d log sigma(-a2) / d u
+    du[is_yes] = g
+    dc2[is_yes] = -g
+    # abstain: log(sigma(a2) - sigma(a1)) = log sigma(a2) + log sigma(-a1) + log(1 - e^(a1 - a2))
+    b1, b2 = a1[is_ab], a2[is_ab]
+    d = (c1 - c2) / s  # a1 - a2, the same for every row
+    ll[is_ab] = log_expit(b2) + log_expit(-b1) + np.log(-np.expm1(d))
+    r = np.exp(d) / (-np.expm1(d)) / s  # d log(1 - e^d) / d c2 (and minus that for c1)
+    du[is_ab] = -expit(-b2) / s + expit(b1) / s
+    dc2[is_ab] = expit(-b2) / s + r
+    dc1[is_ab] = -expit(b1) / s - r
+    nll = -float(ll.sum())
+    gw = -(F.T @ du)
+    g1 = -float(dc1.sum())
+    g2 = -float(dc2.sum())
+    if prior is not None:
+        nll += 0.5 * float(np.sum(((w - prior) / prior_sd) ** 2))
+        gw = gw + (w - prior) / prior_sd**2
+    # theta = (w, c1, gap) with c2 = c1 + gap
+    return nll, np.concatenate([gw, [g1 + g2, g2]])
+
+
+def fit_ordered_logit(
+    F: np.ndarray,
+    y: np.ndarray,
+    *,
+    scale: float,
+    names: tuple[str, ...],
+    kind: str = "model",
+    start: np.ndarray | None = None,
+    thresholds: tuple[float, float] = (-0.25, 0.25),
+    prior: np.ndarray | None = None,
+    prior_sd: float = PRIOR_SD,
+    nonnegative: bool = False,
+) -> Fit:
+    """Maximum-likelihood ordered logit of vote codes ``y`` on features ``F``.
+
+    ``prior`` adds a ridge penalty of sd ``prior_sd`` around it;
+    ``nonnegative`` keeps the weights >= 0 (their signs are the theory's).
+    Deterministic. Raises :class:`FitError` when L-BFGS-B does not converge.
+    """
+    F = np.asarray(F, dtype=float)
+    y = np.asarray(y)
+    k = F.shape[1]
+    w0 = np.zeros(k) if start is None else np.asarray(start, dtype=float)
+    gap0 = max(thresholds[1] - thresholds[0], 1e-2)
+    theta0 = np.concatenate([w0, [thresholds[0], gap0]])
+    bounds = [(0.0, None) if nonnegative else (None, None)] * k + [(None, None), (1e-3, None)]
+    res = minimize(
+        _nll_and_grad,
+        theta0,
+        args=(F, y, scale, prior, prior_sd),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": MAX_ITERATIONS, "gtol": GRADIENT_TOLERANCE / 10, "ftol": 1e-14},
+    )
+    th = res.x
+    nll, grad = _nll_and_grad(th, F, y, scale, prior, prior_sd)
+    # the projected gradient: at a bound, only the part pointing inside counts
+    lo = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
+    at_lo = (th <= lo + 1e-12) & (grad > 0)
+    gnorm = float(np.max(np.abs(np.where(at_lo, 0.0, grad)))) if len(grad) else 0.0
+    converged = gnorm < GRADIENT_TOLERANCE * max(1.0, len(y) / 1000.0)
+    if not converged:
+        raise FitError(
+            f"{kind} fit: did not converge after {res.nit} iterations "
+            f"(largest gradient {gnorm:.2g}; {res.message})"
+        )
+    penalty = 0.0 if prior is None else 0.5 * float(np.sum(((th[:k] - prior) / prior_sd) ** 2))
+    return Fit(
+        kind=kind,
+        weights=th[:k].copy(),
+        vote_no=float(th[k]),
+        vote_yes=float(th[k] + th[k + 1]),
+        scale=scale,
+        names=names,
+        n=len(y),
+        loglik=-(nll - penalty),
+        iterations=int(res.nit),
+        converged=converged,
+        gradient_norm=gnorm,
+    )
+
+
+def fit_vote_model(
+    F: np.ndarray, y: np.ndarray, params: Parameters, prior: Parameters | None = None
+) -> Fit:
+    """The behaviour model's six weights and two thresholds, fitted on features
+    ``F`` and vote codes ``y`` with the shock scale of ``params``.
+
+    The weights are non-negative, with a ridge prior around the uncalibrated
+    prior's values (:meth:`Parameters.prior`), from which the fit also starts.
+    """
+    pr = prior or Parameters.prior()
+    w0 = np.array([getattr(pr, k) for k in VOTE_FEATURES], dtype=float)
+    return fit_ordered_logit(
+        F,
+        y,
+        scale=params.vote_noise,
+        names=VOTE_FEATURES,
+        kind="model",
+        start=w0,
+        thresholds=(pr.vote_no, pr.vote_yes),
+        prior=w0,
+        nonnegative=True,
+    )
