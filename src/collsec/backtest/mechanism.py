@@ -36,9 +36,21 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from collsec import __version__
 from collsec.backtest.icb import IcbCrisis
 from collsec.behavior.parameters import Parameters
+from collsec.crisis.api import sim_crises
+from collsec.crisis.kernel import DRAFT_HIDDEN_VETO, DRAFT_NONE, DRAFT_TABLED
+from collsec.crisis.stage import Scenario, Stage
+from collsec.crisis.threats import Threat
+from collsec.data.export import atomic_write_bytes
+from collsec.data.loaders.cow import load_states
+from collsec.data.registry import cache_dir
+from collsec.data.unsc import load_actions, load_meetings
+from collsec.institutions.rules import ABSTAIN, NO, YES
+from collsec.world.world import World
 
 __all__ = [
     "GRAVITY",
@@ -186,8 +198,6 @@ AGENDA_WORDS: dict[int, tuple[str, ...]] = {
 @cache
 def _agenda(data_dir: str | None) -> tuple[np.ndarray, tuple[str, ...]]:
     """Dates and lower-case agenda titles of every Council decision (1946-)."""
-    from collsec.data.unsc import load_actions
-
     a = load_actions(data_dir)
     dates = pd.to_datetime(a["date"]).to_numpy(dtype="datetime64[D]")
     return dates, tuple(a["topic"].fillna("").str.lower())
@@ -232,8 +242,6 @@ RECOURSE_WORDS = ("complaint", "letter", "cablegram", "telegram", "communication
 def _meetings(data_dir: str | None) -> tuple[np.ndarray, tuple[str, ...]]:
     """Dates and lower-case titles of every agenda item taken up at a meeting whose
     title is a complaint or a letter (:data:`RECOURSE_WORDS`), decided or not."""
-    from collsec.data.unsc import load_meetings
-
     m = load_meetings(data_dir)
     topics = m["topic"].fillna("").str.lower()
     keep = topics.str.contains("|".join(RECOURSE_WORDS), regex=True).to_numpy()
@@ -263,8 +271,6 @@ def council_load(before: dt.date, years: int, data_dir: str | None = None) -> in
 @cache
 def _cow_names(data_dir: str | None) -> dict[int, str]:
     """Every COW state's name (states.csv), in or out of the system on a date."""
-    from collsec.data.loaders.cow import load_states
-
     st = load_states(data_dir=data_dir)
     return {int(c): str(n) for c, n in zip(st["ccode"], st["statenme"], strict=True)}
 
@@ -350,15 +356,10 @@ def crisis_model(
     gravity: bool = True,
     data_dir: str | None = None,
     world=None,
+    policy: str = "utility",
 ) -> CrisisModel:
-    """Build the world of the day before ``c`` broke and run the kernel on it."""
-    from collsec.crisis.kernel import DRAFT_HIDDEN_VETO, DRAFT_NONE, DRAFT_TABLED, run_batch
-    from collsec.crisis.noise import draw_noise
-    from collsec.crisis.stage import Scenario, Stage
-    from collsec.crisis.threats import Threat
-    from collsec.crisis.voting import ABSTAIN, NO, YES
-    from collsec.world.world import World
-
+    """Build the world of the day before ``c`` broke and run the kernel on it
+    (through :func:`collsec.crisis.api.sim_crises`, under ``policy``)."""
     p = params or Parameters.default()
     org = c.institution
     out = CrisisModel(crisno=c.crisno, institution=org)
@@ -405,9 +406,15 @@ def crisis_model(
         severity=np.full(draws, sev),
         sponsored=np.ones(draws, dtype=bool),
     )
+    run_args = dict(
+        policy=policy,
+        random_seed=seed,
+        first_crisis=c.crisno * draws,
+        credibility=p.credibility_start,
+        occurred=True,
+    )
     stage = Stage.build(w, p, Scenario(council=council, regional_first=False))
-    noise = draw_noise(seed, c.crisno * draws, draws, stage.n, stage.m)
-    r = run_batch(stage, _policy(p), noise, p.credibility_start, threat=threat, occurred=True)
+    r = sim_crises(stage, threat, **run_args).result
     seized = r.draft != DRAFT_NONE
     adopted = r.council_adopted
     vetoed = r.council_vetoed | (r.draft == DRAFT_HIDDEN_VETO)
@@ -415,9 +422,7 @@ def crisis_model(
     p_regional = 0.0
     if bodies:
         stage_r = Stage.build(w, p, Scenario(council=council, regional_first=True))
-        rr = run_batch(
-            stage_r, _policy(p), noise, p.credibility_start, threat=threat, occurred=True
-        )
+        rr = sim_crises(stage_r, threat, **run_args).result
         p_regional = float(np.mean(rr.regional_adopted))
     major = np.asarray(w.major_power, dtype=bool)
     perm = [codes.index(x) for x in stage.council_groups.get("permanent", ()) if x in codes]
@@ -463,25 +468,27 @@ def crisis_model(
     return out
 
 
-def _policy(p: Parameters):
-    from collsec.behavior.policy import UtilityPolicy
-
-    return UtilityPolicy(p)
-
-
 def _one(args) -> dict:
-    c, params, draws, seed, gravity, data_dir = args
-    m = crisis_model(c, params, draws=draws, seed=seed, gravity=gravity, data_dir=data_dir)
+    c, params, draws, seed, gravity, data_dir, policy = args
+    m = crisis_model(
+        c, params, draws=draws, seed=seed, gravity=gravity, data_dir=data_dir, policy=policy
+    )
     return {"crisno": c.crisno, **m.signals}
 
 
-def _key(crises: Sequence[IcbCrisis], params: Parameters, draws: int, seed: int, gravity: bool):
-    from collsec import __version__
-
+def _key(
+    crises: Sequence[IcbCrisis],
+    params: Parameters,
+    draws: int,
+    seed: int,
+    gravity: bool,
+    policy: str = "utility",
+):
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 10,
+            "mechanism": 11,
+            "policy": policy,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),
             "draws": draws,
@@ -504,21 +511,20 @@ def signals(
     data_dir: str | None = None,
     workers: int | None = None,
     progress: bool = False,
+    policy: str = "utility",
 ) -> pd.DataFrame:
     """The kernel's signals for every crisis (one row each), cached on disk.
 
     The cache (under ``COLLSEC_CACHE_DIR``) is keyed by the crises' inputs, the
-    parameters, the draws, the seed, the ablation and the package version.
+    parameters, the policy, the draws, the seed, the ablation and the package version.
     """
-    from collsec.data.export import atomic_write_bytes
-    from collsec.data.registry import cache_dir
-
     crises = list(crises)
     p = params or Parameters.default()
-    path = cache_dir() / "backtest" / f"signals-{_key(crises, p, draws, seed, gravity)}.parquet"
+    key = _key(crises, p, draws, seed, gravity, policy)
+    path = cache_dir() / "backtest" / f"signals-{key}.parquet"
     if path.is_file():
         return pd.read_parquet(path)
-    jobs = [(c, p, draws, seed, gravity, data_dir) for c in crises]
+    jobs = [(c, p, draws, seed, gravity, data_dir, policy) for c in crises]
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict] = []
     if n > 1 and len(jobs) > 8:
@@ -537,8 +543,6 @@ def _bar(it, total: int, show: bool):
     if not show:
         yield from it
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
     with Progress(
         TextColumn("kernel on ICB crises"),
         BarColumn(),

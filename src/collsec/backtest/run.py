@@ -25,7 +25,8 @@ from collsec.backtest.icb import (
     read_targets,
     skipped_crises,
 )
-from collsec.backtest.mechanism import crisis_model, signals
+from collsec.backtest.link import link_drivers, shipped_link
+from collsec.backtest.mechanism import crisis_model, regional_bodies, signals
 from collsec.behavior.parameters import Parameters
 from collsec.data.loaders._core import file_digest
 from collsec.errors import InputError
@@ -74,10 +75,16 @@ def dev_files(data_dir: str | None = None) -> tuple[Path, Path]:
     )
 
 
-def _load(crises_path, actors_path, params, data_dir, seed, progress):
+def _load(crises_path, actors_path, params, data_dir, seed, progress, policy="utility"):
     crises = read_inputs(crises_path, actors_path)
     targets = read_targets(crises_path)
-    kw = {"draws": DRAWS, "seed": seed, "data_dir": data_dir, "progress": progress}
+    kw = {
+        "draws": DRAWS,
+        "seed": seed,
+        "data_dir": data_dir,
+        "progress": progress,
+        "policy": policy,
+    }
     sig = signals(crises, params, gravity=True, **kw)
     sig0 = signals(crises, params, gravity=False, **kw)
     return crises, targets, sig, sig0
@@ -98,15 +105,14 @@ def backtest_icb(
     seed: int = 0,
     progress: bool = False,
     ablation: bool = False,
+    policy: str = "utility",
 ) -> tuple[dict[str, Any], Scores]:
     """Score the model and the baselines on ``crises_path`` (see :mod:`.evaluate`).
 
     With ``ablation`` (development file only) the payload also has
     ``signal_ablation``: the cross-validated AUC lost when each signal is left out.
     """
-    from collsec.backtest.calibrate import calibrated_parameters, shipped_link
-
-    p = params or calibrated_parameters()
+    p = params or Parameters.default()
     dev = is_development(crises_path)
     if ablation and not dev:
         raise InputError(
@@ -115,13 +121,13 @@ def backtest_icb(
             source=str(crises_path),
             field="--ablation",
         )
-    test = _load(crises_path, actors_path, p, data_dir, seed, progress)
+    test = _load(crises_path, actors_path, p, data_dir, seed, progress, policy)
     if dev:
         scores = predict_all(train=None, test=test, seed=seed)
         mode = "cross-validated on the development split (10 folds, the same for every method)"
     else:
         dc, da = dev_files(data_dir)
-        train = _load(dc, da, p, data_dir, seed, progress)
+        train = _load(dc, da, p, data_dir, seed, progress, policy)
         overlap = {c.crisno for c in test[0]} & {c.crisno for c in train[0]}
         if overlap:
             raise InputError(
@@ -149,6 +155,7 @@ def backtest_icb(
         "skipped": skipped_crises(crises_path),
         "seed": seed,
         "draws": DRAWS,
+        "policy": policy,
         "model_features": list(DESIGN_COLUMNS),
         "targets": scores.summary(seed),
         "within_era": within_era(scores, test[0]),
@@ -264,6 +271,7 @@ def narrate_crisis(
     params: Parameters | None = None,
     data_dir: str | None = None,
     seed: int = 0,
+    policy: str = "utility",
 ) -> dict[str, Any]:
     """One crisis: which bodies could act, the expected votes and vetoes, the predictions."""
     crises = {c.crisno: c for c in read_inputs(crises_path, actors_path)}
@@ -272,12 +280,9 @@ def narrate_crisis(
             f"no crisis {crisno} in this file", source=str(crises_path), field="--crisis"
         )
     c: IcbCrisis = crises[crisno]
-    from collsec.backtest.calibrate import calibrated_parameters
-
     m = crisis_model(
-        c, params or calibrated_parameters(), draws=DRAWS, seed=seed, data_dir=data_dir
+        c, params or Parameters.default(), draws=DRAWS, seed=seed, data_dir=data_dir, policy=policy
     )
-    from collsec.backtest.mechanism import regional_bodies
 
     preds = {}
     for target in TARGETS:
@@ -293,8 +298,6 @@ def narrate_crisis(
         entry["recorded"] = int(scores.truth[target][i])
         preds[target] = entry
     design = model_design([c], pd.DataFrame([{"crisno": crisno, **m.signals}]))
-    from collsec.backtest.calibrate import link_drivers, shipped_link
-
     link = shipped_link()
     drivers = {}
     if link is not None and m.institution is not None:

@@ -148,27 +148,41 @@ def explain_vote(terms: np.ndarray, weights: np.ndarray, top: int = 2) -> str:
     return ", ".join(parts) or "no strong pull either way"
 
 
-def vote_reason(terms: np.ndarray, weights: np.ndarray, vote: int) -> str:
-    """Why a member voted ``vote``: the weighted term that pulled most that way.
+def vote_reason(
+    terms: np.ndarray, weights: np.ndarray, vote: int, vote_no: float, vote_yes: float
+) -> str:
+    """Why a member voted ``vote``, read from its utility (the weighted terms) and the
+    thresholds: the term that pulled most that way, or the shock when the utility
+    alone points elsewhere.
 
     >>> w = np.array([0.1, 2.0, 1.0, 0, 0, 0])
-    >>> vote_reason(np.array([1.0, 0.5, -0.2, 0, 0, 0]), w, YES)
+    >>> t = np.array([1.0, 0.5, -0.2, 0, 0, 0])
+    >>> vote_reason(t, w, YES, -0.25, 0.25)
     'affinity to the target over the accused (+1.00)'
-    >>> vote_reason(np.array([1.0, 0.5, -0.2, 0, 0, 0]), w, NO)
-    'cost and risk against the accused (-0.20)'
+    >>> vote_reason(t, w, NO, -0.25, 0.25)
+    'shock of the crisis (utility +0.90 alone points to yes)'
+    >>> vote_reason(np.zeros(6), w, YES, -0.9, -0.6)
+    'utility +0.00 clears the yes threshold (-0.60)'
     """
     contrib = np.asarray(terms, dtype=float) * np.asarray(weights, dtype=float)
+    u = float(contrib.sum())
+    alone = YES if u > vote_yes else (NO if u < vote_no else ABSTAIN)
+    if alone != vote:
+        word = {YES: "yes", NO: "no", ABSTAIN: "abstention"}[alone]
+        return f"shock of the crisis (utility {u:+.2f} alone points to {word})"
     if vote == ABSTAIN:
         parts = [
             f"{VOTE_WORDS[VOTE_FEATURES[j]]} {contrib[j]:+.2f}"
             for j in range(len(contrib))
             if abs(contrib[j]) > 1e-3
         ]
-        return "utility near zero: " + (", ".join(parts) or "no term weighs")
+        return f"utility {u:+.2f} between the thresholds: " + (", ".join(parts) or "no term weighs")
     sign = 1.0 if vote == YES else -1.0
     j = int(np.argmax(sign * contrib))
     if sign * contrib[j] <= 1e-3:
-        return "shock of the crisis (utility alone points the other way)"
+        side = "clears the yes threshold" if vote == YES else "falls below the no threshold"
+        level = vote_yes if vote == YES else vote_no
+        return f"utility {u:+.2f} {side} ({level:+.2f})"
     return f"{VOTE_WORDS[VOTE_FEATURES[j]]} ({contrib[j]:+.2f})"
 
 

@@ -30,6 +30,8 @@ False
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
@@ -255,9 +257,36 @@ POLICIES[UtilityPolicy.name] = UtilityPolicy
 
 
 def get_policy(name: str, params: Parameters | None = None) -> UtilityPolicy:
-    """A registered policy by name."""
+    """A registered policy by name, or ``FILE.py:NAME``: the policy ``NAME`` that the
+    Python file ``FILE.py`` defines (defining a subclass registers it)."""
+    if name.endswith(".py") or ".py:" in name:
+        path, _, name = name.partition(".py")
+        _load_policy_file(path + ".py")
+        name = name.lstrip(":") or ""
     if name not in POLICIES:
         raise InputError(
             f"unknown policy '{name}' (known: {', '.join(sorted(POLICIES))})", source="--policy"
         )
     return POLICIES[name](params)
+
+
+def _load_policy_file(path: str) -> None:
+    """Run a policy file once, so that the policies it defines register themselves."""
+    if path in _LOADED:
+        return
+    spec = importlib.util.spec_from_file_location(f"collsec_policy_{len(_LOADED)}", path)
+    if spec is None or spec.loader is None or not os.path.isfile(path):
+        raise InputError("no such policy file", source=path, field="--policy")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as err:  # a user's file: report it in one line
+        raise InputError(
+            f"the policy file failed to load ({type(err).__name__}: {err})",
+            source=path,
+            field="--policy",
+        ) from None
+    _LOADED.append(path)
+
+
+_LOADED: list[str] = []

@@ -29,13 +29,13 @@ import numpy as np
 
 from collsec.behavior.fit import Fit
 from collsec.behavior.parameters import Parameters
-from collsec.cases.case import Case, RecordedDecision
+from collsec.cases.case import Case, RecordedDecision, builtin_case_ids, load_case
 from collsec.cases.model import VoteTable, fit, vote_table
 from collsec.errors import InputError
 from collsec.institutions import Ballot, load_body
 from collsec.institutions.rules import CODES, YES
 
-__all__ = ["adjudicate_votes", "fidelity", "fit_without", "score_cases"]
+__all__ = ["adjudicate_votes", "fidelity", "fit_library", "fit_without", "score_cases"]
 
 Progress = Callable[[str], None]
 
@@ -248,6 +248,15 @@ def leave_one_case_out(
     out["refits"] = len(cases)
     out["fits"] = fits
     return out
+
+
+def fit_library(params: Parameters | None = None) -> tuple[Parameters, dict[str, Any]]:
+    """The vote model fitted on every sourced vote of the case library: the fitted
+    parameters (``params`` with the fitted weights and thresholds) and the fit's summary."""
+    p = params or Parameters.prior()
+    cases = [load_case(i) for i in builtin_case_ids()]
+    f = fit(vote_table(cases, p), p, kind="model")
+    return f.parameters(p), {"cases": len(cases), **f.to_dict()}
 
 
 def fit_without(others: list[Case], params: Parameters) -> Fit:

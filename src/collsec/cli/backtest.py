@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec.behavior.policy import get_policy
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.errors import InputError
 
 console = Console()
 
@@ -78,6 +81,13 @@ def icb_command(
             "lost (development file only).",
         ),
     ] = False,
+    policy: Annotated[
+        str,
+        typer.Option(
+            "--policy",
+            help="Behaviour policy the kernel runs (utility, realist, norm, or FILE.py:NAME).",
+        ),
+    ] = "utility",
     fmt: FormatOpt = Format.text,
     seed: SeedOpt = 0,
     data_dir: DataDirOpt = None,
@@ -99,9 +109,12 @@ def icb_command(
         seed=seed,
         progress=_show_progress(),
         ablation=ablation and crisis is None,
+        policy=get_policy(policy).name,
     )
     if crisis is not None:
-        story = narrate_crisis(crisis, crises, actors, scores, data_dir=data_dir, seed=seed)
+        story = narrate_crisis(
+            crisis, crises, actors, scores, data_dir=data_dir, seed=seed, policy=policy
+        )
         emit(story, fmt, _narrate_text)
     else:
         emit(payload, fmt, _scores_text)
@@ -276,27 +289,35 @@ def calibrate_command(
     crises: CrisesOpt = None,
     actors: ActorsOpt = None,
     out_dir: Annotated[
-        str | None,
+        str,
         typer.Option(
             "--out-dir",
-            help="Write the two files here instead of the package's own (for trying things).",
-            show_default=False,
+            help="Folder for the two files (calibrated.toml, calibration.toml); "
+            "tools/update_calibration.py ships them with the package.",
         ),
-    ] = None,
+    ] = "calibration",
     fmt: FormatOpt = Format.text,
     seed: SeedOpt = 0,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Fit the behaviour model's global parameters on development data and write them."""
     from collsec.backtest.calibrate import calibrate
+    from collsec.cases.fidelity import fit_library
 
     crises, actors = _files(crises, actors, data_dir)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError("not a folder", source="--out-dir")
+    out.mkdir(parents=True, exist_ok=True)
+    params, vote = fit_library()
     r = calibrate(
         crises,
         actors,
+        params=params,
+        vote=vote,
+        out_dir=out,
         data_dir=data_dir,
         seed=seed,
-        out_dir=out_dir,
         progress=_show_progress(),
     )
     emit(r, fmt, _calibrate_text)

@@ -10,8 +10,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec.behavior.parameters import Parameters
+from collsec.cases import builtin_case_ids, load_case
+from collsec.cases.build import write_case_files
+from collsec.cases.fidelity import fidelity, fit_without
+from collsec.cases.replay import (
+    LEAGUE_SEQUENCE,
+    predicted_outcomes,
+    replay_case,
+    score_replay,
+    unravel,
+)
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.crisis.api import resolve_policy
+from collsec.crisis.events import narrate
 from collsec.errors import InputError
+from collsec.world.world import World
 
 console = Console()
 
@@ -39,13 +53,11 @@ ParamsOpt = Annotated[
 
 
 def _params(path: str | None):
-    from collsec.behavior.parameters import Parameters
 
     return Parameters.from_file(path) if path else Parameters.default()
 
 
 def _all_cases():
-    from collsec.cases import builtin_case_ids, load_case
 
     return [load_case(c) for c in builtin_case_ids()]
 
@@ -89,8 +101,6 @@ def cases_build_command(
     ] = None,
 ) -> None:
     """Build each case's record (by rule, from the UN pages and curated votes) and actors table."""
-    from collsec.cases import builtin_case_ids
-    from collsec.cases.build import write_case_files
 
     if out and not Path(out).is_dir():
         raise InputError("directory does not exist", source=out, field="--out")
@@ -109,12 +119,16 @@ def replay_command(
     world: WorldOpt = "case",
     data_dir: DataDirOpt = None,
     params: ParamsOpt = None,
+    policy: Annotated[
+        str,
+        typer.Option(
+            "--policy",
+            help="Behaviour policy of the free run (utility, realist, norm, or FILE.py:NAME).",
+        ),
+    ] = "utility",
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Replay a case vote by vote, conditional on its drafts and as a free run; score it."""
-    from collsec.cases import builtin_case_ids, load_case
-    from collsec.cases.fidelity import fit_without
-    from collsec.cases.replay import replay_case, score_replay
 
     if world not in ("case", "data"):
         raise InputError(f"'{world}' is not 'case' or 'data'", source="--world")
@@ -122,12 +136,11 @@ def replay_command(
     p = _params(params)
     w = None
     if world == "data":
-        from collsec.world.world import World
-
         w = World.at(c.trigger.date, data_dir=data_dir)
     others = [load_case(x) for x in builtin_case_ids() if x != c.id]
     fitted = fit_without(others, p)
-    r = replay_case(c, p, fitted, seed=seed, charter=charter, world=w)
+    pol = resolve_policy(policy, fitted.parameters(p))
+    r = replay_case(c, p, fitted, seed=seed, charter=charter, world=w, policy=pol)
     events = r.pop("_free_events")
     r["fitted_on"] = f"{len(others)} other cases (leave-one-case-out)"
     r["score"] = score_replay(c, r)
@@ -135,7 +148,6 @@ def replay_command(
 
 
 def _replay_text(case: Any, r: dict[str, Any], events: list) -> None:
-    from collsec.crisis.events import narrate
 
     tr = r["trigger"]
     print(f"{case.title} ({case.start} to {case.end})")
@@ -227,9 +239,6 @@ def fidelity_command(
     with the vote weights fitted without the case.
     """
     from rich.progress import Progress
-
-    from collsec.cases.fidelity import fidelity
-    from collsec.cases.replay import predicted_outcomes
 
     p = _params(params)
     cases = _all_cases()
@@ -323,8 +332,6 @@ def unravel_command(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """The League's unravelling: Manchuria, Ethiopia, the Rhineland, credibility carried."""
-    from collsec.cases import load_case
-    from collsec.cases.replay import LEAGUE_SEQUENCE, unravel
 
     r = unravel(
         [load_case(c) for c in LEAGUE_SEQUENCE], _params(params), seed=seed, charter=charter

@@ -29,7 +29,10 @@ WorldOpt = Annotated[
 StatesOpt = Annotated[int, typer.Option("--states", help="States of a synthetic world.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the run (and of a synthetic world).")]
 PolicyOpt = Annotated[
-    str, typer.Option("--policy", help="Behaviour policy: utility, realist, norm.")
+    str,
+    typer.Option(
+        "--policy", help="Behaviour policy: utility, realist, norm, or FILE.py:NAME (your own)."
+    ),
 ]
 ParamsOpt = Annotated[
     str | None, typer.Option("--params", help="TOML file overriding model parameters.")

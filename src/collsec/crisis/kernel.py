@@ -627,7 +627,9 @@ class _Logbook:
             elif v == ABSENT:
                 why = "absent"
             else:
-                why = vote_reason(self._terms(k, i, level, 0.0), self.weights, v)
+                p = st.params
+                terms = self._terms(k, i, level, 0.0)
+                why = vote_reason(terms, self.weights, v, p.vote_no, p.vote_yes)
             listed.append({"member": codes[i], "vote": CODES[v].value, "reason": why})
         self._add(k, "vote", {"body": body, "level": LEVELS[level], "votes": listed})
         parties = tuple(dict.fromkeys((codes[a], codes[t])))

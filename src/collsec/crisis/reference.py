@@ -350,7 +350,9 @@ def run_crisis(
                 ag
                 for ag in agents
                 if ag.index not in (a, t)
-                and policy.acts_alone(ag.utility(policy, c, 3) + p.vote_noise * vote_shock[ag.index])
+                and policy.acts_alone(
+                    ag.utility(policy, c, 3) + p.vote_noise * vote_shock[ag.index]
+                )
             ]
             if willing:
                 c.responder, c.level = UNAUTHORISED, 3

@@ -16,6 +16,10 @@ One replication runs ``years`` years. Each year:
 3. **Credibility** carries from year to year: after each year it moves towards
    the share of that year's crises met by a successful collective response.
 
+The crises run through the same loop as ``collsec simulate``
+(:class:`collsec.crisis.run.CrisisLoop`, one group per replication, a year as
+the record window), with the same credibility rule and the same metrics.
+
 Common random numbers: the opportunities depend only on the seed, the
 replication and the year -- never on a design -- and each threat's noise is
 keyed by (seed, replication, year, slot), drawn with the widest Council of
@@ -29,20 +33,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import spearmanr
 
 from collsec.behavior.parameters import Parameters
-from collsec.behavior.policy import UtilityPolicy
-from collsec.crisis.kernel import (
-    NONE,
-    run_batch,
-)
+from collsec.behavior.policy import UtilityPolicy, get_policy
 from collsec.crisis.noise import Noise, draw_noise
-from collsec.crisis.run import gini, outcome_masks
+from collsec.crisis.run import METRICS, CrisisLoop
 from collsec.crisis.stage import Scenario, Stage
 from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM, Threat
+from collsec.experiments.hazard import Hazard
 from collsec.experiments.spec import Experiment
-from collsec.experiments.store import METRICS
+from collsec.world.world import World
 
 __all__ = ["Setting", "prepare", "run_replications"]
 
@@ -65,8 +65,6 @@ class Setting:
 
 
 def _world(exp: Experiment, data_dir: str | None = None):
-    from collsec.world.world import World
-
     w = exp.world
     if w.kind == "synthetic":
         return World.synthetic(w.states, seed=w.seed)
@@ -77,8 +75,6 @@ def prepare(
     exp: Experiment, data_dir: str | None = None, params: dict[str, Parameters] | None = None
 ) -> Setting:
     """The world, one stage per design, the hazard's covariate logits."""
-    from collsec.experiments.hazard import Hazard
-
     world = _world(exp, data_dir)
     stages, policies, plist = [], [], []
     for d in exp.designs:
@@ -91,7 +87,7 @@ def prepare(
             nato=d.nato,
         )
         stages.append(Stage.build(world, p, sc))
-        policies.append(UtilityPolicy(p))
+        policies.append(get_policy(getattr(d, "policy", "utility"), p))
         plist.append(p)
     hz = Hazard.default()
     return Setting(
@@ -198,31 +194,16 @@ def _seats(noise: Noise, m: int) -> Noise:
     )
 
 
-_COUNTS = (
-    "attempted",
-    "deterred",
-    "authorised_aggr",
-    "paralysis_veto",
-    "paralysis_shortfall",
-    "decided",
-    "decision_days",
-    "responses",
-    "successes",
-    "responded",
-    "authorised",
-    "costs",
-)
-
-
 def run_replications(st: Setting, rep_from: int, rep_to: int) -> list[tuple]:
     """Rows ``(design, rep, metric, value)`` for replications ``rep_from .. rep_to - 1``."""
     exp = st.experiment
     reps = np.arange(rep_from, rep_to)
     r_n, n = len(reps), st.world.n
     peace = np.full((r_n, n, n), exp.threats.initial_peace_years, dtype=np.int32)
-    cred = [np.full(r_n, p.credibility_start) for p in st.params]
-    acc = [{k: np.zeros(r_n) for k in _COUNTS} for _ in exp.designs]
-    burden = [np.zeros((r_n, n)) for _ in exp.designs]
+    loops = [
+        CrisisLoop(stage, policy, groups=r_n)
+        for stage, policy in zip(st.stages, st.policies, strict=True)
+    ]
     dropped = np.zeros(r_n, dtype=np.int64)
     for year in range(exp.years):
         which, kind, aggr, targ, drop = _threats_of_year(st, peace, reps, year)
@@ -232,82 +213,17 @@ def run_replications(st: Setting, rep_from: int, rep_to: int) -> list[tuple]:
         counts = np.bincount(which, minlength=r_n).tolist()
         noise = _noise(st, reps, year, counts)
         sev = 0.05 + 0.95 * noise.s["severity"]
-        for d, (stage, policy, p) in enumerate(zip(st.stages, st.policies, st.params, strict=True)):
+        for loop, p in zip(loops, st.params, strict=True):
             sponsored = (kind != TERRORISM) | (noise.s["sponsor"] < p.state_sponsor)
             threat = Threat(
                 kind=kind, aggressor=aggr, target=targ, severity=sev, sponsored=sponsored
             )
-            r = run_batch(stage, policy, _seats(noise, stage.m), cred[d][which], threat=threat)
-            _accumulate(acc[d], burden[d], r, which, r_n)
-            collective = outcome_masks(r)["collective"]
-            eff = np.bincount(which, weights=(r.success & collective), minlength=r_n)
-            occ = np.bincount(which, weights=r.attacked, minlength=r_n)
-            rate = p.credibility_rate
-            cred[d] = np.where(
-                occ > 0, (1 - rate) * cred[d] + rate * eff / np.maximum(occ, 1), cred[d]
-            )
+            # a year is every replication's record window
+            loop.step(_seats(noise, loop.stage.m), threat, which, close=True)
     out: list[tuple] = []
-    cinc = st.stages[0].cinc
-    for d, design in enumerate(exp.designs):
+    for design, loop in zip(exp.designs, loops, strict=True):
         for i, rep in enumerate(reps):
-            vals = _metrics({k: v[i] for k, v in acc[d].items()}, burden[d][i], cinc, cred[d][i])
+            vals = loop.metrics(i)
             vals["threats_dropped"] = float(dropped[i])
             out.extend((design.id, int(rep), k, vals[k]) for k in (*METRICS, "threats_dropped"))
     return out
-
-
-def _accumulate(a: dict[str, np.ndarray], burden: np.ndarray, r, which: np.ndarray, r_n: int):
-    def add(key: str, mask) -> None:
-        a[key] += np.bincount(which, weights=np.asarray(mask, dtype=float), minlength=r_n)
-
-    m = outcome_masks(r)
-    add("attempted", m["aggression_attempted"])
-    add("deterred", m["aggression_deterred"])
-    add("authorised_aggr", m["aggression_attempted"] & m["authorised"])
-    add("paralysis_veto", m["paralysis_veto"])
-    add("paralysis_shortfall", m["paralysis_shortfall"])
-    add("decided", m["decided"])
-    a["decision_days"] += np.bincount(
-        which, weights=np.where(m["decided"], r.time_to_decision, 0.0), minlength=r_n
-    )
-    add("responses", m["responses"])
-    add("successes", r.success)
-    add("responded", r.attacked & (r.responder != NONE))
-    add("authorised", r.attacked & m["authorised"])
-    a["costs"] += np.bincount(which, weights=r.cost, minlength=r_n)
-    rows = np.flatnonzero(r.level >= 1)
-    if len(rows):
-        np.add.at(burden, which[rows], r.contributions[rows])
-
-
-def _ratio(a: float, b: float) -> float | None:
-    return float(a / b) if b > 0 else None
-
-
-def _metrics(a: dict[str, float], burden: np.ndarray, cinc: np.ndarray, cred: float) -> dict:
-    total = burden.sum()
-    top5 = np.argsort(-cinc, kind="stable")[:5]
-    small = np.ones(len(cinc), dtype=bool)
-    small[top5] = False
-    if total > 0:
-        free = 1.0 - (burden[small].sum() / total) / cinc[small].sum()
-        rho = spearmanr(cinc, burden / total).statistic
-        rho = None if rho is None or np.isnan(rho) else float(rho)
-    else:
-        free, rho = None, None
-    return {
-        "aggression_attempted": float(a["attempted"]),
-        "aggression_deterred": float(a["deterred"]),
-        "deterrence_rate": _ratio(a["deterred"], a["attempted"] + a["deterred"]),
-        "authorised_share": _ratio(a["authorised_aggr"], a["attempted"]),
-        "paralysis_veto": float(a["paralysis_veto"]),
-        "paralysis_shortfall": float(a["paralysis_shortfall"]),
-        "time_to_decision": _ratio(a["decision_days"], a["decided"]),
-        "response_success": _ratio(a["successes"], a["responses"]),
-        "burden_gini": float(gini(burden)) if total > 0 else None,
-        "free_riding": None if free is None else float(free),
-        "oz_rank_correlation": rho,
-        "legitimacy": _ratio(a["authorised"], a["responded"]),
-        "costs": float(a["costs"]),
-        "credibility_final": float(cred),
-    }

@@ -36,40 +36,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from collsec.crisis.run import METRIC_INFO, METRICS
 from collsec.errors import InputError
 
 __all__ = ["METRICS", "METRIC_INFO", "Store"]
 
-#: Per replication and design: name -> (description, unit, higher is better?).
-METRIC_INFO: dict[str, tuple[str, str, bool | None]] = {
-    "aggression_attempted": ("aggressions attempted (attacks launched)", "count", False),
-    "aggression_deterred": ("would-be aggressions deterred", "count", True),
-    "deterrence_rate": ("share of would-be aggressions deterred", "share", True),
-    "authorised_share": ("share of aggressions met by an authorised response", "share", True),
-    "paralysis_veto": (
-        "crises with the Council blocked by a veto (open or foreseen)",
-        "count",
-        False,
-    ),
-    "paralysis_shortfall": ("crises with the Council short of votes", "count", False),
-    "time_to_decision": ("mean days from the attack to a collective decision", "days", False),
-    "response_success": ("share of responses that succeeded", "share", True),
-    "burden_gini": ("Gini of contributions across states", "index", None),
-    "free_riding": (
-        "1 - burden share / capability share of states outside the top five",
-        "index",
-        False,
-    ),
-    "oz_rank_correlation": (
-        "Spearman rank correlation of capability and burden share",
-        "rho",
-        None,
-    ),
-    "legitimacy": ("share of responses that were authorised", "share", True),
-    "costs": ("total cost of responses (CINC-share units)", "cost", False),
-    "credibility_final": ("the institution's credibility at the end of the horizon", "share", True),
-}
-METRICS: tuple[str, ...] = tuple(METRIC_INFO)
+# the metrics of every run, written once with the crisis loop
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
