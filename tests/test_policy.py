@@ -48,7 +48,7 @@ def test_policy_file_registers_and_is_refused_when_broken(naysayer, tmp_path):
     bad.write_text("raise RuntimeError('nope')\n")
     from collsec.errors import InputError
 
-    with pytest.raises(InputError, match="bad.py: --policy: the policy file failed"):
+    with pytest.raises(InputError, match=r"bad\.py: --policy: the policy file failed"):
         get_policy(f"{bad}:x")
     with pytest.raises(InputError, match="no such policy file"):
         get_policy(f"{tmp_path / 'missing.py'}:x")
