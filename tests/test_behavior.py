@@ -18,18 +18,31 @@ from collsec.behavior import (
     get_policy,
     is_nuclear,
 )
+from collsec.behavior.model import VOTE_FEATURES
 from collsec.behavior.policy import UtilityPolicy as Base
 from collsec.errors import InputError
 
 
 def test_every_default_names_its_source() -> None:
     raw = tomllib.loads(files("collsec.behavior").joinpath("parameters.toml").read_text())
-    p = Parameters.default()
+    p = Parameters.prior()
     assert set(raw) == set(p.to_dict())
     for name, entry in raw.items():
         src = entry["source"].strip()
         assert src, name
         assert p.sources[name] == entry["source"]
+    # the default is the prior with the calibrated vote model, each value saying so
+    cal = tomllib.loads(files("collsec.behavior").joinpath("calibrated.toml").read_text())
+    d = Parameters.default()
+    assert set(cal) == {*VOTE_FEATURES, "vote_no", "vote_yes"}
+    for name in p.to_dict():
+        if name in cal:
+            assert getattr(d, name) == cal[name]
+            assert (
+                d.sources[name].startswith("calibrated:") and raw[name]["source"] in d.sources[name]
+            )
+        else:
+            assert getattr(d, name) == getattr(p, name) and d.sources[name] == p.sources[name]
     # the literature the model leans on is named where it is used
     assert "Olson & Zeckhauser" in p.sources["free_riding"]
     assert "Leeds, Long & Mitchell" in p.sources["honour"]

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from collsec.behavior import Parameters, get_policy
-from collsec.crisis import Scenario, Stage, draw_noise, run_batch, run_reference, simulate
+from collsec.crisis import Scenario, Stage, draw_noise, run_batch, run_reference
 from collsec.crisis.kernel import LEVELS, RESPONDERS
+from collsec.crisis.run import simulate
 from collsec.crisis.threats import KINDS
 from collsec.crisis.voting import CODES
 from collsec.world import World

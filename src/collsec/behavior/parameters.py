@@ -261,7 +261,11 @@ def _calibrated() -> Parameters:
     if not path.is_file():
         return _default()
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return _build(raw, f"collsec/behavior/{CALIBRATED_FILE}", base=_default())
+    p = _build(raw, f"collsec/behavior/{CALIBRATED_FILE}", base=_default())
+    prior = _default().sources
+    note = "calibrated: maximum likelihood on the case library's sourced votes (collsec calibrate)"
+    sources = {**p.sources, **{k: f"{note}; prior: {prior[k]}" for k in raw}}
+    return dataclasses.replace(p, sources=sources)
 
 
 @cache

@@ -159,7 +159,9 @@ class UtilityPolicy:
             benefit - cost * burden - self.w_sov * intrusion * internal + (self.w_sponsor * sponsor)
         )
 
-    def vote_utility(self, q, sev, aff_t, aff_a, risk, prox, cost, intrusion, internal, sponsor):
+    def vote_utility(
+        self, q, sev, aff_t, aff_a, risk, prox, cost, intrusion, internal, sponsor=0.0
+    ):
         """Utility of a yes vote (arrays broadcast; floats work too)."""
         return self.utility(
             self.benefit(q, sev, aff_t, aff_a),
@@ -242,14 +244,16 @@ class NormPolicy(UtilityPolicy):
 
     name: ClassVar[str] = "norm"
     description: ClassVar[str] = (
-        "Commitment to collective security dominates; affinity weight a quarter of the default."
+        "Commitment to collective security dominates (three times the prior's weight, "
+        "whatever the calibration); affinity weight a quarter of the default."
     )
     citation: ClassVar[str] = "Claude (1962), 'Power and International Relations' (the ideal type)"
     classifier: ClassVar[dict[str, Any]] = {**UtilityPolicy.classifier, "uses_affinity": "weak"}
 
     def __init__(self, params: Parameters | None = None):
         super().__init__(params)
-        self.w_commit = 3.0 * self.params.commitment
+        # an ideal type, not a fitted one: commitment at three times the prior's weight
+        self.w_commit = 3.0 * max(self.params.commitment, Parameters.prior().commitment)
         self.w_aff = 0.25 * self.params.affinity
 
 

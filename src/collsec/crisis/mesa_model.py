@@ -38,12 +38,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from collsec.behavior.model import next_credibility
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy, get_policy
 from collsec.crisis.kernel import COUNCIL, GA, LEVELS, NATO, REGIONAL, RESPONDERS
 from collsec.crisis.noise import Noise, draw_noise
 from collsec.crisis.reference import Agent, Crisis, Setup, make_agents, run_crisis
-from collsec.crisis.run import next_credibility
 from collsec.crisis.stage import Scenario, Stage
 from collsec.crisis.threats import KINDS
 from collsec.crisis.voting import CODES
