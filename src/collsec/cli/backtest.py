@@ -206,10 +206,11 @@ def _scores_text(r: dict[str, Any]) -> None:
         console.print(t3)
     if "signal_ablation" in r:
         _ablation_text(r["signal_ablation"])
-    console.print(
-        f"Data: {', '.join(r['datasets'])} (cite them: collsec data cite NAME, "
-        "or the citations in --format json)."
-    )
+    if "datasets" in r:
+        console.print(
+            f"Data: {', '.join(r['datasets'])} (cite them: collsec data cite NAME, "
+            "or the citations in --format json)."
+        )
 
 
 def _ablation_text(ab: dict[str, dict[str, float]]) -> None:
