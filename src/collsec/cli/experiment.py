@@ -9,6 +9,11 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.experiments.runner import default_db, run_experiment
+from collsec.experiments.sensitivity import sobol
+from collsec.experiments.spec import builtin_experiment_ids, load_experiment
+from collsec.experiments.store import Store
+from collsec.experiments.summary import summarize
 
 console = Console()
 
@@ -71,7 +76,6 @@ def experiment_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run an experiment: every design on the same simulated history, results into DuckDB."""
-    from collsec.experiments.spec import builtin_experiment_ids, load_experiment
 
     if target == "list":
         exps = [load_experiment(i) for i in builtin_experiment_ids()]
@@ -89,7 +93,6 @@ def experiment_command(
         }
         emit(payload, fmt, _list_text)
         return
-    from collsec.experiments.runner import default_db, run_experiment
 
     exp = load_experiment(target).with_overrides(seed=seed, replications=replications, years=years)
     path = db or str(default_db(exp))
@@ -113,8 +116,6 @@ def experiment_command(
 
 
 def comparison(db: str, key: str, exp) -> dict[str, Any]:
-    from collsec.experiments.store import Store
-    from collsec.experiments.summary import summarize
 
     with Store(db, read_only=True) as store:
         results = store.results(key)
@@ -215,8 +216,6 @@ def sensitivity_command(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Sobol indices of the experiment's [sensitivity] metric over its named parameters."""
-    from collsec.experiments.sensitivity import sobol
-    from collsec.experiments.spec import load_experiment
 
     exp = load_experiment(target)
     with _progress_bar(f"{exp.id}: Sobol samples") as bar:

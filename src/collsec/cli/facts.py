@@ -12,6 +12,7 @@ from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _inputs
 from collsec.crisis.stage import Stage
 from collsec.errors import InputError
+from collsec.validation.facts import stylised_facts
 
 console = Console()
 
@@ -33,7 +34,6 @@ def facts_command(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Measure three findings of the alliance literature on the model's crises."""
-    from collsec.validation.facts import stylised_facts
 
     if crises < 1000:
         raise InputError("must be >= 1000 (the facts are rates)", source="--crises")
