@@ -17,7 +17,7 @@ one with the log on; an experiment is a million crises with the log off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,6 @@ class CrisisRun:
     seconds: float = 0.0
     result: BatchResult | None = None
     events: list[list[Event]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def resolve_policy(policy: str | UtilityPolicy, params: Parameters) -> UtilityPolicy:
