@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from typing import Annotated, Any
@@ -75,11 +74,12 @@ def _stage(
 
         w = world_for(world, data_dir)
     base = Scenario.from_file(scenario) if scenario else Scenario()
-    sc = dataclasses.replace(
-        base,
-        council=council or base.council,
-        intelligence_sharing=intel or base.intelligence_sharing,
-        regional_first=regional or base.regional_first,
+    sc = base.model_copy(
+        update={
+            "council": council or base.council,
+            "intelligence_sharing": intel or base.intelligence_sharing,
+            "regional_first": regional or base.regional_first,
+        }
     )
     return Stage.build(w, p, sc)
 
