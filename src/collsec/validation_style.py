@@ -157,8 +157,10 @@ def field_path(
         else:
             seg = str(seg)
             nxt = loc[i + 1] if i + 1 < len(loc) else None
-            if isinstance(node, dict) and seg not in node and isinstance(nxt, str) and nxt in node:
-                continue  # a flattened key: the file writes `nxt` at this level
+            if isinstance(node, dict) and isinstance(nxt, str) and nxt in node:
+                below = node.get(seg)
+                if not (isinstance(below, dict) and nxt in below):
+                    continue  # a flattened key: the file writes `nxt` at this level
             out += ("." if out else "") + seg
             node = node.get(seg) if isinstance(node, dict) else None
         parent = seg
@@ -245,6 +247,11 @@ def _problem(e: Mapping[str, Any], model: type[BaseModel] | None) -> str:
         "date_parsing": f"must be a date like 1990-08-02, not {shown}",
         "date_from_datetime_inexact": f"must be a date like 1990-08-02, not {shown}",
     }
+    if kind in ("missing", "too_short"):
+        at = _model_at(model, e["loc"]) if model is not None else None
+        hint = (getattr(at, "missing_hints", None) or {}).get(str(e["loc"][-1]))
+        if hint:
+            return hint
     if kind in simple:
         return simple[kind]
     if kind == "extra_forbidden":
@@ -275,9 +282,14 @@ def oneline(
     """The first problem of a pydantic ValidationError as one-line :class:`InputError`.
 
     ``raw`` (the file's data) lets the field be named as the file writes it;
-    ``model`` (the model validated) lets an unknown field list the known ones.
+    ``model`` (the model validated) lets an unknown field list the known ones
+    (a model's ``file_keys``, else its fields; ``unknown_key`` names what an
+    unknown key is) and a missing field say what it is for (``missing_hints``).
+    An unknown key is reported before any other problem.
     """
-    first = err.errors(include_url=False)[0]
+    errors = err.errors(include_url=False)
+    # an unknown key first: a misspelt key also makes the key it meant missing
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(first["loc"])
     cause = (first.get("ctx") or {}).get("error")
     if isinstance(cause, Problem):
