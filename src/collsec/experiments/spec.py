@@ -143,6 +143,10 @@ class ThreatSpec(BaseModel):
     max_per_year: between(int, 1, 4096) = 64
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 def _params_schema(schema: dict[str, Any]) -> None:
     file = ParameterFile.model_json_schema()
     schema.update(properties=file["properties"], additionalProperties=False)
@@ -168,7 +172,7 @@ class Design(BaseModel):
     )
 
     id: Text
-    title: Text = Field(description="default: the id")
+    title: Text = Field("", description="default: the id", json_schema_extra=_no_default)
     scenario: Scenario = Scenario()
     policy: Text = Field(
         "utility", description="the behaviour model", json_schema_extra=_policy_schema
@@ -305,7 +309,7 @@ class Experiment(BaseModel):
     }
 
     id: Text
-    title: Text = Field(description="default: the id")
+    title: Text = Field("", description="default: the id", json_schema_extra=_no_default)
     description: str = ""
     seed: between(int, 0, _SEED_MAX) = 0
     replications: between(int, 1, 10_000_000) = 100
