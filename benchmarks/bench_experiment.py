@@ -32,7 +32,6 @@ exit 1 under ``--strict``.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import tempfile
@@ -56,12 +55,14 @@ EXTRA_DESIGNS = [
         "title": "A Council of 25 (unsc-enlarged-25)",
         "council": "unsc-enlarged-25",
         "uniting_for_peace": False,
+        "nato": False,
     },
     {
         "id": "league-council",
         "title": "The League of Nations Council (unanimity)",
         "council": "league-council",
         "uniting_for_peace": False,
+        "nato": False,
     },
 ]
 
@@ -82,7 +83,7 @@ COMPARED = (
 def six_designs() -> Experiment:
     """veto-variants' first four designs plus two councils, validated like an experiment file."""
     base = load_experiment("veto-variants")
-    raw = _spec_dict(dataclasses.replace(base, sensitivity=None))
+    raw = _spec_dict(base.model_copy(update={"sensitivity": None}))
     raw["id"] = "bench-six-designs"
     raw["title"] = "Six Councils (benchmark)"
     raw["designs"] = [
@@ -92,10 +93,11 @@ def six_designs() -> Experiment:
 
 
 def shrink(exp: Experiment, *, designs: int, replications: int, years: int, states: int):
-    return dataclasses.replace(
-        exp.with_overrides(replications=replications, years=years),
-        designs=exp.designs[:designs],
-        world=dataclasses.replace(exp.world, states=states) if states else exp.world,
+    return exp.with_overrides(replications=replications, years=years).model_copy(
+        update={
+            "designs": exp.designs[:designs],
+            "world": exp.world.model_copy(update={"states": states}) if states else exp.world,
+        }
     )
 
 

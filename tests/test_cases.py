@@ -306,6 +306,20 @@ def _edit(path: Path, old: str, new: str) -> None:
         (".record.toml", "date = 1990-08-02", "date = 1890-08-02", "outside the case's dates"),
         (".record.toml", '"CAN",\n    "CHN",', '"CAN",\n    "DEU",', "was not a member"),
         (".toml", "start = 1990-08-02", "start = 1991-08-02", "end"),
+        (".toml", "severity = 0.9", "severity = 1.5", "trigger.severity: must be in (0, 1]"),
+        (".toml", 'kind = "aggression"', 'kind = "war"', "trigger.kind: must be one of"),
+        (
+            ".record.toml",
+            'measure = "chapter_vi"',
+            'measure = "talk"',
+            "decision[0] (S/RES/660 (1990)).measure: must be one of",
+        ),
+        (
+            ".actors.csv",
+            "USA,United States of America,2,0.148239,",
+            "USA,United States of America,2,abc,",
+            "actors.csv: line 11: cinc: must be a number, not 'abc'",
+        ),
     ],
 )
 def test_bad_case_files_give_one_line_errors(case_copy, run_cli, file, old, new, expect) -> None:

@@ -95,7 +95,7 @@ def test_malformed_charter_file_names_file_and_field(run_cli, tmp_path: Path) ->
     code, _, err = run_cli("vote", str(bad), "--year", "2020", "--yes", "USA")
     assert code == 2
     assert (
-        f"{bad}: rules.substantive.criteria.0: a quota needs exactly one of 'count' or 'fraction'"
+        f"{bad}: rules.substantive.criteria[0]: a quota needs exactly one of 'count' or 'fraction'"
         in err
     )
 

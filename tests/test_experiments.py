@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from collsec.crisis.scenario import Scenario
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
 from collsec.experiments.store import METRICS, Store
 
@@ -68,6 +69,18 @@ BAD = [
         "sensitivity.parameters.gravity: unknown parameter",
     ),
     ('id = "x"\n[world]\nkind = "data"\nyear = 1700\n[[designs]]\nid = "a"\n', "world.year"),
+    (
+        'id = "x"\n[[designs]]\nid = "a"\npolicy = "hawk"\n',
+        "designs[0].policy: unknown policy 'hawk' (known: norm, realist, utility)",
+    ),
+    (
+        'id = "x"\n[[designs]]\nid = "a"\nnato = true\n[designs.scenario]\nnato = false\n',
+        "designs[0].nato: given twice",
+    ),
+    (
+        'id = "x"\n[[designs]]\nid = "a"\n[designs.scenario]\nregional_first = 1\n',
+        "designs[0].scenario.regional_first: must be true or false, not 1",
+    ),
 ]
 
 
@@ -79,6 +92,54 @@ def test_bad_experiment_files_one_line(tmp_path, run_cli, text, message):
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and str(path) in err and message in err, err
     assert not (tmp_path / "r.duckdb").exists()
+
+
+def test_a_design_holds_a_scenario_written_flat_or_nested(tmp_path):
+    head = 'id = "x"\n[[designs]]\nid = "a"\n'
+    flat, nested = tmp_path / "flat.toml", tmp_path / "nested.toml"
+    flat.write_text(head + 'council = "unsc-no-veto"\nnato = false\n')
+    nested.write_text(head + '[designs.scenario]\ncouncil = "unsc-no-veto"\nnato = false\n')
+    a, b = load_experiment(str(flat)).designs[0], load_experiment(str(nested)).designs[0]
+    assert a == b and a.scenario == Scenario(council="unsc-no-veto", nato=False)
+    # one set of defaults: the scenario's (NATO on, Uniting for Peace on)
+    bare = tmp_path / "bare.toml"
+    bare.write_text(head)
+    assert load_experiment(str(bare)).designs[0].scenario == Scenario()
+    assert Scenario().nato and Scenario().uniting_for_peace and a.policy == "utility"
+
+
+def test_builtin_designs_keep_their_settings():
+    """Each built-in design as it ran before designs held a scenario (NATO off but in one)."""
+    for exp_id in BUILTINS:
+        for d in load_experiment(exp_id).designs:
+            assert d.policy == "utility" and d.params == {}, (exp_id, d.id)
+            assert d.scenario.nato == (d.id == "collective-defence"), (exp_id, d.id)
+    regional = {d.id: d.scenario for d in load_experiment("regional-first").designs}
+    assert (
+        regional["regional-first"].regional_first and not regional["council-first"].regional_first
+    )
+
+
+def test_a_design_runs_the_policy_it_names(tmp_path, run_cli):
+    """Same file and seed, another policy: the same threats met by other decisions."""
+    frames = {}
+    for policy in ("utility", "realist"):
+        path = tmp_path / f"{policy}.toml"
+        path.write_text(
+            'id = "p"\nseed = 3\nreplications = 6\nyears = 8\n[world]\nstates = 40\n'
+            f'[[designs]]\nid = "a"\npolicy = "{policy}"\n'
+        )
+        db = tmp_path / f"{policy}.duckdb"
+        code, _, err = run_cli("experiment", str(path), "--db", str(db), "--format", "json")
+        assert code == 0, err
+        frames[policy] = results(db).set_index(["rep", "metric"])["value"]
+        with Store(db, read_only=True) as s:
+            settings = json.loads(s.designs(s.runs()["run_key"].iloc[-1])["settings"].iloc[0])
+        assert settings["policy"] == policy
+    u, r = frames["utility"], frames["realist"]
+    would_be = ["aggression_attempted", "aggression_deterred"]
+    assert (u.unstack()[would_be].sum(axis=1) == r.unstack()[would_be].sum(axis=1)).all()
+    assert not np.allclose(u.fillna(-1), r.fillna(-1))
 
 
 def test_unknown_builtin_and_bad_overrides(run_cli, tmp_path):

@@ -394,11 +394,11 @@ def test_replay_cli(run_cli) -> None:
 def test_parameter_file_errors_are_one_line(tmp_path, run_cli) -> None:
     cases = {
         "unknown.toml": ("warp_speed = 3\n", "warp_speed: unknown parameter"),
-        "type.toml": ('honour = "high"\n', "honour: expected a number"),
+        "type.toml": ('honour = "high"\n', "honour: must be a number, not 'high'"),
         "range.toml": ("honour = 1.5\n", "honour: must be a probability"),
-        "table.toml": ("[honour]\nsource = 'x'\n", "honour: missing 'value'"),
+        "table.toml": ("[honour]\nsource = 'x'\n", "honour.value: required field is missing"),
         "broken.toml": ("honour = \n", "not valid TOML"),
-        "list.toml": ("kind_rates = [1, 2]\n", "kind_rates: expected a list of 4 numbers"),
+        "list.toml": ("kind_rates = [1, 2]\n", "kind_rates: must be a list of 4 numbers"),
     }
     for name, (text, expected) in cases.items():
         path = tmp_path / name

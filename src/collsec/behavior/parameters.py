@@ -28,11 +28,21 @@ from dataclasses import dataclass, fields
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    create_model,
+    model_validator,
+)
 
 from collsec.errors import InputError
+from collsec.validation_style import Problem, SchemaExtra, read_toml, validate
 
-__all__ = ["Parameters"]
+__all__ = ["ParameterFile", "Parameters"]
 
 _PROB = "a probability in [0, 1]"
 _POS = "a number > 0"
@@ -145,14 +155,7 @@ class Parameters:
     def from_file(cls, path: str | Path) -> Parameters:
         """The defaults overridden by a user TOML file (validated, one-line errors)."""
         src = str(path)
-        try:
-            with open(path, "rb") as fh:
-                raw = tomllib.load(fh)
-        except FileNotFoundError:
-            raise InputError("no such file", source=src) from None
-        except tomllib.TOMLDecodeError as err:
-            raise InputError(f"not valid TOML ({err})", source=src) from None
-        return _build(raw, src, base=_calibrated())
+        return _build(read_toml(Path(path), src), src, base=_calibrated())
 
     def replace(self, **changes: Any) -> Parameters:
         """A copy with some values changed (validated)."""
@@ -173,70 +176,138 @@ def _names() -> dict[str, dataclasses.Field[Any]]:
     return {f.name: f for f in fields(Parameters) if f.name != "sources"}
 
 
-def _coerce(name: str, value: Any, src: str) -> Any:
-    f = _names()[name]
-    kind = str(f.type)
-    if isinstance(value, bool):
-        raise InputError(f"expected a number, got {value!r}", source=src, field=name)
-    if kind.startswith("tuple"):
-        if not isinstance(value, (list, tuple)) or len(value) != 4:
-            raise InputError("expected a list of 4 numbers", source=src, field=name)
-        out = []
-        for v in value:
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
-                raise InputError(f"expected numbers >= 0, got {v!r}", source=src, field=name)
-            out.append(float(v))
-        if name == "kind_rates" and sum(out) <= 0:
-            raise InputError("rates must not all be 0", source=src, field=name)
-        return tuple(out)
-    if kind == "int":
-        if not isinstance(value, int) or value < 1:
-            raise InputError(f"expected an integer >= 1, got {value!r}", source=src, field=name)
-        return value
-    if not isinstance(value, (int, float)):
-        raise InputError(f"expected a number, got {value!r}", source=src, field=name)
-    v = float(value)
-    rule = CONSTRAINTS.get(name, _ANY)
-    bad = (
-        (rule == _PROB and not 0.0 <= v <= 1.0)
-        or (rule == _POS and not v > 0)
-        or (rule == _NONNEG and not v >= 0)
-        or v != v
-    )
-    if bad:
-        raise InputError(f"must be {rule}, got {value!r}", source=src, field=name)
+# --------------------------------------------------------------------------- the file model
+
+_BOUNDS: dict[str, dict[str, float]] = {
+    _PROB: {"minimum": 0, "maximum": 1},
+    _POS: {"exclusiveMinimum": 0},
+    _NONNEG: {"minimum": 0},
+    _ANY: {},
+}
+
+
+def _number(rule: str) -> Any:
+    """A float that obeys ``rule`` (one of the CONSTRAINTS texts)."""
+
+    def check(v: float) -> float:
+        bad = (
+            v != v
+            or (rule == _PROB and not 0.0 <= v <= 1.0)
+            or (rule == _POS and not v > 0)
+            or (rule == _NONNEG and not v >= 0)
+        )
+        if bad:
+            raise ValueError(f"must be {rule}, not {v!r}")
+        return float(v)
+
+    return Annotated[float, AfterValidator(check), SchemaExtra(**_BOUNDS[rule])]
+
+
+def _at_least_one(v: int) -> int:
+    if v < 1:
+        raise ValueError(f"must be a whole number >= 1, not {v!r}")
     return v
+
+
+def _four(name: str) -> Any:
+    """Four numbers >= 0 (a list in a file, a tuple in Python)."""
+
+    def check(v: Any) -> list[float]:
+        ok = isinstance(v, list | tuple) and len(v) == 4
+        ok = ok and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in v
+        )
+        if not ok:
+            raise ValueError("must be a list of 4 numbers >= 0")
+        if name == "kind_rates" and sum(v) <= 0:
+            raise ValueError("rates must not all be 0")
+        return [float(x) for x in v]
+
+    schema = SchemaExtra(minItems=4, maxItems=4, items={"type": "number", "minimum": 0})
+    return Annotated[list[float], BeforeValidator(check), schema]
+
+
+def _annotation(name: str, kind: str) -> Any:
+    if kind.startswith("tuple"):
+        return _four(name)
+    if kind == "int":
+        return Annotated[int, AfterValidator(_at_least_one), SchemaExtra(minimum=1)]
+    return _number(CONSTRAINTS.get(name, _ANY))
+
+
+class _ParameterTables(BaseModel):
+    """Base of :data:`ParameterFile`: ``name = value`` or ``[name]`` with value and source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    unknown_key: ClassVar[str] = "unknown parameter"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tables(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for key, entry in data.items():
+            if not isinstance(entry, dict):
+                continue
+            for k in entry:
+                if k not in ("value", "source"):
+                    raise Problem("unknown field (known: source, value)", at=(key, k))
+            if "value" not in entry:
+                raise Problem("required field is missing", at=(key, "value"))
+            src = entry.get("source", "x")
+            if not isinstance(src, str) or not src.strip():
+                raise Problem("must be a non-empty string", at=(key, "source"))
+            out[key] = entry["value"]
+        return out
+
+
+def _entry_schemas(schema: dict[str, Any]) -> None:
+    """Each parameter: a value, or a table with the value and its source."""
+    defaults = tomllib.loads(
+        files("collsec.behavior").joinpath("parameters.toml").read_text("utf-8")
+    )
+    for name, prop in schema.get("properties", {}).items():
+        value = {k: v for k, v in prop.items() if k not in ("title", "default", "description")}
+        entry = defaults.get(name, {})
+        prop.clear()
+        prop["description"] = f"default {entry.get('value')}: {entry.get('source', '')}".strip()
+        prop["anyOf"] = [
+            value,
+            {
+                "type": "object",
+                "properties": {"value": value, "source": {"type": "string", "minLength": 1}},
+                "required": ["value"],
+                "additionalProperties": False,
+            },
+        ]
+
+
+#: The model of a parameter file: any subset of the parameters, each as
+#: ``name = value`` or a ``[name]`` table with ``value`` and ``source``.
+ParameterFile: type[BaseModel] = create_model(
+    "ParameterFile",
+    __base__=_ParameterTables,
+    __doc__="Parameters of the crisis model: any subset, each a value or [name] with value and source.",
+    **{name: (_annotation(name, str(f.type)), None) for name, f in _names().items()},
+)
+ParameterFile.model_config["json_schema_extra"] = _entry_schemas
 
 
 def _build(raw: dict[str, Any], src: str, base: Parameters | None) -> Parameters:
     names = _names()
+    model = validate(ParameterFile, raw, src)
+    given = {k: getattr(model, k) for k in model.model_fields_set}
     values: dict[str, Any] = base.to_dict() if base is not None else {}
     sources: dict[str, str] = dict(base.sources) if base is not None else {}
-    for key, entry in raw.items():
-        if key not in names:
-            raise InputError("unknown parameter", source=src, field=key)
-        if isinstance(entry, dict):
-            extra = set(entry) - {"value", "source"}
-            if extra:
-                raise InputError(
-                    f"unknown key '{sorted(extra)[0]}' (expected value, source)",
-                    source=src,
-                    field=key,
-                )
-            if "value" not in entry:
-                raise InputError("missing 'value'", source=src, field=key)
-            value = entry["value"]
-            if "source" in entry:
-                if not isinstance(entry["source"], str) or not entry["source"].strip():
-                    raise InputError("'source' must be a non-empty string", source=src, field=key)
-                sources[key] = entry["source"]
-            elif base is not None:
-                sources[key] = f"user value ({src})"
-        else:
-            value = entry
-            if base is not None:
-                sources[key] = f"user value ({src})"
-        values[key] = _coerce(key, value, src)
+    for key, value in given.items():
+        entry = raw[key]
+        if isinstance(entry, dict) and "source" in entry:
+            sources[key] = entry["source"]
+        elif base is not None:
+            sources[key] = f"user value ({src})"
+        values[key] = tuple(value) if isinstance(value, list) else value
     missing = [k for k in names if k not in values]
     if missing:
         raise InputError("missing parameter", source=src, field=missing[0])

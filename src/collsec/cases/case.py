@@ -48,9 +48,29 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from collsec.errors import InputError
+from collsec.validation_style import (
+    Flag,
+    Problem,
+    SchemaExtra,
+    Text,
+    field_path,
+    oneline,
+    read_toml,
+    validate,
+)
 
 __all__ = [
     "CONFLICT_OUTCOMES",
@@ -58,8 +78,11 @@ __all__ = [
     "KINDS",
     "MEASURES",
     "Actor",
+    "ActorRow",
     "Case",
+    "CaseFile",
     "Draft",
+    "RecordFile",
     "RecordedDecision",
     "builtin_case_ids",
     "load_case",
@@ -257,54 +280,165 @@ def builtin_case_ids() -> tuple[str, ...]:
     )
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    from collsec.institutions.charter import _read_toml as read
+# -- the files' models -----------------------------------------------------------------
 
-    return read(path, str(path))
+_FILE = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class _Fields:
-    """Typed access to a TOML table with one-line errors naming file and field."""
+def _severity(v: float) -> float:
+    if not 0.0 < v <= 1.0:
+        raise ValueError(f"must be in (0, 1], not {v}")
+    return v
 
-    def __init__(self, data: dict[str, Any], source: str, prefix: str = ""):
-        self.data, self.source, self.prefix = data, source, prefix
 
-    def _err(self, key: str, problem: str) -> InputError:
-        return InputError(problem, source=self.source, field=f"{self.prefix}{key}")
+class CaseTrigger(BaseModel):
+    """``[trigger]``: what started the crisis."""
 
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        if key not in self.data:
-            if default is ...:
-                raise self._err(key, "missing")
-            return default
-        value = self.data[key]
-        if kind is dt.date:
-            if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-                raise self._err(key, f"must be a date like 1990-08-02, not {value!r}")
-            return value
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise self._err(key, f"must be {names}, not {type(value).__name__}")
-        return value
+    model_config = _FILE
 
-    def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
-        value = self.get(key, list, default=() if default is ... else default)
-        if not all(isinstance(v, str) for v in value):
-            raise self._err(key, "must be a list of strings")
-        return tuple(value)
+    date: dt.date
+    kind: Literal[KINDS]
+    accused: Text = Field(description="ISO3 or cow:NNN code, resolved on the trigger date")
+    target: str = Field("", description="needed unless the case is an atrocity")
+    severity: Annotated[
+        float, AfterValidator(_severity), SchemaExtra(exclusiveMinimum=0, maximum=1)
+    ] = Field(description="0-1 gravity of the threat (an assumption of collsec)")
+    sponsored: Flag = True
+    description: str
+    sources: list[str] = []
 
-    def choice(self, key: str, options: tuple[str, ...], default: Any = ...) -> str:
-        value = self.get(key, str, default)
-        if value not in options:
-            raise self._err(key, f"'{value}' is not one of {', '.join(options)}")
-        return value
 
-    def unknown(self, known: set[str]) -> None:
-        extra = sorted(set(self.data) - known)
-        if extra:
-            raise self._err(extra[0], f"unknown field (known: {', '.join(sorted(known))})")
+class CaseOutcome(BaseModel):
+    """``[outcome]``: how the conflict and the institution fared."""
+
+    model_config = _FILE
+
+    conflict: Literal[CONFLICT_OUTCOMES]
+    institution: Literal[INSTITUTION_OUTCOMES]
+    explanation: str
+    sources: list[str] = []
+
+
+class CaseRecordRule(BaseModel):
+    """``[record]``: the rule that selects the record (``collsec cases build``)."""
+
+    model_config = _FILE
+
+    agenda: list[str] = Field([], description="agenda items of the Security Council")
+    shared_agenda: Flag = False
+    include: list[str] = Field([], description="symbols of decisions to add")
+
+
+class CaseFile(BaseModel):
+    """A case file, ``<id>.toml``: one crisis, written by hand."""
+
+    model_config = _FILE
+
+    id: Text = Field(description="the file's name without .toml")
+    title: str
+    start: dt.date
+    end: dt.date
+    bodies: list[str] = Field([], description="body ids (see collsec bodies)")
+    summary: str = ""
+    trigger: CaseTrigger
+    outcome: CaseOutcome
+    record: CaseRecordRule = CaseRecordRule()
+    sources: list[str] = []
+    extra: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _dates(self) -> CaseFile:
+        start, end, t = self.start, self.end, self.trigger
+        if end < start:
+            raise Problem(f"end {end} is before start {start}", at="end")
+        if not start <= t.date <= end:
+            raise Problem(
+                f"{t.date} is outside the case's dates {start} to {end}", at="trigger.date"
+            )
+        if t.kind != "atrocity" and not t.target:
+            raise Problem(f"a case of {t.kind} needs a target", at="trigger.target")
+        return self
+
+
+def _tally(v: str) -> str:
+    if v and not _TALLY.match(v):
+        raise ValueError(f"'{v}' is not yes-no-abstain like 13-0-2")
+    return v
+
+
+class RecordDecisionEntry(BaseModel):
+    """One ``[[decision]]`` of a record file, as :class:`RecordedDecision` holds it."""
+
+    model_config = _FILE
+
+    symbol: Text
+    body: Text
+    date: dt.date
+    topic: str = ""
+    question: str
+    chapter: str = ""
+    measure: Literal[MEASURES]
+    sponsors: list[str] = []
+    accused: str = ""
+    target: str = ""
+    parties: list[str] = []
+    members: list[str] = Field([], description="the body's members on the date")
+    outcome: Literal["adopted", "vetoed", "not_adopted"]
+    vetoed_by: list[str] = []
+    tally: Annotated[str, AfterValidator(_tally), SchemaExtra(pattern=r"^(\d+-\d+-\d+)?$")]
+    status: Literal[STATUSES]
+    yes: list[str] = []
+    no: list[str] = []
+    abstain: list[str] = []
+    absent: list[str] = []
+    not_participating: list[str] = []
+    sources: list[str] = []
+    note: str = ""
+
+
+class RecordFile(BaseModel):
+    """A case's record file, ``<id>.record.toml`` (built by ``collsec cases build``)."""
+
+    model_config = _FILE
+
+    decision: list[RecordDecisionEntry] = []
+
+
+def _empty_none(v: Any) -> Any:
+    return None if v == "" else v
+
+
+def _zero_one(v: Any) -> Any:
+    if v not in ("0", "1"):
+        raise ValueError(f"must be 0 or 1, not {v!r}")
+    return v == "1"
+
+
+def _capability(v: float) -> float:
+    if v < 0:
+        raise ValueError("capability share must be >= 0")
+    return v
+
+
+Maybe = Annotated[float | None, BeforeValidator(_empty_none)]
+
+
+class ActorRow(BaseModel):
+    """One row of ``<id>.actors.csv`` (its cells are text: numbers are read from it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: Text
+    name: str
+    ccode: int
+    cinc: Annotated[float, AfterValidator(_capability)]
+    ideal_point: Maybe
+    region: str
+    major_power: Annotated[bool, BeforeValidator(_zero_one)]
+    un_member: Annotated[bool, BeforeValidator(_zero_one)]
+    allies: str = Field(description="codes separated by ;")
+    km_accused: Maybe
+    km_target: Maybe
 
 
 def _member(token: str, on: dt.date, source: str, fld: str) -> str:
@@ -336,89 +470,51 @@ def load_case(name: str | Path, *, with_record: bool = True) -> Case:
             f"unknown case '{name}' (known: {', '.join(builtin_case_ids())})", source="CASE"
         )
     src = str(path)
-    raw = _read_toml(path)
-    top = _Fields(raw, src)
-    top.unknown(
-        {"id", "title", "start", "end", "bodies", "summary", "trigger", "outcome"}
-        | {"record", "sources", "extra"}
-    )
-    cid = top.get("id", str)
-    if path.name != f"{cid}.toml":
-        raise InputError(f"id '{cid}' does not match the file name", source=src, field="id")
-    start, end = top.get("start", dt.date), top.get("end", dt.date)
-    if end < start:
-        raise InputError(f"end {end} is before start {start}", source=src, field="end")
+    f = validate(CaseFile, read_toml(path, src), src)
+    if path.name != f"{f.id}.toml":
+        raise InputError(f"id '{f.id}' does not match the file name", source=src, field="id")
     from collsec.institutions.charter import builtin_charters
 
     known_bodies = {c.body for c in builtin_charters()}
-    bodies = top.strings("bodies")
-    for b in bodies:
+    for b in f.bodies:
         if b not in known_bodies:
             raise InputError(
                 f"unknown body '{b}' (known: {', '.join(sorted(known_bodies))})",
                 source=src,
                 field="bodies",
             )
-    t = _Fields(top.get("trigger", dict), src, "trigger.")
-    t.unknown(
-        {"date", "kind", "accused", "target", "severity", "sponsored", "description", "sources"}
-    )
-    tdate = t.get("date", dt.date)
-    if not start <= tdate <= end:
-        raise InputError(
-            f"{tdate} is outside the case's dates {start} to {end}",
-            source=src,
-            field="trigger.date",
-        )
-    severity = t.get("severity", float)
-    if not 0.0 < severity <= 1.0:
-        raise InputError(f"{severity} is not in (0, 1]", source=src, field="trigger.severity")
-    kind = t.choice("kind", KINDS)
-    accused = _member(t.get("accused", str), tdate, src, "trigger.accused")
-    target_raw = t.get("target", str, "")
-    target = _member(target_raw, tdate, src, "trigger.target") if target_raw else ""
-    if kind != "atrocity" and not target:
-        raise InputError(f"a case of {kind} needs a target", source=src, field="trigger.target")
+    t = f.trigger
     trigger = Trigger(
-        date=tdate,
-        kind=kind,
-        accused=accused,
-        target=target,
-        severity=severity,
-        sponsored=t.get("sponsored", bool, True),
-        description=t.get("description", str),
-        sources=t.strings("sources"),
+        date=t.date,
+        kind=t.kind,
+        accused=_member(t.accused, t.date, src, "trigger.accused"),
+        target=_member(t.target, t.date, src, "trigger.target") if t.target else "",
+        severity=t.severity,
+        sponsored=t.sponsored,
+        description=t.description,
+        sources=tuple(t.sources),
     )
-    o = _Fields(top.get("outcome", dict), src, "outcome.")
-    o.unknown({"conflict", "institution", "explanation", "sources"})
-    outcome = Outcome(
-        conflict=o.choice("conflict", CONFLICT_OUTCOMES),
-        institution=o.choice("institution", INSTITUTION_OUTCOMES),
-        explanation=o.get("explanation", str),
-        sources=o.strings("sources"),
-    )
-    r = _Fields(top.get("record", dict, {}), src, "record.")
-    r.unknown({"agenda", "shared_agenda", "include"})
+    o = f.outcome
     case = Case(
-        id=cid,
-        title=top.get("title", str),
-        start=start,
-        end=end,
-        bodies=bodies,
-        summary=top.get("summary", str, ""),
+        id=f.id,
+        title=f.title,
+        start=f.start,
+        end=f.end,
+        bodies=tuple(f.bodies),
+        summary=f.summary,
         trigger=trigger,
-        outcome=outcome,
-        agenda=r.strings("agenda"),
-        shared_agenda=r.get("shared_agenda", bool, False),
-        include=r.strings("include"),
-        sources=top.strings("sources"),
+        outcome=Outcome(o.conflict, o.institution, o.explanation, tuple(o.sources)),
+        agenda=tuple(f.record.agenda),
+        shared_agenda=f.record.shared_agenda,
+        include=tuple(f.record.include),
+        sources=tuple(f.sources),
         path=path,
-        extra=top.get("extra", dict, {}),
+        extra=dict(f.extra),
     )
     if not with_record:
         return case
-    record = read_record(path.with_name(f"{cid}.record.toml"), case)
-    actors, actor_sources = read_actors(path.with_name(f"{cid}.actors.csv"), case)
+    record = read_record(path.with_name(f"{case.id}.record.toml"), case)
+    actors, actor_sources = read_actors(path.with_name(f"{case.id}.actors.csv"), case)
     return dataclasses.replace(case, record=record, actors=actors, actor_sources=actor_sources)
 
 
@@ -431,78 +527,78 @@ def read_record(path: Path, case: Case) -> tuple[RecordedDecision, ...]:
             f"the record is missing (build it: collsec cases build {case.id})", source=str(path)
         )
     src = str(path)
-    raw = _read_toml(path)
+    raw = read_toml(path, src)
+    labels = {"decision": "symbol"}
+    record = validate(RecordFile, raw, src, labels=labels)
     out = []
-    for i, d in enumerate(raw.get("decision", [])):
-        f = _Fields(d, src, f"decision {i + 1}.")
-        f.unknown(set(RecordedDecision.__dataclass_fields__))
-        date = f.get("date", dt.date)
-        symbol = f.get("symbol", str)
-        f.prefix = f"decision {i + 1} ({symbol})."
+    for i, d in enumerate(record.decision):
+
+        def err(key: str, problem: str, i: int = i) -> InputError:
+            return InputError(
+                problem, source=src, field=field_path(("decision", i, key), raw, labels)
+            )
+
+        def members(key: str, d: RecordDecisionEntry = d, i: int = i) -> tuple[str, ...]:
+            fld = field_path(("decision", i, key), raw, labels)
+            return tuple(_member(m, d.date, src, fld) for m in getattr(d, key))
+
+        date = d.date
         if not case.start <= date <= case.end:
-            raise f._err("date", f"{date} is outside the case's dates {case.start} to {case.end}")
-        body_name = f.get("body", str)
+            raise err("date", f"{date} is outside the case's dates {case.start} to {case.end}")
         try:
-            body = load_body(body_name, on=date)
+            body = load_body(d.body, on=date)
         except InputError as e:
-            raise f._err("body", e.problem) from None
+            raise err("body", e.problem) from None
         roster = set(body.members)
-        members = tuple(_member(m, date, src, f"{f.prefix}members") for m in f.strings("members"))
-        if set(members) != roster:
-            odd = sorted(set(members) ^ roster)
-            raise f._err(
-                "members",
-                f"not the members of {body_name} on {date} (differs on {', '.join(odd)})",
+        sitting = members("members")
+        if set(sitting) != roster:
+            odd = sorted(set(sitting) ^ roster)
+            raise err(
+                "members", f"not the members of {d.body} on {date} (differs on {', '.join(odd)})"
             )
         lists: dict[str, tuple[str, ...]] = {}
         seen: dict[str, str] = {}
         for k in VOTE_LISTS:
-            lists[k] = tuple(_member(m, date, src, f"{f.prefix}{k}") for m in f.strings(k))
+            lists[k] = members(k)
             for m in lists[k]:
                 if m not in roster:
-                    raise f._err(k, f"{m} was not a member of {body_name} on {date}")
+                    raise err(k, f"{m} was not a member of {d.body} on {date}")
                 if m in seen:
-                    raise f._err(k, f"{m} is also listed under {seen[m]}")
+                    raise err(k, f"{m} is also listed under {seen[m]}")
                 seen[m] = k
-        status = f.choice("status", STATUSES)
-        tally = f.get("tally", str)
-        mt = _TALLY.match(tally)
-        if tally and not mt:
-            raise f._err("tally", f"'{tally}' is not yes-no-abstain like 13-0-2")
+        mt = _TALLY.match(d.tally)
         counts = tuple(int(x) for x in mt.groups()) if mt else None
         have = (len(lists["yes"]), len(lists["no"]), len(lists["abstain"]))
-        if status in ("named", "derived"):
+        if d.status in ("named", "derived"):
             if len(seen) != len(roster):
                 missing = sorted(roster - set(seen))
-                raise f._err("status", f"{status} but no vote for {', '.join(missing)}")
+                raise err("status", f"{d.status} but no vote for {', '.join(missing)}")
             if counts and have != counts:
-                raise f._err("tally", f"{tally} does not add up to the listed votes {have}")
+                raise err("tally", f"{d.tally} does not add up to the listed votes {have}")
         elif counts and any(h > c for h, c in zip(have, counts, strict=True)):
-            raise f._err("tally", f"{tally} has fewer votes than listed {have}")
+            raise err("tally", f"{d.tally} has fewer votes than listed {have}")
         if counts and sum(counts) > len(roster):
-            raise f._err("tally", f"{tally} has more votes than {len(roster)} members")
+            raise err("tally", f"{d.tally} has more votes than {len(roster)} members")
         out.append(
             RecordedDecision(
-                symbol=symbol,
-                body=body_name,
+                symbol=d.symbol,
+                body=d.body,
                 date=date,
-                topic=f.get("topic", str, ""),
-                question=f.get("question", str),
-                chapter=f.get("chapter", str, ""),
-                measure=f.choice("measure", MEASURES),
-                sponsors=tuple(
-                    _member(m, date, src, f"{f.prefix}sponsors") for m in f.strings("sponsors")
-                ),
-                accused=f.get("accused", str, ""),
-                target=f.get("target", str, ""),
-                parties=f.strings("parties"),
-                members=members,
-                outcome=f.choice("outcome", ("adopted", "vetoed", "not_adopted")),
-                vetoed_by=f.strings("vetoed_by"),
-                tally=tally,
-                status=status,
-                sources=f.strings("sources"),
-                note=f.get("note", str, ""),
+                topic=d.topic,
+                question=d.question,
+                chapter=d.chapter,
+                measure=d.measure,
+                sponsors=members("sponsors"),
+                accused=d.accused,
+                target=d.target,
+                parties=tuple(d.parties),
+                members=sitting,
+                outcome=d.outcome,
+                vetoed_by=tuple(d.vetoed_by),
+                tally=d.tally,
+                status=d.status,
+                sources=tuple(d.sources),
+                note=d.note,
                 **lists,
             )
         )
@@ -534,44 +630,29 @@ def read_actors(path: Path, case: Case) -> tuple[tuple[Actor, ...], tuple[str, .
     src = str(path)
     lines = path.read_text("utf-8").splitlines()
     sources = tuple(ln[len("# source:") :].strip() for ln in lines if ln.startswith("# source:"))
+    # the file's own line numbers (every row is one line: no cell holds a line break)
+    numbers = [n for n, ln in enumerate(lines, start=1) if ln and not ln.startswith("#")]
     rows = list(csv.DictReader(ln for ln in lines if not ln.startswith("#")))
     if not rows or tuple(rows[0].keys()) != ACTOR_COLUMNS:
-        raise InputError(f"header must be {','.join(ACTOR_COLUMNS)}", source=src, field="line 1")
-
-    def num(row: dict[str, str], key: str, line: int) -> float | None:
-        v = row[key]
-        if v == "":
-            return None
-        try:
-            return float(v)
-        except ValueError:
-            raise InputError(
-                f"'{v}' is not a number", source=src, field=f"line {line}: {key}"
-            ) from None
-
+        header = f"line {numbers[0]}" if numbers else "line 1"
+        raise InputError(f"header must be {','.join(ACTOR_COLUMNS)}", source=src, field=header)
     out = []
     codes = set()
-    for i, row in enumerate(rows, start=2):
-        code = row["code"]
-        if code in codes:
-            raise InputError(f"{code} listed twice", source=src, field=f"line {i}: code")
-        codes.add(code)
-        cinc = num(row, "cinc", i)
-        if cinc is None or cinc < 0:
-            raise InputError("capability share must be >= 0", source=src, field=f"line {i}: cinc")
+    for i, row in zip(numbers[1:], rows, strict=False):
+        if None in row:
+            raise InputError("more cells than the header", source=src, field=f"line {i}")
+        try:
+            a = ActorRow.model_validate(row)
+        except ValidationError as e:
+            bad = oneline(e, src, raw=row, model=ActorRow)
+            raise InputError(bad.problem, source=src, field=f"line {i}: {bad.field}") from None
+        if a.code in codes:
+            raise InputError(f"{a.code} listed twice", source=src, field=f"line {i}: code")
+        codes.add(a.code)
         out.append(
             Actor(
-                code=code,
-                name=row["name"],
-                ccode=int(row["ccode"]),
-                cinc=cinc,
-                ideal_point=num(row, "ideal_point", i),
-                region=row["region"],
-                major_power=row["major_power"] == "1",
-                un_member=row["un_member"] == "1",
-                allies=tuple(a for a in row["allies"].split(";") if a),
-                km_accused=num(row, "km_accused", i),
-                km_target=num(row, "km_target", i),
+                **a.model_dump(exclude={"allies"}),
+                allies=tuple(x for x in a.allies.split(";") if x),
             )
         )
     for code in (case.trigger.accused, case.trigger.target):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from typing import Annotated, Any
@@ -80,13 +79,14 @@ def _inputs(
     else:
         w = world_for(world, data_dir)
     base = Scenario.from_file(scenario) if scenario else Scenario()
-    fields = base.model_dump() if hasattr(base, "model_dump") else dataclasses.asdict(base)
-    fields.update(
-        council=council or base.council,
-        intelligence_sharing=intel or base.intelligence_sharing,
-        regional_first=regional or base.regional_first,
+    sc = base.model_copy(
+        update={
+            "council": council or base.council,
+            "intelligence_sharing": intel or base.intelligence_sharing,
+            "regional_first": regional or base.regional_first,
+        }
     )
-    return w, p, Scenario(**fields)
+    return w, p, sc
 
 
 def simulate(

@@ -27,6 +27,7 @@ import numpy as np
 
 from collsec.behavior.nuclear import nuclear_codes
 from collsec.behavior.parameters import Parameters
+from collsec.crisis.scenario import Scenario
 from collsec.crisis.threats import ThreatTables
 from collsec.crisis.voting import CompiledRule
 from collsec.errors import InputError
@@ -47,50 +48,6 @@ def as_practised(rule: VotingRule, charter: Charter) -> VotingRule:
     if charter.practice.obligatory_abstention or not rule.parties_excluded_under:
         return rule
     return rule.model_copy(update={"parties_excluded_under": []})
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """Institutional switches of a run (designs are charter files plus these)."""
-
-    council: str = "unsc"  # body id or charter id / path of the Council
-    intelligence_sharing: bool = False
-    regional_first: bool = False
-    uniting_for_peace: bool = True
-    nato: bool = True
-
-    @classmethod
-    def from_file(cls, path: str) -> Scenario:
-        """Read a scenario TOML file (keys: the fields above); one-line errors.
-
-        Example file::
-
-            council = "unsc-no-veto"
-            regional_first = true
-        """
-        import tomllib
-
-        try:
-            with open(path, encoding="utf-8") as fh:
-                data = tomllib.loads(fh.read())
-        except OSError as e:
-            raise InputError(f"cannot read file ({e.__class__.__name__})", source=path) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise InputError(f"not valid TOML ({e})", source=path) from None
-        fields = {f.name: f.type for f in cls.__dataclass_fields__.values()}
-        for key, value in data.items():
-            if key not in fields:
-                raise InputError(
-                    f"unknown field (known: {', '.join(fields)})", source=path, field=key
-                )
-            expected = str if key == "council" else bool
-            if not isinstance(value, expected):
-                raise InputError(
-                    f"must be {'a string' if expected is str else 'true or false'}",
-                    source=path,
-                    field=key,
-                )
-        return cls(**data)
 
 
 @dataclass(eq=False)

@@ -38,7 +38,7 @@ from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy, get_policy
 from collsec.crisis.noise import Noise, draw_noise
 from collsec.crisis.run import METRICS, CrisisLoop
-from collsec.crisis.stage import Scenario, Stage
+from collsec.crisis.stage import Stage
 from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM, Threat
 from collsec.experiments.hazard import Hazard
 from collsec.experiments.spec import Experiment
@@ -79,15 +79,8 @@ def prepare(
     stages, policies, plist = [], [], []
     for d in exp.designs:
         p = params[d.id] if params and d.id in params else exp.parameters(d)
-        sc = Scenario(
-            council=d.council,
-            intelligence_sharing=d.intelligence_sharing,
-            regional_first=d.regional_first,
-            uniting_for_peace=d.uniting_for_peace,
-            nato=d.nato,
-        )
-        stages.append(Stage.build(world, p, sc))
-        policies.append(get_policy(getattr(d, "policy", "utility"), p))
+        stages.append(Stage.build(world, p, d.scenario))
+        policies.append(get_policy(d.policy, p))
         plist.append(p)
     hz = Hazard.default()
     return Setting(

@@ -10,7 +10,6 @@ for the same seed and sample count.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -23,17 +22,18 @@ __all__ = ["sobol"]
 
 
 def _variant(exp: Experiment, design_id: str, values: dict[str, float], reps: int) -> Experiment:
-    threat_fields = {f.name for f in dataclasses.fields(ThreatSpec)}
+    threat_fields = set(ThreatSpec.model_fields)
     design = next(d for d in exp.designs if d.id == design_id)
     t_changes = {k: v for k, v in values.items() if k in threat_fields}
     p_changes = {k: v for k, v in values.items() if k not in threat_fields}
-    design = dataclasses.replace(design, params={**design.params, **p_changes})
-    return dataclasses.replace(
-        exp,
-        designs=(design,),
-        threats=dataclasses.replace(exp.threats, **t_changes),
-        replications=reps,
-        sensitivity=None,
+    design = design.model_copy(update={"params": {**design.params, **p_changes}})
+    return exp.model_copy(
+        update={
+            "designs": (design,),
+            "threats": exp.threats.model_copy(update=t_changes),
+            "replications": reps,
+            "sensitivity": None,
+        }
     )
 
 

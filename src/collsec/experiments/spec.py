@@ -25,6 +25,7 @@ An experiment file is TOML::
     [[designs]]
     id = "unsc"
     title = "The Charter as in force"
+    policy = "utility"      # the behaviour model: utility, realist or norm
     council = "unsc"        # a body or charter id, or a charter file
     regional_first = false
     intelligence_sharing = false
@@ -39,21 +40,38 @@ An experiment file is TOML::
     samples = 64
     replications = 20
 
-Every field is validated; a bad one is a one-line error naming the file, the
-field and the problem.
+A design holds a :class:`~collsec.crisis.scenario.Scenario` (``council``,
+``intelligence_sharing``, ``regional_first``, ``uniting_for_peace``, ``nato``;
+the defaults are the scenario's: ``nato = true``, ``uniting_for_peace = true``,
+the others off). Its keys are written flat in the design table, as above, or
+in a ``[designs.scenario]`` table of their own (not both for the same key).
+
+Every field is validated by the models below (:func:`load_experiment`); a bad
+one is a one-line error naming the file, the field and the problem.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
-from collsec.behavior.parameters import Parameters
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from collsec.behavior.parameters import ParameterFile, Parameters
+from collsec.behavior.policy import POLICIES
+from collsec.crisis.scenario import Scenario
 from collsec.errors import InputError
+from collsec.validation_style import Problem, SchemaExtra, Text, between, read_toml, validate
 
 __all__ = [
     "Design",
@@ -65,68 +83,275 @@ __all__ = [
     "load_experiment",
 ]
 
+#: the threat generator's rates a sensitivity analysis may vary
+THREAT_RATES = ("opportunity_scale", "atrocity_rate", "terrorism_rate", "cyber_rate")
 
-@dataclass(frozen=True)
-class WorldSpec:
-    kind: str = "synthetic"
-    states: int = 193
-    seed: int = 7
-    year: int | None = None
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+_SEED_MAX = 2**63 - 1
 
 
-@dataclass(frozen=True)
-class ThreatSpec:
+class WorldSpec(BaseModel):
+    """The world: synthetic (``states``, ``seed``) or built from the data of a ``year``."""
+
+    model_config = _STRICT
+
+    kind: Literal["synthetic", "data"] = "synthetic"
+    states: Annotated[int, SchemaExtra(minimum=3, maximum=400)] = Field(
+        193, description="synthetic worlds: the number of states"
+    )
+    seed: Annotated[int, SchemaExtra(minimum=0, maximum=_SEED_MAX)] = Field(
+        7, description="synthetic worlds: the seed of the world"
+    )
+    year: between(int, 1816, 2024) | None = Field(
+        None, description="worlds of data: the year (needs the datasets)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind(cls, data: Any) -> Any:
+        # a world of data has no size or seed; a synthetic world no year
+        if isinstance(data, dict):
+            if data.get("kind") == "data":
+                return {**data, "states": 0, "seed": 0}
+            return {k: v for k, v in data.items() if k != "year"}
+        return data
+
+    @model_validator(mode="after")
+    def _ranges(self) -> WorldSpec:
+        if self.kind == "data":
+            if self.year is None:
+                raise Problem("a world of data needs a year", at="year")
+            return self
+        for name, lo, hi in (("states", 3, 400), ("seed", 0, _SEED_MAX)):
+            v = getattr(self, name)
+            if not lo <= v <= hi:
+                raise Problem(f"must be between {lo} and {hi}, not {v}", at=name)
+        return self
+
+
+class ThreatSpec(BaseModel):
     """The threat generator: MID-hazard opportunities plus per-state rates (assumptions)."""
 
-    generator: str = "mid-hazard"
-    opportunity_scale: float = 1.0
-    initial_peace_years: int = 10
-    atrocity_rate: float = 0.004
-    terrorism_rate: float = 0.002
-    cyber_rate: float = 0.002
-    max_per_year: int = 64
+    model_config = _STRICT
+
+    generator: Literal["mid-hazard"] = "mid-hazard"
+    opportunity_scale: between(float, 0, 100) = 1.0
+    initial_peace_years: between(int, 0, 500) = 10
+    atrocity_rate: between(float, 0, 1) = Field(0.004, description="per state-year")
+    terrorism_rate: between(float, 0, 1) = Field(0.002, description="per state-year")
+    cyber_rate: between(float, 0, 1) = Field(0.002, description="per state-year")
+    max_per_year: between(int, 1, 4096) = 64
 
 
-@dataclass(frozen=True)
-class Design:
-    id: str
-    title: str
-    council: str = "unsc"
-    regional_first: bool = False
-    intelligence_sharing: bool = False
-    nato: bool = False
-    uniting_for_peace: bool = True
-    params: dict[str, Any] = field(default_factory=dict)
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _params_schema(schema: dict[str, Any]) -> None:
+    file = ParameterFile.model_json_schema()
+    schema.update(properties=file["properties"], additionalProperties=False)
+
+
+def _policy_schema(schema: dict[str, Any]) -> None:
+    schema["enum"] = sorted(POLICIES)
+
+
+class Design(BaseModel):
+    """One institutional design: a scenario (a council and switches), a policy, parameters."""
+
+    model_config = ConfigDict(**_STRICT, json_schema_extra=lambda s: _flat_schema(s))
+
+    #: keys a design table may hold (the scenario's are written flat or nested)
+    file_keys: ClassVar[tuple[str, ...]] = (
+        "id",
+        "title",
+        "scenario",
+        "policy",
+        "params",
+        *Scenario.model_fields,
+    )
+
+    id: Text
+    title: Text = Field("", description="default: the id", json_schema_extra=_no_default)
+    scenario: Scenario = Scenario()
+    policy: Text = Field(
+        "utility", description="the behaviour model", json_schema_extra=_policy_schema
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="parameter overrides for this design",
+        json_schema_extra=_params_schema,
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        flat = {k: out.pop(k) for k in Scenario.model_fields if k in out}
+        nested = out.get("scenario", {})
+        if flat and not isinstance(nested, dict):
+            raise Problem("must be a table of the scenario's keys", at="scenario")
+        if flat:
+            for k in flat:
+                if k in nested:
+                    raise Problem("given twice (here and in [designs.scenario])", at=k)
+            out["scenario"] = {**nested, **flat}
+        if "title" not in out and isinstance(out.get("id"), str):
+            out["title"] = out["id"]
+        return out
+
+    @field_validator("scenario")
+    @classmethod
+    def _council(cls, sc: Scenario, info: ValidationInfo) -> Scenario:
+        src = (info.context or {}).get("source", "")
+        council = sc.council
+        if council.endswith(".toml") and not Path(council).is_absolute():
+            here = Path(src).parent / council  # a charter file beside the experiment file
+            if here.is_file():
+                council = str(here.resolve())
+        _check_council(council)
+        return sc if council == sc.council else sc.model_copy(update={"council": council})
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, v: str) -> str:
+        if v not in POLICIES:
+            raise ValueError(f"unknown policy '{v}' (known: {', '.join(sorted(POLICIES))})")
+        return v
+
+    @field_validator("params")
+    @classmethod
+    def _params(cls, v: dict[str, Any]) -> dict[str, Any]:
+        try:
+            Parameters.default().replace(**v)
+        except InputError as err:
+            raise Problem(
+                err.problem, at=(err.field or "").split(".") if err.field else ()
+            ) from None
+        return dict(v)
 
     def settings(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d.pop("id")
-        d.pop("title")
-        return d
+        return self.model_dump(exclude={"id", "title"})
 
 
-@dataclass(frozen=True)
-class Sensitivity:
-    parameters: dict[str, tuple[float, float]]
-    metric: str = "aggression_attempted"
-    design: str | None = None
-    samples: int = 64
-    replications: int = 20
+def _flat_schema(schema: dict[str, Any]) -> None:
+    """A design table may write the scenario's keys flat (as every built-in does)."""
+    props = schema.setdefault("properties", {})
+    for name, sub in Scenario.model_json_schema()["properties"].items():
+        props.setdefault(name, sub)
 
 
-@dataclass(frozen=True)
-class Experiment:
-    id: str
-    title: str
-    description: str
-    seed: int
-    replications: int
-    years: int
-    world: WorldSpec
-    threats: ThreatSpec
-    designs: tuple[Design, ...]
+def _check_council(council: str) -> None:
+    from collsec.institutions.charter import load_charter
+
+    name = "unsc-1966" if council == "unsc" else council
+    try:
+        load_charter(name)
+    except InputError as err:
+        raise Problem(f"unknown council {council!r} ({err.problem})", at="council") from None
+
+
+def _metric_schema(schema: dict[str, Any]) -> None:
+    from collsec.experiments.store import METRICS
+
+    schema["enum"] = list(METRICS)
+
+
+class Sensitivity(BaseModel):
+    """Sobol indices of a metric over named parameters (behaviour or threat rates)."""
+
+    model_config = _STRICT
+
+    parameters: dict[str, tuple[float, float]] = Field(
+        description="name = [low, high]", json_schema_extra={"minProperties": 1}
+    )
+    metric: Text = Field("aggression_attempted", json_schema_extra=_metric_schema)
+    design: Text | None = Field(None, description="default: the first design")
+    samples: between(int, 2, 65536) = Field(64, description="base samples, a power of two")
+    replications: between(int, 1, 100000) = 20
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _ranges(cls, v: Any) -> Any:
+        if not isinstance(v, dict) or not v:
+            raise ValueError("must name at least one parameter")
+        known = {f.name for f in dataclasses.fields(Parameters)} - {"sources"}
+        out = {}
+        for name, rng in v.items():
+            if name not in THREAT_RATES and name not in known:
+                raise Problem("unknown parameter", at=name)
+            ok = isinstance(rng, list | tuple) and len(rng) == 2
+            ok = ok and all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+            if not ok or not rng[0] < rng[1]:
+                raise Problem("must be [low, high] with low < high", at=name)
+            out[name] = (float(rng[0]), float(rng[1]))
+        return out
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, v: str) -> str:
+        from collsec.experiments.store import METRICS
+
+        if v not in METRICS:
+            raise ValueError(f"unknown metric {v!r}")
+        return v
+
+
+class Experiment(BaseModel):
+    """An experiment file: designs x a world x a threat generator x a horizon x replications."""
+
+    model_config = _STRICT
+
+    missing_hints: ClassVar[dict[str, str]] = {
+        "designs": "an experiment needs at least one [[designs]] table"
+    }
+
+    id: Text
+    title: Text = Field("", description="default: the id", json_schema_extra=_no_default)
+    description: str = ""
+    seed: between(int, 0, _SEED_MAX) = 0
+    replications: between(int, 1, 10_000_000) = 100
+    years: between(int, 1, 1000) = 50
+    world: WorldSpec = WorldSpec()
+    threats: ThreatSpec = ThreatSpec()
+    designs: tuple[Design, ...] = Field(strict=False, min_length=1)
     sensitivity: Sensitivity | None = None
-    source: str = ""
+    _source: str = PrivateAttr("")
+
+    @property
+    def source(self) -> str:
+        """The file (or built-in) the experiment was read from."""
+        return self._source
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        designs = out.get("designs")
+        if "title" not in out and isinstance(out.get("id"), str):
+            out["title"] = out["id"]
+        if isinstance(out.get("description"), str):
+            out["description"] = out["description"].strip()
+        sens = out.get("sensitivity")
+        first = designs[0] if isinstance(designs, list) and designs else None
+        if isinstance(sens, dict) and "design" not in sens and isinstance(first, dict):
+            out["sensitivity"] = {**sens, "design": first.get("id")}
+        return out
+
+    @model_validator(mode="after")
+    def _references(self) -> Experiment:
+        ids = [d.id for d in self.designs]
+        dup = next((x for x in ids if ids.count(x) > 1), None)
+        if dup:
+            raise Problem(f"design id {dup!r} appears twice", at="designs")
+        sens = self.sensitivity
+        if sens is not None and sens.design not in ids:
+            raise Problem(f"no design {sens.design!r} in this experiment", at="sensitivity.design")
+        return self
 
     def with_overrides(
         self, *, seed: int | None = None, replications: int | None = None, years: int | None = None
@@ -143,12 +368,10 @@ class Experiment:
             if value < (0 if name == "seed" else 1):
                 raise InputError(f"must be {'>= 0' if name == 'seed' else '>= 1'}", source=flag)
             changes[name] = value
-        return dataclasses.replace(self, **changes)
+        return self.model_copy(update=changes)
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d.pop("source")
-        return d
+        return self.model_dump()
 
     def parameters(self, design: Design, base: Parameters | None = None) -> Parameters:
         return (base or Parameters.default()).replace(**design.params)
@@ -156,209 +379,12 @@ class Experiment:
 
 # --------------------------------------------------------------------------- reading
 
-_TOP = {
-    "id",
-    "title",
-    "description",
-    "seed",
-    "replications",
-    "years",
-    "world",
-    "threats",
-    "designs",
-    "sensitivity",
-}
-
-
-def _fail(src: str, fld: str, problem: str) -> InputError:
-    return InputError(problem, source=src, field=fld)
-
-
-def _int(raw: dict, key: str, src: str, prefix: str, lo: int, hi: int, default=None) -> int:
-    v = raw.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise _fail(src, prefix + key, f"must be a whole number, not {v!r}")
-    if not lo <= v <= hi:
-        raise _fail(src, prefix + key, f"must be between {lo} and {hi}, not {v}")
-    return v
-
-
-def _num(raw: dict, key: str, src: str, prefix: str, lo: float, hi: float, default) -> float:
-    v = raw.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise _fail(src, prefix + key, f"must be a number, not {v!r}")
-    if not lo <= v <= hi:
-        raise _fail(src, prefix + key, f"must be between {lo} and {hi}, not {v}")
-    return float(v)
-
-
-def _str(raw: dict, key: str, src: str, prefix: str = "", default: str | None = None) -> str:
-    v = raw.get(key, default)
-    if not isinstance(v, str) or not v.strip():
-        raise _fail(src, prefix + key, "must be a non-empty string")
-    return v
-
-
-def _known(raw: dict, allowed: set[str], src: str, prefix: str) -> None:
-    for k in raw:
-        if k not in allowed:
-            raise _fail(src, prefix + k, f"unknown field (known: {', '.join(sorted(allowed))})")
-
-
-def _world(raw: Any, src: str) -> WorldSpec:
-    if raw is None:
-        return WorldSpec()
-    if not isinstance(raw, dict):
-        raise _fail(src, "world", "must be a table")
-    _known(raw, {"kind", "states", "seed", "year"}, src, "world.")
-    kind = raw.get("kind", "synthetic")
-    if kind not in ("synthetic", "data"):
-        raise _fail(src, "world.kind", f"must be 'synthetic' or 'data', not {kind!r}")
-    if kind == "data":
-        year = _int(raw, "year", src, "world.", 1816, 2024)
-        return WorldSpec(kind="data", year=year, states=0, seed=0)
-    return WorldSpec(
-        kind="synthetic",
-        states=_int(raw, "states", src, "world.", 3, 400, 193),
-        seed=_int(raw, "seed", src, "world.", 0, 2**63 - 1, 7),
-    )
-
-
-def _threats(raw: Any, src: str) -> ThreatSpec:
-    if raw is None:
-        return ThreatSpec()
-    if not isinstance(raw, dict):
-        raise _fail(src, "threats", "must be a table")
-    names = {f.name for f in dataclasses.fields(ThreatSpec)}
-    _known(raw, names, src, "threats.")
-    gen = raw.get("generator", "mid-hazard")
-    if gen != "mid-hazard":
-        raise _fail(src, "threats.generator", f"unknown generator {gen!r} (known: mid-hazard)")
-    d = ThreatSpec()
-    return ThreatSpec(
-        generator=gen,
-        opportunity_scale=_num(
-            raw, "opportunity_scale", src, "threats.", 0, 100, d.opportunity_scale
-        ),
-        initial_peace_years=_int(
-            raw, "initial_peace_years", src, "threats.", 0, 500, d.initial_peace_years
-        ),
-        atrocity_rate=_num(raw, "atrocity_rate", src, "threats.", 0, 1, d.atrocity_rate),
-        terrorism_rate=_num(raw, "terrorism_rate", src, "threats.", 0, 1, d.terrorism_rate),
-        cyber_rate=_num(raw, "cyber_rate", src, "threats.", 0, 1, d.cyber_rate),
-        max_per_year=_int(raw, "max_per_year", src, "threats.", 1, 4096, d.max_per_year),
-    )
-
-
-def _design(raw: Any, i: int, src: str, base: Parameters) -> Design:
-    prefix = f"designs[{i}]."
-    if not isinstance(raw, dict):
-        raise _fail(src, f"designs[{i}]", "must be a table")
-    names = {f.name for f in dataclasses.fields(Design)}
-    _known(raw, names, src, prefix)
-    for flag in ("regional_first", "intelligence_sharing", "nato", "uniting_for_peace"):
-        if flag in raw and not isinstance(raw[flag], bool):
-            raise _fail(src, prefix + flag, "must be true or false")
-    params = raw.get("params", {})
-    if not isinstance(params, dict):
-        raise _fail(src, prefix + "params", "must be a table of parameter values")
-    try:
-        base.replace(**params)
-    except InputError as err:
-        raise _fail(src, prefix + "params", err.problem) from None
-    council = _str(raw, "council", src, prefix, "unsc")
-    if council.endswith(".toml") and not Path(council).is_absolute():
-        here = Path(src).parent / council  # a charter file beside the experiment file
-        if here.is_file():
-            council = str(here.resolve())
-    _check_council(council, src, prefix + "council")
-    return Design(
-        id=_str(raw, "id", src, prefix),
-        title=_str(raw, "title", src, prefix, raw.get("id")),
-        council=council,
-        regional_first=raw.get("regional_first", False),
-        intelligence_sharing=raw.get("intelligence_sharing", False),
-        nato=raw.get("nato", False),
-        uniting_for_peace=raw.get("uniting_for_peace", True),
-        params=dict(params),
-    )
-
-
-def _check_council(council: str, src: str, fld: str) -> None:
-    from collsec.institutions.charter import load_charter
-
-    name = "unsc-1966" if council == "unsc" else council
-    try:
-        load_charter(name)
-    except InputError as err:
-        raise _fail(src, fld, f"unknown council {council!r} ({err.problem})") from None
-
-
-def _sensitivity(raw: Any, src: str, designs: tuple[Design, ...], base: Parameters):
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise _fail(src, "sensitivity", "must be a table")
-    _known(raw, {"parameters", "metric", "design", "samples", "replications"}, src, "sensitivity.")
-    from collsec.experiments.store import METRICS
-
-    params = raw.get("parameters")
-    if not isinstance(params, dict) or not params:
-        raise _fail(src, "sensitivity.parameters", "must name at least one parameter")
-    threat_names = {
-        f.name
-        for f in dataclasses.fields(ThreatSpec)
-        if f.type in ("float", float) and f.name != "generator"
-    }
-    out = {}
-    for name, rng in params.items():
-        fld = f"sensitivity.parameters.{name}"
-        if name not in threat_names and not hasattr(base, name):
-            raise _fail(src, fld, "unknown parameter")
-        ok = isinstance(rng, list) and len(rng) == 2
-        ok = ok and all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
-        if not ok or not rng[0] < rng[1]:
-            raise _fail(src, fld, "must be [low, high] with low < high")
-        out[name] = (float(rng[0]), float(rng[1]))
-    metric = raw.get("metric", "aggression_attempted")
-    if metric not in METRICS:
-        raise _fail(src, "sensitivity.metric", f"unknown metric {metric!r}")
-    design = raw.get("design", designs[0].id)
-    if design not in {d.id for d in designs}:
-        raise _fail(src, "sensitivity.design", f"no design {design!r} in this experiment")
-    return Sensitivity(
-        parameters=out,
-        metric=metric,
-        design=design,
-        samples=_int(raw, "samples", src, "sensitivity.", 2, 65536, 64),
-        replications=_int(raw, "replications", src, "sensitivity.", 1, 100000, 20),
-    )
-
 
 def parse_experiment(raw: dict[str, Any], src: str) -> Experiment:
-    _known(raw, _TOP, src, "")
-    base = Parameters.default()
-    designs_raw = raw.get("designs")
-    if not isinstance(designs_raw, list) or not designs_raw:
-        raise _fail(src, "designs", "an experiment needs at least one [[designs]] table")
-    designs = tuple(_design(d, i, src, base) for i, d in enumerate(designs_raw))
-    ids = [d.id for d in designs]
-    dup = next((x for x in ids if ids.count(x) > 1), None)
-    if dup:
-        raise _fail(src, "designs", f"design id {dup!r} appears twice")
-    return Experiment(
-        id=_str(raw, "id", src),
-        title=_str(raw, "title", src, "", raw.get("id")),
-        description=str(raw.get("description", "")).strip(),
-        seed=_int(raw, "seed", src, "", 0, 2**63 - 1, 0),
-        replications=_int(raw, "replications", src, "", 1, 10_000_000, 100),
-        years=_int(raw, "years", src, "", 1, 1000, 50),
-        world=_world(raw.get("world"), src),
-        threats=_threats(raw.get("threats"), src),
-        designs=designs,
-        sensitivity=_sensitivity(raw.get("sensitivity"), src, designs, base),
-        source=src,
-    )
+    """Validate an experiment's table (as read from TOML) into an :class:`Experiment`."""
+    exp = validate(Experiment, raw, src, context={"source": src})
+    exp._source = src
+    return exp
 
 
 def _builtin_dir():
@@ -374,12 +400,7 @@ def load_experiment(name_or_path: str) -> Experiment:
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
         src = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("no such file", source=src) from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise InputError(f"cannot read file ({err.__class__.__name__})", source=src) from None
+        raw = read_toml(path, src)
     else:
         if name_or_path not in builtin_experiment_ids():
             known = ", ".join(builtin_experiment_ids())
@@ -387,9 +408,5 @@ def load_experiment(name_or_path: str) -> Experiment:
                 f"no built-in experiment '{name_or_path}' (known: {known})", source="experiment"
             )
         src = f"{name_or_path} (built-in)"
-        text = _builtin_dir().joinpath(f"{name_or_path}.toml").read_text(encoding="utf-8")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"not valid TOML ({err})", source=src) from None
+        raw = read_toml(_builtin_dir().joinpath(f"{name_or_path}.toml"), src)
     return parse_experiment(raw, src)

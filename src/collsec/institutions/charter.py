@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from collsec.errors import InputError
 from collsec.institutions.rules import Ballot, Decision, VotingRule, adjudicate_votes, names_phrase
+from collsec.validation_style import read_toml, validate
 from collsec.world.codes import resolve_member
 
 __all__ = [
@@ -208,28 +208,6 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _pydantic_oneline(err: ValidationError, source: str) -> InputError:
-    first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(file)"
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        msg = "unknown field"
-    elif first["type"] == "missing":
-        msg = "required field is missing"
-    return InputError(msg, source=source, field=loc)
-
-
-def _read_toml(path: Path | Any, source: str) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read file ({e.__class__.__name__})", source=source) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"not valid TOML ({e})", source=source) from None
-
-
 @cache
 def _builtin_paths() -> dict[str, Any]:
     root = files(PKG).joinpath("charters")
@@ -253,7 +231,7 @@ def _raw(name_or_path: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any],
                 source="charter",
             )
         path, source = p, str(p)
-    data = _read_toml(path, source)
+    data = read_toml(path, source)
     base_name = data.get("extends")
     if base_name is not None:
         if not isinstance(base_name, str):
@@ -269,10 +247,7 @@ def _raw(name_or_path: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any],
 def load_charter(name_or_path: str) -> Charter:
     """Load and validate a charter by built-in id (``"unsc-1966"``) or file path."""
     data, source = _raw(name_or_path)
-    try:
-        charter = Charter.model_validate({**data, "path": source})
-    except ValidationError as e:
-        raise _pydantic_oneline(e, source) from None
+    charter = validate(Charter, {**data, "path": source}, source)
     charter.check()
     return charter
 
