@@ -104,3 +104,21 @@ def test_backtest_runs_the_chosen_policy(naysayer, tmp_path, monkeypatch):
     m1 = crisis_model(gulf, draws=40, policy="test-naysayer")
     assert m0.signals["p_adopted"] > 0.0
     assert m1.signals["p_adopted"] == 0.0
+
+
+def test_an_experiment_design_runs_the_chosen_policy(naysayer, tmp_path, run_cli):
+    path = tmp_path / "exp.toml"
+    path.write_text(
+        'id = "nay"\nseed = 3\nreplications = 4\nyears = 6\n[world]\nstates = 40\n'
+        f'[[designs]]\nid = "nay"\npolicy = "{naysayer}"\n'
+        '[[designs]]\nid = "default"\n'
+    )
+    db = tmp_path / "nay.duckdb"
+    code, _, err = run_cli("experiment", str(path), "--db", str(db), "--format", "json")
+    assert code == 0, err
+    from collsec.experiments.store import Store
+
+    with Store(db, read_only=True) as s:
+        df = s.results(s.runs()["run_key"].iloc[-1])
+    share = df[df["metric"] == "authorised_share"].groupby("design")["value"].mean()
+    assert share["nay"] == 0.0 and share["default"] > 0.0

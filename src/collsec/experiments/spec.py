@@ -25,7 +25,7 @@ An experiment file is TOML::
     [[designs]]
     id = "unsc"
     title = "The Charter as in force"
-    policy = "utility"      # the behaviour model: utility, realist or norm
+    policy = "utility"      # the behaviour model: utility, realist, norm or FILE.py:NAME
     council = "unsc"        # a body or charter id, or a charter file
     regional_first = false
     intelligence_sharing = false
@@ -68,7 +68,7 @@ from pydantic import (
 )
 
 from collsec.behavior.parameters import ParameterFile, Parameters
-from collsec.behavior.policy import POLICIES
+from collsec.behavior.policy import POLICIES, get_policy
 from collsec.crisis.scenario import Scenario
 from collsec.errors import InputError
 from collsec.validation_style import Problem, SchemaExtra, Text, between, read_toml, validate
@@ -153,7 +153,7 @@ def _params_schema(schema: dict[str, Any]) -> None:
 
 
 def _policy_schema(schema: dict[str, Any]) -> None:
-    schema["enum"] = sorted(POLICIES)
+    schema["anyOf"] = [{"enum": sorted(POLICIES)}, {"pattern": r"\.py:.+$"}]
 
 
 class Design(BaseModel):
@@ -217,7 +217,9 @@ class Design(BaseModel):
     @field_validator("policy")
     @classmethod
     def _policy(cls, v: str) -> str:
-        if v not in POLICIES:
+        if ".py:" in v:
+            get_policy(v)  # a policy file: it loads and names a policy it defines
+        elif v not in POLICIES:
             raise ValueError(f"unknown policy '{v}' (known: {', '.join(sorted(POLICIES))})")
         return v
 
