@@ -308,7 +308,7 @@ class _Fields:
 
 
 def _member(token: str, on: dt.date, source: str, fld: str) -> str:
-    from collsec.world.codes import resolve_member
+    from collsec.codes.codes import resolve_member
 
     try:
         return resolve_member(token, on, source=source)

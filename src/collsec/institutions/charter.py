@@ -29,9 +29,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from collsec.codes.codes import resolve_member
 from collsec.errors import InputError
 from collsec.institutions.rules import Ballot, Decision, VotingRule, adjudicate_votes, names_phrase
-from collsec.world.codes import resolve_member
 
 __all__ = [
     "Body",

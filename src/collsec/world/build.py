@@ -13,10 +13,10 @@ from functools import cache, lru_cache
 import numpy as np
 import pandas as pd
 
+from collsec.codes.codes import code_table
 from collsec.data import loaders as L
 from collsec.errors import InputError
 from collsec.institutions.charter import membership_table
-from collsec.world.codes import code_table
 from collsec.world.world import ORGANIZATIONS, World, cow_region
 
 __all__ = ["build_world"]
