@@ -5,9 +5,9 @@ decision whose agenda item (the ``topic`` of the UN library's yearly pages)
 is one of the case's ``record.agenda`` items and whose date falls between the
 case's dates; when the agenda item is shared with other situations
 (``record.shared_agenda``), only the decisions annotated with the case's id
-in ``collsec/data/curated/annotations_*.toml``. Each decision takes:
+in ``collsec/cases/curated/annotations_*.toml``. Each decision takes:
 
-* the votes of ``collsec/data/curated/*votes*.toml`` where a hand-sourced
+* the votes of ``collsec/cases/curated/*votes*.toml`` where a hand-sourced
   entry exists (status ``named``, ``derived`` or ``partial`` as curated);
 * otherwise, for a decision adopted with every member voting yes (the tally's
   yes count equals the membership), every member's yes (status ``derived``);
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from collsec.cases.case import ACTOR_COLUMNS, Case, load_case
-from collsec.data.curated import named_votes
+from collsec.cases.curated import named_votes
 from collsec.errors import InputError
 
 __all__ = ["annotations", "build_actors", "build_record", "write_case_files"]
@@ -62,7 +62,7 @@ PAGE_SOURCE = (
 def annotations() -> dict[str, dict[str, Any]]:
     """Sponsors, measure and case of decisions, by symbol (``annotations_*.toml``)."""
     out: dict[str, dict[str, Any]] = {}
-    folder = files("collsec.data").joinpath("curated")
+    folder = files("collsec.cases").joinpath("curated")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not (entry.name.startswith("annotations") and entry.name.endswith(".toml")):
             continue
@@ -274,7 +274,7 @@ def _toml(records: list[dict[str, Any]], case: Case) -> str:
 
     head = (
         f"# Record of case {case.id}, built by `collsec cases build {case.id}` from the UN\n"
-        "# library's yearly pages and collsec/data/curated; do not edit by hand (edit the\n"
+        "# library's yearly pages and collsec/cases/curated; do not edit by hand (edit the\n"
         "# curated votes or annotations and rebuild). Statuses: named, derived, partial,\n"
         "# tally (see collsec.cases.case).\n\n"
     )

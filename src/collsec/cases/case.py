@@ -12,7 +12,7 @@ user's own case):
     the record, built by rule (:mod:`collsec.cases.build`): every Council
     decision on the agenda between the case's dates from the UN library's
     yearly pages with its tally, the hand-sourced votes of
-    ``collsec/data/curated`` and the decisions of other bodies. Each decision
+    ``collsec/cases/curated`` and the decisions of other bodies. Each decision
     lists the body's members on its date and each member's vote where a
     source gives it, with a status: ``named`` (the source names every vote),
     ``derived`` (from the tally and the membership), ``partial`` (some votes
