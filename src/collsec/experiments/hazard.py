@@ -153,7 +153,7 @@ def _state_spells(data_dir: str | None) -> pd.DataFrame:
 def system_members(year: int, spells: pd.DataFrame) -> np.ndarray:
     """Sorted COW codes of the states in the system at any time in ``year``.
 
-    The rule of :func:`collsec.world.build.build_world` (a spell overlapping the
+    The rule of :func:`collsec.world.build.world_fields` (a spell overlapping the
     year), without building the world: used for the years before :data:`FIRST_YEAR`.
     """
     live = (spells["start"] <= pd.Timestamp(year, 12, 31)) & (
