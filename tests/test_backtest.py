@@ -405,8 +405,13 @@ def test_within_era_scores_rank_only_inside_each_era():
 
 
 def test_drivers_add_up_to_the_links_log_odds():
-    from collsec.backtest.calibrate import link_drivers, predict_link, shipped_link
-    from collsec.backtest.evaluate import DESIGN_COLUMNS, FEATURE_LABELS, MODEL_FEATURES
+    from collsec.backtest.calibration import link_drivers, shipped_link
+    from collsec.backtest.evaluate import (
+        DESIGN_COLUMNS,
+        FEATURE_LABELS,
+        MODEL_FEATURES,
+        predict_link,
+    )
 
     assert set(FEATURE_LABELS) == set(MODEL_FEATURES)
     link = shipped_link()
@@ -495,7 +500,8 @@ def test_cross_validated_scores_hold():
 def test_shipped_calibration_is_a_fit_of_the_split(tmp_path):
     import tomllib
 
-    from collsec.backtest.calibrate import calibrate, shipped_link
+    from collsec.backtest.calibrate import calibrate
+    from collsec.backtest.calibration import shipped_link
 
     r = calibrate(DATA / "crises_dev.csv", DATA / "actors_dev.csv", out_dir=tmp_path)
     fresh = tomllib.loads((tmp_path / "calibration.toml").read_text())
@@ -504,7 +510,7 @@ def test_shipped_calibration_is_a_fit_of_the_split(tmp_path):
         np.testing.assert_allclose(
             fresh[target]["coef"], shipped[target]["coef"], rtol=1e-6, atol=1e-8
         )
-    from collsec.backtest.calibrate import calibrated_parameters
+    from collsec.backtest.calibration import calibrated_parameters
 
     p = calibrated_parameters()
     for k, v in r["parameters_fitted"].items():
@@ -574,7 +580,7 @@ def test_agenda_names_states_not_yet_in_the_system():
 
 
 def test_a_link_fitted_on_other_features_is_refused(tmp_path, monkeypatch):
-    from collsec.backtest import calibrate as cal
+    from collsec.backtest import calibration as cal
     from collsec.errors import InputError
 
     stale = tmp_path / "calibration.toml"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ __all__ = [
     "Scores",
     "baseline_design",
     "model_design",
+    "predict_link",
     "score_binary",
     "score_ordinal",
     "signal_ablation",
@@ -172,6 +174,20 @@ def fit_predict_model(xtr, ytr, xte, ordinal: bool = False) -> np.ndarray:
 def _full_columns(p: np.ndarray, classes: np.ndarray) -> np.ndarray:
     out = np.zeros((len(p), len(ACTIVITY_STEPS)))
     out[:, classes.astype(int)] = p
+    return out
+
+
+def predict_link(link: dict[str, Any], target: str, x: np.ndarray) -> np.ndarray:
+    """Probabilities from a shipped link (binary: of 1; activity: one column per step)."""
+    spec = link[target]
+    z = (x - np.array(spec["mean"])) / np.array(spec["scale"])
+    logits = z @ np.array(spec["coef"]).T + np.array(spec["intercept"])
+    if target != "activity":
+        return 1.0 / (1.0 + np.exp(-logits[:, 0]))
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    out = np.zeros((len(x), len(ACTIVITY_STEPS)))
+    out[:, spec["classes"]] = p
     return out
 
 
@@ -417,8 +433,6 @@ def predict_all(
         for tr, te, pos in splits:
             ytr = sy[tr].astype(int)
             if link is not None and train is not None:
-                from collsec.backtest.calibrate import predict_link
-
                 out["model"][pos] = predict_link(link, target, x_te[te])
             else:
                 out["model"][pos] = fit_predict_model(sx[tr], ytr, x_te[te], ordinal)

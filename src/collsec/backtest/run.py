@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from collsec.backtest.calibration import calibrated_parameters, link_drivers, shipped_link
 from collsec.backtest.evaluate import (
     DESIGN_COLUMNS,
     Scores,
@@ -104,8 +105,6 @@ def backtest_icb(
     With ``ablation`` (development file only) the payload also has
     ``signal_ablation``: the cross-validated AUC lost when each signal is left out.
     """
-    from collsec.backtest.calibrate import calibrated_parameters, shipped_link
-
     p = params or calibrated_parameters()
     dev = is_development(crises_path)
     if ablation and not dev:
@@ -272,8 +271,6 @@ def narrate_crisis(
             f"no crisis {crisno} in this file", source=str(crises_path), field="--crisis"
         )
     c: IcbCrisis = crises[crisno]
-    from collsec.backtest.calibrate import calibrated_parameters
-
     m = crisis_model(
         c, params or calibrated_parameters(), draws=DRAWS, seed=seed, data_dir=data_dir
     )
@@ -293,8 +290,6 @@ def narrate_crisis(
         entry["recorded"] = int(scores.truth[target][i])
         preds[target] = entry
     design = model_design([c], pd.DataFrame([{"crisno": crisno, **m.signals}]))
-    from collsec.backtest.calibrate import link_drivers, shipped_link
-
     link = shipped_link()
     drivers = {}
     if link is not None and m.institution is not None:
