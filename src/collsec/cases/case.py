@@ -50,7 +50,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from collsec.codes.codes import resolve_member
 from collsec.errors import InputError
+from collsec.institutions import load_body
+from collsec.institutions.charter import _read_toml as _read_charter_toml
+from collsec.institutions.charter import builtin_charters
 
 __all__ = [
     "CONFLICT_OUTCOMES",
@@ -258,9 +262,7 @@ def builtin_case_ids() -> tuple[str, ...]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    from collsec.institutions.charter import _read_toml as read
-
-    return read(path, str(path))
+    return _read_charter_toml(path, str(path))
 
 
 class _Fields:
@@ -308,8 +310,6 @@ class _Fields:
 
 
 def _member(token: str, on: dt.date, source: str, fld: str) -> str:
-    from collsec.codes.codes import resolve_member
-
     try:
         return resolve_member(token, on, source=source)
     except InputError as e:
@@ -348,8 +348,6 @@ def load_case(name: str | Path, *, with_record: bool = True) -> Case:
     start, end = top.get("start", dt.date), top.get("end", dt.date)
     if end < start:
         raise InputError(f"end {end} is before start {start}", source=src, field="end")
-    from collsec.institutions.charter import builtin_charters
-
     known_bodies = {c.body for c in builtin_charters()}
     bodies = top.strings("bodies")
     for b in bodies:
@@ -424,8 +422,6 @@ def load_case(name: str | Path, *, with_record: bool = True) -> Case:
 
 def read_record(path: Path, case: Case) -> tuple[RecordedDecision, ...]:
     """The decisions of a case's record, validated against the charters."""
-    from collsec.institutions import load_body
-
     if not path.is_file():
         raise InputError(
             f"the record is missing (build it: collsec cases build {case.id})", source=str(path)
