@@ -26,7 +26,7 @@ from collsec.backtest.icb import (
     read_targets,
     skipped_crises,
 )
-from collsec.backtest.mechanism import crisis_model, signals
+from collsec.backtest.mechanism import crisis_model, regional_bodies, signals
 from collsec.behavior.parameters import Parameters
 from collsec.data.loaders._core import file_digest
 from collsec.data.registry import get_dataset, locate
@@ -270,8 +270,6 @@ def narrate_crisis(
     m = crisis_model(
         c, params or calibrated_parameters(), draws=DRAWS, seed=seed, data_dir=data_dir
     )
-    from collsec.backtest.mechanism import regional_bodies
-
     preds = {}
     for target in TARGETS:
         rows = np.flatnonzero(scores.crisno[target] == crisno)

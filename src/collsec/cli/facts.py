@@ -32,6 +32,8 @@ def facts_command(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Measure three findings of the alliance literature on the model's crises."""
+    # lazy: the crisis kernel (numpy, pandas) only when this command runs; `collsec --help`
+    # imports this module
     from collsec.validation.facts import stylised_facts
 
     if crises < 1000:
