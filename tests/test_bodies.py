@@ -250,7 +250,7 @@ def test_ecowas_smc_created_ecomog_and_needed_council_authorisation() -> None:
 def test_every_member_code_in_membership_tables_is_known() -> None:
     from importlib.resources import files
 
-    from collsec.world.codes import code_table
+    from collsec.codes.codes import code_table
 
     known = {r.code for r in code_table()}
     for entry in files("collsec.institutions").joinpath("membership").iterdir():

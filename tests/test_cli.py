@@ -190,7 +190,7 @@ def test_version(run_cli) -> None:
 def test_demo_adjudicates_only_complete_votes(run_cli) -> None:
     """Every vote the demo replays is complete (named or derived) and agrees with the
     recorded outcome under the charter of its day; partial records are left out."""
-    from collsec.data.curated import named_votes
+    from collsec.cases.curated import named_votes
 
     code, out, err = run_cli("demo", "--format", "json")
     assert code == 0, err

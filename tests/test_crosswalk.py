@@ -15,20 +15,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from collsec.errors import InputError
-from collsec.world import crosswalk as cw
-from collsec.world.codes import code_table, resolve_member
-from collsec.world.crosswalk import (
+from collsec.codes import crosswalk as cw
+from collsec.codes.codes import code_table, resolve_member
+from collsec.codes.crosswalk import (
     code_on,
     cow_to_gw,
     cow_to_iso3,
     crosswalk,
-    crosswalk_check,
     crosswalk_rows,
     gw_to_cow,
     iso2_to_cow,
     iso3_to_cow,
 )
+from collsec.data.crosswalk_check import EXPLAINED, crosswalk_check
+from collsec.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 D = dt.date
@@ -334,7 +334,7 @@ def test_hard_case_codes_present():
 
 
 def test_docstring_examples_run():
-    failures, attempted = doctest.testmod(importlib.import_module("collsec.world.crosswalk"))
+    failures, attempted = doctest.testmod(importlib.import_module("collsec.codes.crosswalk"))
     assert attempted > 0 and failures == 0
 
 
@@ -370,7 +370,7 @@ def test_build_reproduces_shipped_table(tmp_path):
         sys.path.remove(str(ROOT / "tools"))
     out = tmp_path / "crosswalk.csv"
     build.main(data_dir(), out)
-    shipped = ROOT / "src/collsec/world/crosswalk.csv"
+    shipped = ROOT / "src/collsec/codes/crosswalk.csv"
     assert out.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
 
 
@@ -401,7 +401,7 @@ def test_crosswalk_check_on_mirror():
     assert report["rules"]["session_year"]["items"] == 4
     # the explanations table has no dead entries
     used = {(u["source"], u["code"], u["name"] if u["code"] == "" else None) for u in unmapped}
-    for e in cw.EXPLAINED:
+    for e in EXPLAINED:
         assert (e.source, e.code, e.name) in used, e
 
 

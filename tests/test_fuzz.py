@@ -9,9 +9,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from collsec.codes.codes import resolve_member
 from collsec.errors import InputError
 from collsec.institutions import Ballot, load_body, load_charter
-from collsec.world.codes import resolve_member
 
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from collsec.data.curated import adjudicate_named, named_votes
+from collsec.cases.curated import adjudicate_named, named_votes
 from collsec.errors import InputError
 from collsec.institutions import Ballot, adjudicate_tally, load_body
 

@@ -1,4 +1,4 @@
-"""Build src/collsec/world/codes.csv, the member-code table collsec ships.
+"""Build src/collsec/codes/codes.csv, the member-code table collsec ships.
 
 Run once by a developer with the data mirrors present:
 
@@ -157,4 +157,4 @@ def main(data: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(__file__).resolve().parents[1] / "src/collsec/world/codes.csv")
+    main(Path(sys.argv[1]), Path(__file__).resolve().parents[1] / "src/collsec/codes/codes.csv")

@@ -1,4 +1,4 @@
-"""Build src/collsec/world/crosswalk.csv, the COW / ISO / Gleditsch-Ward crosswalk collsec ships.
+"""Build src/collsec/codes/crosswalk.csv, the COW / ISO / Gleditsch-Ward crosswalk collsec ships.
 
 Run by a developer with the data mirrors present:
 
@@ -11,7 +11,7 @@ inclusive ISO dates; a spell that reaches 2016-12-31 (the end of COW v2016) is
 left open (blank ``end``).
 
 Where each column comes from (the keys are the ``source`` column's; full
-citations in docs/codes.md and ``collsec.world.crosswalk.SOURCES``):
+citations in docs/codes.md and ``collsec.codes.crosswalk.SOURCES``):
 
 - ``cow``, ``cow_abb``, spells and default names: COW2016.
 - ``iso3``: the ``iso3c`` that the UNGA ideal-point file gives the COW code in
@@ -21,7 +21,7 @@ citations in docs/codes.md and ``collsec.world.crosswalk.SOURCES``):
   (``countryname``/``iso3c``) share, unless a hand-entered spell says otherwise.
 - ``gw``: equal to the COW code (GW1999 kept COW's numbers) except for the
   hand-entered differences below (GW1999, GWLIST, BEGER2019).
-- ``code``: the collsec member code, resolved from src/collsec/world/codes.csv
+- ``code``: the collsec member code, resolved from src/collsec/codes/codes.csv
   (COLLSEC) at the start of each piece; the pieces are also cut at the start
   dates of codes.csv rows, so the two tables agree on every day both define.
 
@@ -43,8 +43,8 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src/collsec/world/crosswalk.csv"
-CODES = ROOT / "src/collsec/world/codes.csv"
+OUT = ROOT / "src/collsec/codes/crosswalk.csv"
+CODES = ROOT / "src/collsec/codes/codes.csv"
 COLUMNS = ["cow", "cow_abb", "iso3", "iso2", "gw", "name", "start", "end", "code", "note", "source"]
 COW_END = dt.date(2016, 12, 31)  # last day covered by COW v2016
 DEFAULT_SOURCE = "COW2016; BSV2017; VSB2009; GW1999; COLLSEC"

@@ -42,6 +42,7 @@ __all__ = [
     "Scores",
     "baseline_design",
     "model_design",
+    "predict_link",
     "score_binary",
     "score_ordinal",
     "signal_ablation",
@@ -173,6 +174,20 @@ def fit_predict_model(xtr, ytr, xte, ordinal: bool = False) -> np.ndarray:
 def _full_columns(p: np.ndarray, classes: np.ndarray) -> np.ndarray:
     out = np.zeros((len(p), len(ACTIVITY_STEPS)))
     out[:, classes.astype(int)] = p
+    return out
+
+
+def predict_link(link: dict[str, Any], target: str, x: np.ndarray) -> np.ndarray:
+    """Probabilities from a shipped link (binary: of 1; activity: one column per step)."""
+    spec = link[target]
+    z = (x - np.array(spec["mean"])) / np.array(spec["scale"])
+    logits = z @ np.array(spec["coef"]).T + np.array(spec["intercept"])
+    if target != "activity":
+        return 1.0 / (1.0 + np.exp(-logits[:, 0]))
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    out = np.zeros((len(x), len(ACTIVITY_STEPS)))
+    out[:, spec["classes"]] = p
     return out
 
 
@@ -431,17 +446,3 @@ def predict_all(
                 out[key][pos] = fit_predict_model(d_tr, ytr, d_te, ordinal)
         preds[target] = out
     return Scores(crisno=crisno, truth=truth, predictions=preds)
-
-
-def predict_link(link: dict[str, Any], target: str, x: np.ndarray) -> np.ndarray:
-    """Probabilities from a shipped link (binary: of 1; activity: one column per step)."""
-    spec = link[target]
-    z = (x - np.array(spec["mean"])) / np.array(spec["scale"])
-    logits = z @ np.array(spec["coef"]).T + np.array(spec["intercept"])
-    if target != "activity":
-        return 1.0 / (1.0 + np.exp(-logits[:, 0]))
-    e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p = e / e.sum(axis=1, keepdims=True)
-    out = np.zeros((len(x), len(ACTIVITY_STEPS)))
-    out[:, spec["classes"]] = p
-    return out

@@ -29,7 +29,9 @@ from collsec.backtest.link import link_drivers, shipped_link
 from collsec.backtest.mechanism import crisis_model, regional_bodies, signals
 from collsec.behavior.parameters import Parameters
 from collsec.data.loaders._core import file_digest
+from collsec.data.registry import get_dataset, locate
 from collsec.errors import InputError
+from collsec.world.build import SOURCES
 
 __all__ = [
     "DEV_ACTORS",
@@ -54,22 +56,16 @@ DRIVERS = 4
 
 def backtest_datasets() -> list[str]:
     """The registry's datasets a backtest reads: ICB, the Council's record, the world's."""
-    from collsec.world.build import SOURCES
-
     return list(dict.fromkeys(("icb", "unsc_actions", *SOURCES)))
 
 
 def backtest_citations() -> list[str]:
     """The citation of every dataset a backtest reads (:func:`backtest_datasets`)."""
-    from collsec.data.registry import get_dataset
-
     return list(dict.fromkeys(get_dataset(n).citation for n in backtest_datasets()))
 
 
 def dev_files(data_dir: str | None = None) -> tuple[Path, Path]:
     """The development split's two files in the data directory."""
-    from collsec.data.registry import locate
-
     return locate("icb", DEV_CRISES, data_dir=data_dir), locate(
         "icb", DEV_ACTORS, data_dir=data_dir
     )

@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.special import expit, log_expit
 
 from collsec.behavior.model import VOTE_FEATURES, vote_probabilities
 from collsec.behavior.parameters import Parameters
@@ -113,6 +111,16 @@ def prior_fit(params: Parameters) -> Fit:
     )
 
 
+def expit(z):
+    """The logistic function, stable for any z."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def log_expit(z):
+    """log(expit(z)) without underflow: -log(1 + e^-z)."""
+    return -np.logaddexp(0.0, -z)
+
+
 def _nll_and_grad(theta, F, y, scale, prior, prior_sd):
     """Negative log-likelihood of the ordered logit and its gradient, in log space."""
     k = F.shape[1]
@@ -182,6 +190,9 @@ def fit_ordered_logit(
     gap0 = max(thresholds[1] - thresholds[0], 1e-2)
     theta0 = np.concatenate([w0, [thresholds[0], gap0]])
     bounds = [(0.0, None) if nonnegative else (None, None)] * k + [(None, None), (1e-3, None)]
+    # lazy: scipy.optimize takes about 0.3 s to import; only fits need it
+    from scipy.optimize import minimize
+
     res = minimize(
         _nll_and_grad,
         theta0,

@@ -5,9 +5,9 @@ decision whose agenda item (the ``topic`` of the UN library's yearly pages)
 is one of the case's ``record.agenda`` items and whose date falls between the
 case's dates; when the agenda item is shared with other situations
 (``record.shared_agenda``), only the decisions annotated with the case's id
-in ``collsec/data/curated/annotations_*.toml``. Each decision takes:
+in ``collsec/cases/curated/annotations_*.toml``. Each decision takes:
 
-* the votes of ``collsec/data/curated/*votes*.toml`` where a hand-sourced
+* the votes of ``collsec/cases/curated/*votes*.toml`` where a hand-sourced
   entry exists (status ``named``, ``derived`` or ``partial`` as curated);
 * otherwise, for a decision adopted with every member voting yes (the tally's
   yes count equals the membership), every member's yes (status ``derived``);
@@ -47,8 +47,13 @@ import numpy as np
 import pandas as pd
 
 from collsec.cases.case import ACTOR_COLUMNS, Case, load_case
-from collsec.data.curated import named_votes
+from collsec.cases.curated import named_votes
+from collsec.data.export import atomic_write_text
+from collsec.data.registry import get_dataset
+from collsec.data.unsc import load_actions
 from collsec.errors import InputError
+from collsec.institutions import load_body
+from collsec.world.world import World
 
 __all__ = ["annotations", "build_actors", "build_record", "write_case_files"]
 
@@ -62,7 +67,7 @@ PAGE_SOURCE = (
 def annotations() -> dict[str, dict[str, Any]]:
     """Sponsors, measure and case of decisions, by symbol (``annotations_*.toml``)."""
     out: dict[str, dict[str, Any]] = {}
-    folder = files("collsec.data").joinpath("curated")
+    folder = files("collsec.cases").joinpath("curated")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not (entry.name.startswith("annotations") and entry.name.endswith(".toml")):
             continue
@@ -89,8 +94,6 @@ def _norm(text: str) -> str:
 
 
 def _roster(body: str, on: dt.date) -> tuple[str, ...]:
-    from collsec.institutions import load_body
-
     return tuple(load_body(body, on=on).members)
 
 
@@ -126,8 +129,6 @@ def _from_curated(v: Any, case: Case, extra_sources: tuple[str, ...] = ()) -> di
 
 def build_record(case: Case, data_dir: str | None = None) -> list[dict[str, Any]]:
     """The case's decisions by rule (see the module docstring), in date order."""
-    from collsec.data.unsc import load_actions
-
     curated = {_norm(v.symbol): v for v in named_votes()}
     ann = annotations()
     agenda = {_norm(a) for a in case.agenda}
@@ -214,8 +215,6 @@ def _from_page(row: Any, date: dt.date, page: str, case: Case, ann: dict) -> dic
 
 def build_actors(case: Case, data_dir: str | None = None) -> str:
     """The actors table (CSV text with ``# source:`` lines) from the world of the trigger."""
-    from collsec.world.world import World
-
     w = World.at(case.trigger.date, data_dir=data_dir)
     codes = [str(c) for c in w.code]
     dist = np.asarray(w.distance, dtype=float)
@@ -230,8 +229,6 @@ def build_actors(case: Case, data_dir: str | None = None) -> str:
         "of the year before (none before 1946); allies = ATOP defence pacts in force; "
         "km = COW minimum distance (empty beyond the dataset's range)\n"
     )
-    from collsec.data.registry import get_dataset
-
     for s in w.sources:
         ds = get_dataset(s)
         buf.write(f"# source: {s} ({ds.version}): {ds.citation}\n")
@@ -274,7 +271,7 @@ def _toml(records: list[dict[str, Any]], case: Case) -> str:
 
     head = (
         f"# Record of case {case.id}, built by `collsec cases build {case.id}` from the UN\n"
-        "# library's yearly pages and collsec/data/curated; do not edit by hand (edit the\n"
+        "# library's yearly pages and collsec/cases/curated; do not edit by hand (edit the\n"
         "# curated votes or annotations and rebuild). Statuses: named, derived, partial,\n"
         "# tally (see collsec.cases.case).\n\n"
     )
@@ -292,8 +289,6 @@ def write_case_files(
 
     Files are written whole (to a temporary name, then renamed).
     """
-    from collsec.data.export import atomic_write_text
-
     case = load_case(case_id, with_record=False)
     folder = out_dir or case.path.parent
     written = []

@@ -12,7 +12,7 @@ user's own case):
     the record, built by rule (:mod:`collsec.cases.build`): every Council
     decision on the agenda between the case's dates from the UN library's
     yearly pages with its tally, the hand-sourced votes of
-    ``collsec/data/curated`` and the decisions of other bodies. Each decision
+    ``collsec/cases/curated`` and the decisions of other bodies. Each decision
     lists the body's members on its date and each member's vote where a
     source gives it, with a status: ``named`` (the source names every vote),
     ``derived`` (from the tally and the membership), ``partial`` (some votes
@@ -60,7 +60,10 @@ from pydantic import (
     model_validator,
 )
 
+from collsec.codes.codes import resolve_member
 from collsec.errors import InputError
+from collsec.institutions import load_body
+from collsec.institutions.charter import builtin_charters
 from collsec.validation_style import (
     Flag,
     Problem,
@@ -442,8 +445,6 @@ class ActorRow(BaseModel):
 
 
 def _member(token: str, on: dt.date, source: str, fld: str) -> str:
-    from collsec.world.codes import resolve_member
-
     try:
         return resolve_member(token, on, source=source)
     except InputError as e:
@@ -473,8 +474,6 @@ def load_case(name: str | Path, *, with_record: bool = True) -> Case:
     f = validate(CaseFile, read_toml(path, src), src)
     if path.name != f"{f.id}.toml":
         raise InputError(f"id '{f.id}' does not match the file name", source=src, field="id")
-    from collsec.institutions.charter import builtin_charters
-
     known_bodies = {c.body for c in builtin_charters()}
     for b in f.bodies:
         if b not in known_bodies:
@@ -520,8 +519,6 @@ def load_case(name: str | Path, *, with_record: bool = True) -> Case:
 
 def read_record(path: Path, case: Case) -> tuple[RecordedDecision, ...]:
     """The decisions of a case's record, validated against the charters."""
-    from collsec.institutions import load_body
-
     if not path.is_file():
         raise InputError(
             f"the record is missing (build it: collsec cases build {case.id})", source=str(path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +14,7 @@ from rich.table import Table
 
 from collsec.behavior.policy import get_policy
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.data.export import check_export_path, write_table
 from collsec.errors import InputError
 
 console = Console()
@@ -36,6 +39,8 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the kernel's draws
 
 
 def _files(crises: str | None, actors: str | None, data_dir: str | None) -> tuple[str, str]:
+    # lazy: the backtest (pandas, scikit-learn, the kernel) only when a command runs;
+    # `collsec --help` imports this module
     from collsec.backtest.run import dev_files
 
     if crises is None or actors is None:
@@ -93,16 +98,15 @@ def icb_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Predict League, UN and regional involvement in every ICB crisis from what was knowable."""
-    from collsec.backtest.figures import check_figure_path, write_figure
-    from collsec.backtest.run import backtest_icb, narrate_crisis, predictions_table
-    from collsec.data.export import check_export_path, write_table
+    # lazy: the backtest (pandas, scikit-learn, matplotlib, the kernel) only when it runs
+    from collsec.backtest import evaluate, figures, run
 
     if plot is not None:
-        check_figure_path(plot)
+        figures.check_figure_path(plot)
     if export is not None:
         check_export_path(export)
     crises, actors = _files(crises, actors, data_dir)
-    payload, scores = backtest_icb(
+    payload, scores = run.backtest_icb(
         crises,
         actors,
         data_dir=data_dir,
@@ -112,21 +116,22 @@ def icb_command(
         policy=get_policy(policy).name,
     )
     if crisis is not None:
-        story = narrate_crisis(
+        story = run.narrate_crisis(
             crisis, crises, actors, scores, data_dir=data_dir, seed=seed, policy=policy
         )
-        emit(story, fmt, _narrate_text)
+        emit(story, fmt, partial(_narrate_text, labels=evaluate.FEATURE_LABELS))
     else:
-        emit(payload, fmt, _scores_text)
+        emit(payload, fmt, partial(_scores_text, targets=evaluate.BINARY_TARGETS))
     if plot is not None:
-        print(f"collsec: wrote {write_figure(scores, payload, plot)}", file=sys.stderr)
+        print(f"collsec: wrote {figures.write_figure(scores, payload, plot)}", file=sys.stderr)
     if export is not None:
-        table = predictions_table(scores, crises, actors)
+        table = run.predictions_table(scores, crises, actors)
         written = write_table(table, export)
         print(f"collsec: wrote {len(table)} crises to {written}", file=sys.stderr)
 
 
-def _scores_text(r: dict[str, Any]) -> None:
+def _scores_text(r: dict[str, Any], targets: Sequence[str]) -> None:
+    """The scores for people; ``targets``: the binary targets, in the backtest's order."""
     console.print(f"ICB backtest: {r['n']} crises; {r['mode']}.")
     binary = {k: v for k, v in r["targets"].items() if k != "activity"}
     t = Table(title_justify="left", title="Binary targets: AUC (model: [95% bootstrap])")
@@ -169,19 +174,17 @@ def _scores_text(r: dict[str, Any]) -> None:
     console.print(t2)
     we = r.get("within_era")
     if we:
-        from collsec.backtest.evaluate import BINARY_TARGETS
-
         names = {"council_action": "council", "effectiveness": "effective"}
         tw = Table(title_justify="left", title="Within each era: AUC (model/logistic)")
         tw.add_column("era", no_wrap=True)
-        for target in BINARY_TARGETS:
+        for target in targets:
             tw.add_column(names.get(target, target), justify="right", no_wrap=True)
         for era, row in we.items():
             tw.add_row(
                 era,
                 *(
                     f"{row[x]['model']:.3f}/{row[x]['logistic']:.3f}" if x in row else "-"
-                    for x in BINARY_TARGETS
+                    for x in targets
                 ),
             )
         console.print(tw)
@@ -205,7 +208,7 @@ def _scores_text(r: dict[str, Any]) -> None:
             t3.add_row(cut, f"{row['train']}/{row['test']}", *cells)
         console.print(t3)
     if "signal_ablation" in r:
-        _ablation_text(r["signal_ablation"])
+        _ablation_text(r["signal_ablation"], targets)
     if "datasets" in r:
         console.print(
             f"Data: {', '.join(r['datasets'])} (cite them: collsec data cite NAME, "
@@ -213,25 +216,24 @@ def _scores_text(r: dict[str, Any]) -> None:
         )
 
 
-def _ablation_text(ab: dict[str, dict[str, float]]) -> None:
-    from collsec.backtest.evaluate import BINARY_TARGETS
-
+def _ablation_text(ab: dict[str, dict[str, float]], targets: Sequence[str]) -> None:
     names = {"council_action": "council", "effectiveness": "effective"}
     t = Table(
         title_justify="left",
         title="Leaving one signal out: change in cross-validated AUC (negative: the signal helps)",
     )
     t.add_column("signal", no_wrap=True)
-    for target in BINARY_TARGETS:
+    for target in targets:
         t.add_column(names.get(target, target), justify="right", no_wrap=True)
-    t.add_row("(full model AUC)", *(f"{ab['full'][x]:.3f}" for x in BINARY_TARGETS))
+    t.add_row("(full model AUC)", *(f"{ab['full'][x]:.3f}" for x in targets))
     for sig, row in ab.items():
         if sig != "full":
-            t.add_row(sig, *(f"{row[x]:+.3f}" for x in BINARY_TARGETS))
+            t.add_row(sig, *(f"{row[x]:+.3f}" for x in targets))
     console.print(t)
 
 
-def _narrate_text(s: dict[str, Any]) -> None:
+def _narrate_text(s: dict[str, Any], labels: Mapping[str, str]) -> None:
+    """One crisis for people; ``labels``: the model features' names."""
     th = s["threat"]
     console.print(f"[bold]ICB crisis {s['crisno']}: {s['name']}[/bold] (trigger {s['trigger']})")
     if s["institution"] is None:
@@ -268,8 +270,6 @@ def _narrate_text(s: dict[str, Any]) -> None:
             f"recorded {v['recorded']}"
         )
     if s.get("drivers"):
-        from collsec.backtest.evaluate import FEATURE_LABELS
-
         t = Table(
             title_justify="left",
             title="Why: the largest terms of each prediction's log-odds (shipped link), "
@@ -280,7 +280,7 @@ def _narrate_text(s: dict[str, Any]) -> None:
         t.add_column("log-odds", justify="right", no_wrap=True)
         for target, d in s["drivers"].items():
             for i, (k, v) in enumerate(d.items()):
-                t.add_row(target if i == 0 else "", FEATURE_LABELS[k], f"{v:+.2f}")
+                t.add_row(target if i == 0 else "", labels[k], f"{v:+.2f}")
         console.print(t)
     for note in s["notes"]:
         console.print(f"  note: {note}")
@@ -302,6 +302,8 @@ def calibrate_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Fit the behaviour model's global parameters on development data and write them."""
+    # lazy: the fit (pandas, scikit-learn, the kernel and the case library) only when it runs
+    # lazy: the backtest and the case library's fit only when calibrating
     from collsec.backtest.calibrate import calibrate
     from collsec.cases.fidelity import fit_library
 

@@ -11,21 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.behavior.parameters import Parameters
-from collsec.cases import builtin_case_ids, load_case
-from collsec.cases.build import write_case_files
-from collsec.cases.fidelity import fidelity, fit_without
-from collsec.cases.replay import (
-    LEAGUE_SEQUENCE,
-    predicted_outcomes,
-    replay_case,
-    score_replay,
-    unravel,
-)
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
-from collsec.crisis.api import resolve_policy
-from collsec.crisis.events import narrate
 from collsec.errors import InputError
-from collsec.world.world import World
 
 console = Console()
 
@@ -58,6 +45,8 @@ def _params(path: str | None):
 
 
 def _all_cases():
+    # lazy: the case library (and the kernel behind it) only when a command runs
+    from collsec.cases import builtin_case_ids, load_case
 
     return [load_case(c) for c in builtin_case_ids()]
 
@@ -104,7 +93,10 @@ def cases_build_command(
 
     if out and not Path(out).is_dir():
         raise InputError("directory does not exist", source=out, field="--out")
-    for c in case or list(builtin_case_ids()):
+    # lazy: the record builder (pandas, lxml) only when building
+    from collsec.cases.build import write_case_files
+
+    for c in case or [x.id for x in _all_cases()]:
         for path in write_case_files(c, data_dir, Path(out) if out else None):
             print(f"collsec: wrote {path}", file=sys.stderr)
 
@@ -129,6 +121,10 @@ def replay_command(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Replay a case vote by vote, conditional on its drafts and as a free run; score it."""
+    # lazy: the case library, the fit and the kernel only when a command runs
+    from collsec import crisis
+    from collsec import world as worlds
+    from collsec.cases import builtin_case_ids, fidelity, load_case, replay
 
     if world not in ("case", "data"):
         raise InputError(f"'{world}' is not 'case' or 'data'", source="--world")
@@ -136,18 +132,20 @@ def replay_command(
     p = _params(params)
     w = None
     if world == "data":
-        w = World.at(c.trigger.date, data_dir=data_dir)
+        w = worlds.World.at(c.trigger.date, data_dir=data_dir)
     others = [load_case(x) for x in builtin_case_ids() if x != c.id]
-    fitted = fit_without(others, p)
-    pol = resolve_policy(policy, fitted.parameters(p))
-    r = replay_case(c, p, fitted, seed=seed, charter=charter, world=w, policy=pol)
+    fitted = fidelity.fit_without(others, p)
+    pol = crisis.api.resolve_policy(policy, fitted.parameters(p))
+    r = replay.replay_case(c, p, fitted, seed=seed, charter=charter, world=w, policy=pol)
     events = r.pop("_free_events")
     r["fitted_on"] = f"{len(others)} other cases (leave-one-case-out)"
-    r["score"] = score_replay(c, r)
+    r["score"] = replay.score_replay(c, r)
     emit(r, fmt, lambda payload: _replay_text(c, payload, events))
 
 
 def _replay_text(case: Any, r: dict[str, Any], events: list) -> None:
+    # lazy: the kernel's narrator, with the kernel, only when a replay is printed
+    from collsec.crisis import narrate
 
     tr = r["trigger"]
     print(f"{case.title} ({case.start} to {case.end})")
@@ -238,14 +236,17 @@ def fidelity_command(
     A case's outcome is the free run's most frequent institution class over 200 runs,
     with the vote weights fitted without the case.
     """
+    # lazy: the case library, the fit and the kernel only when a command runs
     from rich.progress import Progress
+
+    from collsec.cases import fidelity, replay
 
     p = _params(params)
     cases = _all_cases()
-    outcomes, shares = predicted_outcomes(cases, p, seed=seed)
+    outcomes, shares = replay.predicted_outcomes(cases, p, seed=seed)
     with Progress(console=Console(stderr=True), transient=True) as prog:
         task = prog.add_task("leave-one-case-out refits", total=len(cases) if loo else 0)
-        r = fidelity(
+        r = fidelity.fidelity(
             cases,
             p,
             loo=loo,
@@ -332,9 +333,11 @@ def unravel_command(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """The League's unravelling: Manchuria, Ethiopia, the Rhineland, credibility carried."""
+    # lazy: the case library and the kernel only when a command runs
+    from collsec.cases import load_case, replay
 
-    r = unravel(
-        [load_case(c) for c in LEAGUE_SEQUENCE], _params(params), seed=seed, charter=charter
+    r = replay.unravel(
+        [load_case(c) for c in replay.LEAGUE_SEQUENCE], _params(params), seed=seed, charter=charter
     )
 
     def text(p: dict[str, Any]) -> None:

@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.cli._common import Format, FormatOpt, emit, parse_date
+from collsec.codes.codes import resolve_member
 from collsec.errors import InputError
 from collsec.institutions import Ballot, bodies_summary, load_body
 from collsec.institutions.charter import Body
-from collsec.world.codes import resolve_member
 
 console = Console()
 

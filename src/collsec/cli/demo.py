@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec.cases.curated import adjudicate_named, named_votes
 from collsec.cli._common import Format, FormatOpt, emit
-from collsec.data.curated import adjudicate_named, named_votes
 from collsec.institutions import article5_applies, load_body
 from collsec.institutions.power import body_game
 from collsec.power import power_indices

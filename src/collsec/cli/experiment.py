@@ -9,11 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
-from collsec.experiments.runner import default_db, run_experiment
-from collsec.experiments.sensitivity import sobol
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
-from collsec.experiments.store import Store
-from collsec.experiments.summary import summarize
 
 console = Console()
 
@@ -95,6 +91,9 @@ def experiment_command(
         return
 
     exp = load_experiment(target).with_overrides(seed=seed, replications=replications, years=years)
+    # lazy: the runner (duckdb, pandas, workers) only when an experiment runs
+    from collsec.experiments.runner import default_db, run_experiment
+
     path = db or str(default_db(exp))
     with _progress_bar(f"{exp.id}: chunks of replications") as bar:
         task = bar.add_task("run", total=None)
@@ -116,6 +115,10 @@ def experiment_command(
 
 
 def comparison(db: str, key: str, exp) -> dict[str, Any]:
+
+    # lazy: the store and the summary (duckdb, pandas, scipy) only when results are read
+    from collsec.experiments.store import Store
+    from collsec.experiments.summary import summarize
 
     with Store(db, read_only=True) as store:
         results = store.results(key)
@@ -220,6 +223,9 @@ def sensitivity_command(
     exp = load_experiment(target)
     with _progress_bar(f"{exp.id}: Sobol samples") as bar:
         task = bar.add_task("samples", total=None)
+        # lazy: SALib and the runner only for a sensitivity analysis
+        from collsec.experiments.sensitivity import sobol
+
         r = sobol(
             exp,
             samples=samples,

@@ -10,9 +10,7 @@ from rich.table import Table
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _inputs
-from collsec.crisis.stage import Stage
 from collsec.errors import InputError
-from collsec.validation.facts import stylised_facts
 
 console = Console()
 
@@ -34,6 +32,10 @@ def facts_command(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Measure three findings of the alliance literature on the model's crises."""
+
+    # lazy: the facts and the kernel (scipy.stats, pandas) only when this command runs
+    from collsec.crisis import Stage
+    from collsec.validation.facts import stylised_facts
 
     if crises < 1000:
         raise InputError("must be >= 1000 (the facts are rates)", source="--crises")

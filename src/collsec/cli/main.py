@@ -10,6 +10,22 @@ import sys
 
 import typer
 
+from collsec import __version__
+from collsec.cli import (
+    backtest,
+    cases,
+    charters,
+    data,
+    demo,
+    experiment,
+    facts,
+    power,
+    report,
+    schema,
+    simulate,
+    unsc,
+    world,
+)
 from collsec.errors import CollsecError
 
 app = typer.Typer(
@@ -23,8 +39,6 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from collsec import __version__
-
         print(f"collsec {__version__}")
         raise typer.Exit()
 
@@ -45,22 +59,6 @@ def _register_all() -> None:
     if _registered:
         return
     _registered.append(True)
-    from collsec.cli import (
-        backtest,
-        cases,
-        charters,
-        data,
-        demo,
-        experiment,
-        facts,
-        power,
-        report,
-        schema,
-        simulate,
-        unsc,
-        world,
-    )
-
     modules = (
         backtest,
         cases,

@@ -31,6 +31,8 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML report of an experiment run: designs side by side,
     paired differences, distributions, parameters, data and citations."""
+    # lazy: duckdb, pandas and matplotlib only when a report is written; `collsec --help`
+    # imports this module
     from collsec.experiments.report import write_report
 
     r = write_report(db, out, run=run)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from collsec.errors import InputError
+from collsec.validation_style import json_schema
 
 #: file type -> (module, model, key that makes every field optional, what the file is)
 SCHEMAS: dict[str, tuple[str, str, str | None, str]] = {
@@ -48,8 +49,6 @@ SCHEMAS: dict[str, tuple[str, str, str | None, str]] = {
 
 def schema_for(name: str) -> dict[str, Any]:
     """The JSON Schema of the file type ``name`` (a key of :data:`SCHEMAS`)."""
-    from collsec.validation_style import json_schema
-
     if name not in SCHEMAS:
         raise InputError(f"unknown file type '{name}' (known: {', '.join(SCHEMAS)})", source="NAME")
     module, model, partial_with, _ = SCHEMAS[name]

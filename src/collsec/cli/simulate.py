@@ -14,11 +14,7 @@ from rich.table import Table
 from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli.world import world_for
-from collsec.crisis.api import sim_crises
-from collsec.crisis.events import narrate
-from collsec.crisis.stage import Scenario
 from collsec.errors import InputError
-from collsec.world.world import World
 
 console = Console()
 
@@ -71,14 +67,18 @@ def _inputs(
     scenario: str | None = None,
 ):
     """The world, parameters and scenario the options name."""
+    # lazy: the world and the kernel (numpy, pandas) only when a command runs
+    from collsec import crisis
+    from collsec import world as worlds
+
     p = Parameters.from_file(params) if params else Parameters.default()
     if world == "synthetic":
         if states < 16:
             raise InputError("a synthetic world needs at least 16 states", source="--states")
-        w = World.synthetic(states, seed=seed)
+        w = worlds.World.synthetic(states, seed=seed)
     else:
         w = world_for(world, data_dir)
-    base = Scenario.from_file(scenario) if scenario else Scenario()
+    base = crisis.Scenario.from_file(scenario) if scenario else crisis.Scenario()
     sc = base.model_copy(
         update={
             "council": council or base.council,
@@ -134,6 +134,9 @@ def simulate(
             scenario,
         )
         return
+    # lazy: the kernel only when a command runs
+    from collsec.crisis import sim_crises
+
     w, p, sc = _inputs(
         world,
         states,
@@ -211,6 +214,9 @@ def replay_crisis(
         data_dir,
         scenario,
     )
+    # lazy: the kernel only when a command runs
+    from collsec.crisis import narrate, sim_crises
+
     run = sim_crises(
         w,
         crises=1,

@@ -38,6 +38,7 @@ def audit_unsc_command(
     export: ExportOpt = None,
 ) -> None:
     """Check every Security Council decision 1946-2022 against the Charter's voting rule."""
+    # lazy: pandas and lxml only when the audit runs; `collsec --help` imports this module
     from collsec.validation.unsc_audit import (
         CHECK_KINDS,
         audit_unsc,
@@ -115,6 +116,7 @@ def audit_unsc_command(
 
 def vetoes_command(data_dir: DataDirOpt = None, fmt: FormatOpt = Format.text) -> None:
     """Vetoes per permanent member: the veto list against the yearly meeting pages."""
+    # lazy: pandas and lxml only when this command runs
     from collsec.validation.unsc_audit import vetoes_compare
 
     payload = vetoes_compare(data_dir)

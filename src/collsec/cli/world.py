@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,7 +12,9 @@ from rich.table import Table
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.data.export import check_export_path, write_table
 from collsec.errors import InputError
-from collsec.world.world import World
+
+if TYPE_CHECKING:
+    from collsec.world.world import World
 
 console = Console()
 
@@ -24,6 +26,10 @@ ExportOpt = Annotated[
 
 def world_for(when: str, data_dir: str | None) -> World:
     """``YYYY`` builds the year's world; ``YYYY-MM-DD`` the world of that day."""
+    # lazy: pandas, pyarrow and the loaders only when a world is built (`collsec --help`
+    # imports this module)
+    from collsec.world.world import World
+
     text = when.strip()
     if text.isdigit():
         return World.from_year(int(text), data_dir=data_dir)

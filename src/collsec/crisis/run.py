@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.stats import spearmanr
 
 from collsec.behavior.model import next_credibility
 from collsec.behavior.policy import UtilityPolicy
@@ -40,6 +39,7 @@ from collsec.crisis.kernel import (
     BatchResult,
     run_batch,
 )
+from collsec.crisis.metrics import METRIC_INFO, METRICS
 from collsec.crisis.noise import Noise, draw_noise
 from collsec.crisis.stage import Stage
 from collsec.crisis.threats import AGGRESSION, Threat
@@ -59,38 +59,6 @@ __all__ = [
 QUANTUM = 1e9
 #: days are summed in units of 1 / DAY_QUANTUM
 DAY_QUANTUM = 1e6
-
-#: Every run's metrics: name -> (description, unit, higher is better?).
-METRIC_INFO: dict[str, tuple[str, str, bool | None]] = {
-    "aggression_attempted": ("aggressions attempted (attacks launched)", "count", False),
-    "aggression_deterred": ("would-be aggressions deterred", "count", True),
-    "deterrence_rate": ("share of would-be aggressions deterred", "share", True),
-    "authorised_share": ("share of aggressions met by an authorised response", "share", True),
-    "paralysis_veto": (
-        "crises with the Council blocked by a veto (open or foreseen)",
-        "count",
-        False,
-    ),
-    "paralysis_shortfall": ("crises with the Council short of votes", "count", False),
-    "time_to_decision": ("mean days from the attack to a collective decision", "days", False),
-    "response_success": ("share of responses that succeeded", "share", True),
-    "burden_gini": ("Gini of contributions across states", "index", None),
-    "free_riding": (
-        "1 - burden share / capability share of states outside the top five",
-        "index",
-        False,
-    ),
-    "oz_rank_correlation": (
-        "Spearman rank correlation of capability and burden share",
-        "rho",
-        None,
-    ),
-    "legitimacy": ("share of responses that were authorised", "share", True),
-    "costs": ("total cost of responses (CINC-share units)", "cost", False),
-    "credibility_final": ("the institution's credibility at the end of the horizon", "share", True),
-    "veto_rate": ("share of tabled Council drafts that were vetoed", "share", False),
-}
-METRICS: tuple[str, ...] = tuple(METRIC_INFO)
 
 
 def gini(x: np.ndarray) -> float:
@@ -212,6 +180,9 @@ class Tally:
             small = np.ones(len(cinc), dtype=bool)
             small[top5] = False
             free = float(1.0 - (burden[small].sum() / total) / cinc[small].sum())
+            # lazy: scipy.stats takes about 0.3 s to import; only metrics need it
+            from scipy.stats import spearmanr
+
             rho = spearmanr(cinc, burden / total).statistic
             rho = None if rho is None or np.isnan(rho) else float(rho)
         else:

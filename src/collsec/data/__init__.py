@@ -1,4 +1,4 @@
-"""Data: the dataset registry, loaders, and the project's own curated records."""
+"""Data: the dataset registry, fetch and verify, the loaders, the Council record and exporters."""
 
 from collsec.data.registry import cache_dir, datasets, get_dataset, locate
 

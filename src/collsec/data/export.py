@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from collsec.errors import InputError
+
+if TYPE_CHECKING:  # pandas is not imported to write a table: the CLI imports this module
+    import pandas as pd
 
 __all__ = [
     "EXPORT_SUFFIXES",

@@ -784,9 +784,9 @@ def verify(
 
 @register_verify_check
 def crosswalk(root: Path | None) -> dict[str, Any]:
-    """Every UNGA voter-year and ideal-point row maps to a COW state (see collsec.world.crosswalk)."""
-    from collsec.errors import DataMissingError
-    from collsec.world.crosswalk import crosswalk_check
+    """Every UNGA voter-year and ideal-point row maps to a COW state (see collsec.data.crosswalk_check)."""
+    # lazy: pandas only when `collsec data verify` runs (the CLI imports this module for --help)
+    from collsec.data.crosswalk_check import crosswalk_check
 
     needed = ("unga_votes", "unga_ideal_points", "cow_states")
     if any(name not in registry.datasets() for name in needed):

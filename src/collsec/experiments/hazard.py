@@ -56,7 +56,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from collsec.data.loaders.cow import load_mid_dyads, load_states
+from collsec.data.registry import get_dataset, locate
 from collsec.errors import InputError
+from collsec.world.build import COW_LAST
+from collsec.world.world import World
 
 __all__ = [
     "COVARIATES",
@@ -126,8 +130,6 @@ def onset_rows(data_dir: str | None = None) -> pd.DataFrame:
     The rule of the module docstring: ``disponset``, ``sidea1``, ``orig1`` and
     ``hostlev1 >= 4``. One row per MID row (a dyad can start two disputes in a year).
     """
-    from collsec.data.loaders.cow import load_mid_dyads
-
     d = load_mid_dyads(data_dir=_data_dir(data_dir))
     rule = (
         d["disponset"].fillna(False)
@@ -140,9 +142,6 @@ def onset_rows(data_dir: str | None = None) -> pd.DataFrame:
 
 
 def _state_spells(data_dir: str | None) -> pd.DataFrame:
-    from collsec.data.loaders.cow import load_states
-    from collsec.world.build import COW_LAST
-
     st = load_states(data_dir=data_dir)
     end = st["end"].where(st["end"].notna() & (st["end"] < COW_LAST), pd.Timestamp.max)
     return pd.DataFrame(
@@ -153,7 +152,7 @@ def _state_spells(data_dir: str | None) -> pd.DataFrame:
 def system_members(year: int, spells: pd.DataFrame) -> np.ndarray:
     """Sorted COW codes of the states in the system at any time in ``year``.
 
-    The rule of :func:`collsec.world.build.build_world` (a spell overlapping the
+    The rule of :func:`collsec.world.build.world_fields` (a spell overlapping the
     year), without building the world: used for the years before :data:`FIRST_YEAR`.
     """
     live = (spells["start"] <= pd.Timestamp(year, 12, 31)) & (
@@ -198,8 +197,6 @@ def dyad_years(
     1816, so the clock started at 1816 or at the later entry of a or b). Definitions in
     the module docstring.
     """
-    from collsec.world.world import World
-
     if not FIRST_YEAR <= first <= last <= LAST_YEAR:
         raise InputError(
             f"years {first}-{last} are outside {FIRST_YEAR}-{LAST_YEAR} "
@@ -299,8 +296,6 @@ def _sha256(path: Path) -> str:
 
 
 def _sources(data_dir: str | None) -> dict[str, dict[str, str]]:
-    from collsec.data.registry import get_dataset, locate
-
     out = {}
     for name, path in SOURCE_DATASETS:
         ds = get_dataset(name)

@@ -36,8 +36,9 @@ import numpy as np
 
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy, get_policy
+from collsec.crisis.metrics import METRICS
 from collsec.crisis.noise import Noise, draw_noise
-from collsec.crisis.run import METRICS, CrisisLoop
+from collsec.crisis.run import CrisisLoop
 from collsec.crisis.stage import Stage
 from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM, Threat
 from collsec.experiments.hazard import Hazard

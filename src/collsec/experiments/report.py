@@ -34,6 +34,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from collsec.data.export import atomic_write_bytes, atomic_write_text
 from collsec.errors import InputError
 from collsec.experiments.store import METRIC_INFO, METRICS, Store
 from collsec.experiments.summary import summarize
@@ -798,8 +799,6 @@ def write_report(
     not DuckDB or holds no runs, when ``run`` names no run in it, or when the
     output's directory does not exist. The HTML is written whole or not at all.
     """
-    from collsec.data.export import atomic_write_bytes, atomic_write_text
-
     db = Path(db)
     target = Path(out) if out is not None else db.with_suffix(".html")
     if not target.parent.is_dir():

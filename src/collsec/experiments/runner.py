@@ -18,8 +18,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from collsec import __version__
 from collsec.errors import InputError
-from collsec.experiments.spec import Experiment
+from collsec.experiments.hazard import Hazard
+from collsec.experiments.history import prepare, run_replications
+from collsec.experiments.spec import Experiment, parse_experiment
 from collsec.experiments.store import Store
 
 __all__ = ["CHUNK", "default_db", "run_experiment", "run_key", "run_metadata"]
@@ -31,9 +34,6 @@ _SETTINGS: dict[str, Any] = {}
 
 def _chunk_rows(spec: dict[str, Any], key: str, rep_from: int, rep_to: int, data_dir):
     """Worker entry point (a process or a Ray task): rows of one chunk."""
-    from collsec.experiments.history import prepare, run_replications
-    from collsec.experiments.spec import parse_experiment
-
     st = _SETTINGS.get(key)
     if st is None:
         _SETTINGS.clear()
@@ -50,8 +50,6 @@ def _spec_dict(exp: Experiment) -> dict[str, Any]:
 
 
 def data_versions(exp: Experiment) -> dict[str, Any]:
-    from collsec.experiments.hazard import Hazard
-
     h = Hazard.default()
     out: dict[str, Any] = {
         "hazard": {k: v.get("sha256") or v.get("registry_sha256") for k, v in h.sources.items()}
@@ -64,8 +62,6 @@ def data_versions(exp: Experiment) -> dict[str, Any]:
 
 
 def citations(exp: Experiment) -> list[str]:
-    from collsec.experiments.hazard import Hazard
-
     h = Hazard.default()
     cites = [v["citation"] for v in h.sources.values() if v.get("citation")]
     cites += list(h.citation.values())
@@ -73,8 +69,6 @@ def citations(exp: Experiment) -> list[str]:
 
 
 def run_key(exp: Experiment) -> str:
-    from collsec import __version__
-
     blob = json.dumps(
         {"spec": _spec_dict(exp), "collsec": __version__, "data": data_versions(exp)},
         sort_keys=True,
@@ -83,8 +77,6 @@ def run_key(exp: Experiment) -> str:
 
 
 def run_metadata(exp: Experiment) -> dict[str, Any]:
-    from collsec import __version__
-
     return {
         "run_key": run_key(exp),
         "experiment": exp.id,

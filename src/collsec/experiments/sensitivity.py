@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from collsec.errors import InputError
+from collsec.experiments.history import prepare, run_replications
 from collsec.experiments.spec import Experiment, ThreatSpec
 
 __all__ = ["sobol"]
@@ -47,8 +48,6 @@ def sobol(
     """``{"metric", "design", "samples", "runs", "parameters": {P: {"S1", "S1_conf", "ST", "ST_conf", "range"}}}``."""
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
-
-    from collsec.experiments.history import prepare, run_replications
 
     sens = exp.sensitivity
     if sens is None:

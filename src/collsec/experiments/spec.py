@@ -69,8 +69,10 @@ from pydantic import (
 
 from collsec.behavior.parameters import ParameterFile, Parameters
 from collsec.behavior.policy import POLICIES, get_policy
+from collsec.crisis.metrics import METRICS
 from collsec.crisis.scenario import Scenario
 from collsec.errors import InputError
+from collsec.institutions.charter import load_charter
 from collsec.validation_style import Problem, SchemaExtra, Text, between, read_toml, validate
 
 __all__ = [
@@ -246,7 +248,6 @@ def _flat_schema(schema: dict[str, Any]) -> None:
 
 
 def _check_council(council: str) -> None:
-    from collsec.institutions.charter import load_charter
 
     name = "unsc-1966" if council == "unsc" else council
     try:
@@ -256,7 +257,6 @@ def _check_council(council: str) -> None:
 
 
 def _metric_schema(schema: dict[str, Any]) -> None:
-    from collsec.experiments.store import METRICS
 
     schema["enum"] = list(METRICS)
 
@@ -294,7 +294,6 @@ class Sensitivity(BaseModel):
     @field_validator("metric")
     @classmethod
     def _metric(cls, v: str) -> str:
-        from collsec.experiments.store import METRICS
 
         if v not in METRICS:
             raise ValueError(f"unknown metric {v!r}")

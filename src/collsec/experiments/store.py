@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from collsec.crisis.run import METRIC_INFO, METRICS
+from collsec.crisis.metrics import METRIC_INFO, METRICS
 from collsec.errors import InputError
 
 __all__ = ["METRICS", "METRIC_INFO", "Store"]

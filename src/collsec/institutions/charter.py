@@ -28,10 +28,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from collsec.codes.codes import resolve_member
 from collsec.errors import InputError
 from collsec.institutions.rules import Ballot, Decision, VotingRule, adjudicate_votes, names_phrase
 from collsec.validation_style import read_toml, validate
-from collsec.world.codes import resolve_member
 
 __all__ = [
     "Body",

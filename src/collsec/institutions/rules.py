@@ -38,8 +38,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from collsec.codes.codes import member_name
 from collsec.errors import InputError
-from collsec.world.codes import member_name
 
 __all__ = [
     "ABSENT",

@@ -58,6 +58,7 @@ from collsec.power._counts import Counts
 from collsec.power._dense import dense_cost, dense_counts
 from collsec.power._split import split_cost, split_counts
 from collsec.power._weighted import weighted_cost, weighted_counts
+from collsec.power.bruteforce import bruteforce_counts
 from collsec.power.game import Game
 
 __all__ = [
@@ -136,8 +137,6 @@ def _counts(game: Game, sizes: bool, method: str) -> Counts:
             f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="method"
         )
     if method == "enumerate":
-        from collsec.power.bruteforce import bruteforce_counts
-
         return bruteforce_counts(game)
     weights, clauses = _reduce(game)
     n = weights.shape[0]

@@ -31,6 +31,7 @@ from collsec.data.unsc import (
     load_vetoes,
 )
 from collsec.errors import CollsecError, InputError
+from collsec.institutions import adjudicate_tally, load_body
 
 __all__ = [
     "CHECK_KINDS",
@@ -138,12 +139,6 @@ def _recorded_words(row: Any) -> str:
 
 
 def _engine():
-    try:
-        from collsec.institutions import adjudicate_tally, load_body
-    except ImportError as err:  # the rule engine is a separate part of the package
-        raise CollsecError(
-            "collsec.institutions is not available: the rule engine is needed to audit the record"
-        ) from err
     return adjudicate_tally, load_body
 
 

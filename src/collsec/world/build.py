@@ -1,25 +1,29 @@
-"""Build a :class:`~collsec.world.world.World` from the data mirrors.
+"""The arrays of a :class:`~collsec.world.world.World`, built from the data mirrors.
 
-The rules for gaps are in the docstring of :mod:`collsec.world.world`. Frames
-are read through the loaders (typed, cached as parquet) and kept in memory for
-the process, so building many years in a row is fast.
+:meth:`World.from_year <collsec.world.world.World.from_year>` and
+:meth:`World.at <collsec.world.world.World.at>` call :func:`world_fields`; this
+module does not import :mod:`collsec.world.world` (the arrow points one way:
+the class knows its builder, the builder returns plain arrays). The rules for
+gaps are in the docstring of :mod:`collsec.world.world`. Frames are read
+through the loaders (typed, cached as parquet) and kept in memory for the
+process, so building many years in a row is fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from collsec.codes.codes import code_table
 from collsec.data import loaders as L
 from collsec.errors import InputError
 from collsec.institutions.charter import membership_table
-from collsec.world.codes import code_table
-from collsec.world.world import ORGANIZATIONS, World, cow_region
 
-__all__ = ["build_world"]
+__all__ = ["COW_LAST", "ORGANIZATIONS", "SOURCES", "cow_region", "world_fields"]
 
 COW_LAST = pd.Timestamp("2016-12-31")  # COW v2016: spells ending here are still running
 IDEAL_COLUMN = "idealpointall"
@@ -32,6 +36,34 @@ SOURCES = (
     "cow_contiguity",
     "cow_mindist",
 )
+ORGANIZATIONS = {
+    "un": "un.csv",
+    "league": "league.csv",
+    "nato": "nato.csv",
+    "eu": "eu.csv",
+    "au": "au.csv",
+    "ecowas": "ecowas.csv",
+    "osce": "osce.csv",
+}
+
+
+def cow_region(ccode: int) -> str:
+    """The COW region of a state from its code range (COW codebook convention).
+
+    >>> cow_region(2), cow_region(365), cow_region(651), cow_region(900)
+    ('americas', 'europe', 'middle_east', 'oceania')
+    """
+    if ccode < 200:
+        return "americas"
+    if ccode < 400:
+        return "europe"
+    if ccode < 630:
+        return "africa"
+    if ccode < 700:
+        return "middle_east"
+    if ccode < 900:
+        return "asia"
+    return "oceania"
 
 
 @lru_cache(maxsize=8)
@@ -95,10 +127,13 @@ def _latest(df: pd.DataFrame, value: str, target_year: int) -> pd.DataFrame:
     return d.loc[idx, ["ccode", "year", value]].set_index("ccode")
 
 
-def build_world(
+def world_fields(
     *, year: int | None = None, date: dt.date | None = None, data_dir: str | None = None
-) -> World:
-    """Build the world of ``year`` (descriptive) or of ``date`` (as of the day before)."""
+) -> dict[str, Any]:
+    """The fields of the world of ``year`` (descriptive) or of ``date`` (as of the day before).
+
+    The keyword arguments of :class:`~collsec.world.world.World`.
+    """
     if (year is None) == (date is None):
         raise InputError("give a year or a date", source="world")
     if date is not None:
@@ -216,7 +251,7 @@ def build_world(
         distance = np.where(known, d, np.where(known.T, d.T, np.nan))
     np.fill_diagonal(distance, 0.0)
 
-    return World(
+    return dict(
         year=label_year,
         date=date,
         ccode=ccode,

@@ -38,40 +38,13 @@ import numpy as np
 import pandas as pd
 
 from collsec.errors import InputError
+from collsec.world.build import world_fields
 from collsec.world.similarity import cohen_kappa, ideal_point_distance, portfolio, s_score, scott_pi
 
-__all__ = ["REGIONS", "State", "World", "cow_region"]
+__all__ = ["REGIONS", "State", "World"]
 
 REGIONS = ("americas", "europe", "africa", "middle_east", "asia", "oceania")
-ORGANIZATIONS = {
-    "un": "un.csv",
-    "league": "league.csv",
-    "nato": "nato.csv",
-    "eu": "eu.csv",
-    "au": "au.csv",
-    "ecowas": "ecowas.csv",
-    "osce": "osce.csv",
-}
 FIRST_YEAR, LAST_YEAR = 1816, 2024
-
-
-def cow_region(ccode: int) -> str:
-    """The COW region of a state from its code range (COW codebook convention).
-
-    >>> cow_region(2), cow_region(365), cow_region(651), cow_region(900)
-    ('americas', 'europe', 'middle_east', 'oceania')
-    """
-    if ccode < 200:
-        return "americas"
-    if ccode < 400:
-        return "europe"
-    if ccode < 630:
-        return "africa"
-    if ccode < 700:
-        return "middle_east"
-    if ccode < 900:
-        return "asia"
-    return "oceania"
 
 
 @dataclass(frozen=True)
@@ -236,19 +209,15 @@ class World:
     @classmethod
     def from_year(cls, year: int, *, data_dir: str | None = None) -> World:
         """Every state in the COW system at any time during ``year``, with that year's values."""
-        from collsec.world.build import build_world
-
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise InputError(
                 f"year {year} is outside {FIRST_YEAR}-{LAST_YEAR}", source="world", field="year"
             )
-        return build_world(year=year, data_dir=data_dir)
+        return cls(**world_fields(year=year, data_dir=data_dir))
 
     @classmethod
     def at(cls, date: dt.date | str, *, data_dir: str | None = None) -> World:
         """The states in the system on ``date``, built only from what was known before it."""
-        from collsec.world.build import build_world
-
         if isinstance(date, str):
             try:
                 date = dt.date.fromisoformat(date)
@@ -258,7 +227,7 @@ class World:
                 ) from None
         if not dt.date(FIRST_YEAR, 1, 1) <= date <= dt.date(LAST_YEAR, 12, 31):
             raise InputError(f"date {date} is outside {FIRST_YEAR}-{LAST_YEAR}", source="world")
-        return build_world(date=date, data_dir=data_dir)
+        return cls(**world_fields(date=date, data_dir=data_dir))
 
     @classmethod
     def synthetic(

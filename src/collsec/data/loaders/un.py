@@ -19,6 +19,7 @@ from collsec.data.loaders._core import (
     register,
 )
 from collsec.data.registry import locate
+from collsec.data.unsc import VETOES_FILE, load_vetoes
 
 __all__ = [
     "load_ideal_points",
@@ -178,8 +179,6 @@ def load_unsc_vetoes(*, as_of: AsOf = None, data_dir: PathLike | None = None) ->
     ISO3 codes); this wrapper finds the file through the registry and applies
     as_of: ``date < as_of``. It is not cached (214 rows).
     """
-    from collsec.data.unsc import VETOES_FILE, load_vetoes
-
     path = locate("unsc_vetoes", "unsc/vetoes_1946_2022.csv", data_dir=data_dir)
     root = path
     for _ in VETOES_FILE.split("/"):

@@ -1,9 +1,11 @@
-"""The project's own hand-sourced records (package data in ``collsec/data/curated``).
+"""The project's own hand-sourced records (package data in ``collsec/cases/curated``).
 
 ``unsc_named_votes.toml`` holds Security Council votes with every member's
 vote and its source, chosen to exercise each voting rule: Korea 1950 with the
 USSR absent, Uniting for Peace calls carried over permanent members' no,
 vetoed drafts with permanent abstentions, Art. 27(3) abstentions of parties.
+The records live with the case library, which builds its records from them
+(:mod:`collsec.cases.build`), above the institutions whose rules adjudicate them.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def named_votes() -> tuple[NamedVote, ...]:
     entry is a one-line error naming the file and the decision.
     """
     out = []
-    for entry in sorted(files("collsec.data").joinpath("curated").iterdir(), key=lambda e: e.name):
+    for entry in sorted(files("collsec.cases").joinpath("curated").iterdir(), key=lambda e: e.name):
         if not (entry.name.endswith(".toml") and "votes" in entry.name):
             continue
         for i, d in enumerate(tomllib.loads(entry.read_text("utf-8")).get("decision", [])):

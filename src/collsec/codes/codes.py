@@ -49,7 +49,7 @@ def _date(text: str) -> dt.date | None:
 @cache
 def code_table() -> tuple[CodeRow, ...]:
     """All rows of the shipped code table."""
-    text = files("collsec.world").joinpath("codes.csv").read_text(encoding="utf-8")
+    text = files("collsec.codes").joinpath("codes.csv").read_text(encoding="utf-8")
     return tuple(
         CodeRow(
             code=r["code"],
