@@ -123,6 +123,8 @@ def mesa_vs_runner(exp: Experiment, tmp: Path) -> tuple[float, float, int, int, 
     from mesa_history import HistoryModel, as_metrics
 
     t0 = time.perf_counter()
+    # one run per design and replication: no `iterations` (deprecated from Mesa 3.4 in
+    # favour of `rng`) and no `rng` (HistoryModel's draws are the experiment's own)
     rows = mesa.batch_run(
         HistoryModel,
         parameters={
@@ -130,7 +132,6 @@ def mesa_vs_runner(exp: Experiment, tmp: Path) -> tuple[float, float, int, int, 
             "design": [d.id for d in exp.designs],
             "rep": range(exp.replications),
         },
-        iterations=1,
         max_steps=exp.years,
         number_processes=2,
         data_collection_period=-1,

@@ -146,10 +146,19 @@ class HistoryAgent(mesa.Agent):
 
 
 class HistoryModel(mesa.Model):
-    """One replication ``rep`` of design ``design`` of ``experiment``; one year per step."""
+    """One replication ``rep`` of design ``design`` of ``experiment``; one year per step.
 
-    def __init__(self, experiment: Experiment, design: str, rep: int) -> None:
-        super().__init__(seed=experiment.seed)
+    ``rng`` seeds Mesa's own generators (``model.random``, ``model.rng``), which the
+    model does not use: its draws are the experiment's counter-based streams, so a run
+    depends on ``experiment.seed`` alone. It defaults to ``experiment.seed``; the
+    parameter is there because ``mesa.batch_run`` (from Mesa 3.4) passes ``rng`` to
+    every model it builds.
+    """
+
+    def __init__(
+        self, experiment: Experiment, design: str, rep: int, rng: int | None = None
+    ) -> None:
+        super().__init__(rng=experiment.seed if rng is None else rng)
         st = setting(experiment)
         exp = experiment
         self.experiment = exp

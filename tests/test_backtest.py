@@ -25,6 +25,15 @@ from collsec.backtest.mechanism import agenda_count, regional_bodies
 DATA = Path(os.environ.get("COLLSEC_DATA_DIR", "")) / "icb"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def own_cache(tmp_path_factory):
+    """A cache of the module's own: the kernel's signals are computed here (never read
+    from an earlier checkout's cache) and nothing is written to the user's."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLLSEC_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 def test_activity_ladder_follows_the_codebook():
     # ICB1 GLOBACTM (Var 32): the four documented steps, 13 ("general - other") excluded
     steps = {code: activity_step(code) for code in range(1, 14)}
@@ -239,11 +248,19 @@ def test_bad_file_one_line(tmp_path, run_cli):
 
 @pytest.fixture(scope="module")
 def subset(dev_frames, tmp_path_factory):
-    """60 development crises since 1946 (and their actors), the Gulf War among them."""
+    """40 development crises since 1946 (and their actors), the Gulf War among them: ten
+    on each step of the activity ladder (its ten cross-validation folds need ten), spread
+    over the years. The whole split is scored under ``make validate``."""
     crises, actors = dev_frames
-    year = pd.to_numeric(crises["yrtrig"], errors="coerce")
-    pick = crises[(year >= 1946)].iloc[::4]
-    pick = pd.concat([pick, crises[crises["crisno"] == "393"]]).drop_duplicates("crisno")
+    year = pd.to_numeric(crises["yrtrig"], errors="coerce").to_numpy()
+    step = read_targets(DATA / "crises_dev.csv").set_index("crisno")["activity"]
+    step = crises["crisno"].astype(int).map(step).to_numpy(dtype=float, na_value=np.nan)
+    picks = []
+    for k in range(4):
+        rows = crises[(year >= 1946) & (step == k)]
+        picks.append(rows.iloc[np.linspace(0, len(rows) - 1, 10).round().astype(int)])
+    pick = pd.concat([*picks, crises[crises["crisno"] == "393"]]).drop_duplicates("crisno")
+    assert len(pick) == 40  # the Gulf War is one of the ten on its step
     d = tmp_path_factory.mktemp("icb")
     pick.to_csv(d / "crises.csv", index=False)
     actors[actors["crisno"].isin(pick["crisno"])].to_csv(d / "actors.csv", index=False)
@@ -260,11 +277,10 @@ def icb_json(run_cli, subset, *extra: str) -> tuple[dict, str]:
     return json.loads(out), err
 
 
-@pytest.mark.data
-def test_backtest_text_fits_the_console(subset, run_cli, monkeypatch):
+def fits_the_console(run_cli, monkeypatch, crises: Path, actors: Path) -> None:
+    """The text of ``collsec backtest icb`` fits 80 columns, no cell wrapped."""
     monkeypatch.setenv("COLUMNS", "80")
-    c, a = subset
-    code, out, err = run_cli("backtest", "icb", "--crises", str(c), "--actors", str(a))
+    code, out, err = run_cli("backtest", "icb", "--crises", str(crises), "--actors", str(actors))
     assert code == 0, err
     lines = out.splitlines()
     assert max(len(x) for x in lines) <= 80
@@ -272,6 +288,18 @@ def test_backtest_text_fits_the_console(subset, run_cli, monkeypatch):
     assert not [x for x in lines if x.startswith("│") and x[1:].split("│")[0].strip() == ""]
     for target in ("involvement", "council_action", "effectiveness", "regional"):
         assert sum(x.startswith(f"│ {target} ") for x in lines) == 2, target
+
+
+@pytest.mark.data
+def test_backtest_text_fits_the_console(subset, run_cli, monkeypatch):
+    fits_the_console(run_cli, monkeypatch, *subset)
+
+
+@pytest.mark.data
+@pytest.mark.validate
+def test_backtest_text_of_the_whole_split_fits_the_console(run_cli, monkeypatch):
+    # every table (forward in time too, which a subset is too small for), widest numbers
+    fits_the_console(run_cli, monkeypatch, DATA / "crises_dev.csv", DATA / "actors_dev.csv")
 
 
 @pytest.mark.data
@@ -437,8 +465,29 @@ def test_drivers_add_up_to_the_links_log_odds():
 
 
 @pytest.mark.data
-def test_same_seed_same_scores_on_any_number_of_workers(subset, tmp_path, monkeypatch):
+def test_same_seed_same_scores_on_any_number_of_workers(subset):
     from collsec.backtest.mechanism import signals
+    from collsec.backtest.run import backtest_icb
+    from collsec.data.registry import cache_dir
+
+    c, a = subset
+    r1, _ = backtest_icb(c, a)
+    r2, _ = backtest_icb(c, a)  # the folds and resamples are the seed's
+    assert r1 == r2
+    crises = read_inputs(c, a)[:12]
+    cached = cache_dir() / "backtest"
+    before = set(cached.glob("*.parquet"))
+    s1 = signals(crises, seed=3, workers=1)
+    (written,) = set(cached.glob("*.parquet")) - before
+    written.unlink()  # computed again, now on two processes
+    s2 = signals(crises, seed=3, workers=2)
+    assert written.is_file()
+    pd.testing.assert_frame_equal(s1, s2)
+
+
+@pytest.mark.data
+@pytest.mark.validate
+def test_same_seed_same_scores_from_scratch(subset, tmp_path, monkeypatch):
     from collsec.backtest.run import backtest_icb
 
     c, a = subset
@@ -447,12 +496,6 @@ def test_same_seed_same_scores_on_any_number_of_workers(subset, tmp_path, monkey
     monkeypatch.setenv("COLLSEC_CACHE_DIR", str(tmp_path / "two"))  # nothing cached
     r2, _ = backtest_icb(c, a, seed=3)
     assert r1 == r2
-    crises = read_inputs(c, a)[:12]
-    monkeypatch.setenv("COLLSEC_CACHE_DIR", str(tmp_path / "w1"))
-    s1 = signals(crises, seed=3, workers=1)
-    monkeypatch.setenv("COLLSEC_CACHE_DIR", str(tmp_path / "w2"))
-    s2 = signals(crises, seed=3, workers=2)
-    pd.testing.assert_frame_equal(s1, s2)
 
 
 # -- the scores reached (refits: make validate) -----------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import signal
 import subprocess
 import sys
@@ -207,43 +208,86 @@ def test_ray_backend_gives_the_same_numbers(tmp_path):
     )
 
 
+#: ``collsec experiment`` as from the shell, except that once a chunk is committed to the
+#: database it prints the number of chunks written and waits (for a kill) instead of
+#: going on; its worker processes go on with the chunks in flight. The database cannot
+#: be polled from outside: DuckDB locks the file of a writing process.
+_STOP_AFTER_A_CHUNK = """
+import sys
+from collsec.cli.main import main
+from collsec.experiments import runner
+
+run = runner.run_experiment
+
+def stop_after_a_chunk(*args, progress, **kwargs):
+    def tell(done, total):
+        progress(done, total)
+        if done:
+            print(done, flush=True)
+            sys.stdin.readline()  # never answered
+    return run(*args, progress=tell, **kwargs)
+
+runner.run_experiment = stop_after_a_chunk
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _line_within(proc: subprocess.Popen, seconds: float) -> str:
+    """The next line the process prints, waiting at most ``seconds`` ('' if none)."""
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if sel.select(left):
+                return proc.stdout.readline()
+    return ""
+
+
 def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
     db = tmp_path / "killed.duckdb"
     args = [
-        sys.executable,
-        "-m",
-        "collsec.cli.main",
         "experiment",
         "veto-variants",
         "--replications",
-        "200",
+        "100",
         "--years",
         "30",
         "--db",
         str(db),
-        "--format",
-        "json",
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and not db.exists():
-        time.sleep(0.05)
-    time.sleep(3.0)  # some chunks written, most not
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    log = tmp_path / "killed.err"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _STOP_AFTER_A_CHUNK, *args, "--workers", "2"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            start_new_session=True,  # the run and its workers: one group to kill
+        )
+        try:
+            line = _line_within(proc, 300)
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)  # the run and the chunks in flight
+            proc.wait()
+            proc.stdin.close()
+            proc.stdout.close()
+    assert line == "1\n", log.read_text()[-2000:]
+    assert proc.returncode == -signal.SIGKILL
     with Store(db, read_only=True) as s:
         key = s.runs()["run_key"].iloc[0]
-        partial = len(s.done_chunks(key))
-    assert 0 < partial < 8, partial  # killed mid-run (8 chunks of 25)
-    code = subprocess.run([*args[:-2], "--resume"], env=env, capture_output=True).returncode
-    assert code == 0
+        assert len(s.done_chunks(key)) == 1  # killed mid-run: 1 chunk of 4 (of 25) written
+    cli = [sys.executable, "-m", "collsec.cli.main", *args, "--resume"]
+    done = subprocess.run(cli, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     full = tmp_path / "full.duckdb"
     from collsec.experiments.runner import run_experiment
 
-    run_experiment(small(reps=200, years=30), full, workers=2)
+    run_experiment(small(reps=100, years=30), full, workers=2)
     a, b = results(db), results(full)
-    assert len(a) == 5 * 200 * (len(METRICS) + 1)
+    assert len(a) == 5 * 100 * (len(METRICS) + 1)
     assert not a.duplicated(["design", "rep", "metric"]).any()
     pd.testing.assert_frame_equal(a, b)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import zlib
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from collsec.behavior import Parameters, get_policy
@@ -48,7 +49,8 @@ BODIES = [
 @pytest.mark.parametrize(("name", "on"), BODIES)
 def test_vectorised_adjudication_equals_scalar(name: str, on: dt.date) -> None:
     body = load_body(name, on=on)
-    rng = np.random.default_rng(abs(hash((name, on.toordinal()))) % 2**32)
+    # a seed of the case itself: the same ballots in every process (hash() of a str is not)
+    rng = np.random.default_rng(zlib.crc32(f"{name} {on.isoformat()}".encode()))
     members = body.members
     m = len(members)
     n_ballots = 400
@@ -223,7 +225,7 @@ SMALL = Stage.build(
 )
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chunk=st.integers(min_value=1, max_value=700), seed=st.integers(0, 2**40))
 def test_same_seed_same_numbers_whatever_the_chunk(chunk: int, seed: int) -> None:
     pol = get_policy("utility", SMALL.params)

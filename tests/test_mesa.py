@@ -18,6 +18,13 @@ from collsec.crisis.threats import KINDS
 from collsec.crisis.voting import CODES
 from collsec.world import World
 
+# Mesa deprecates with FutureWarning (for users) and DeprecationWarning: a call that
+# Mesa 4 removes fails here, not in a user's upgrade
+pytestmark = [
+    pytest.mark.filterwarnings("error::FutureWarning"),
+    pytest.mark.filterwarnings("error::DeprecationWarning"),
+]
+
 
 @pytest.fixture
 def mm():
@@ -192,6 +199,52 @@ def test_same_seed_same_frames(mm):
         assert x.equals(y)
     assert not a[0].equals(c[0])
     assert a[1].shape == (220 * 60, len(mm.AGENT_COLUMNS))
+
+
+def test_seed_seeds_mesa_through_rng(mm):
+    """``seed`` (or Mesa's name for it, ``rng``) seeds the crises and Mesa's generators
+    as ``mesa.Model(rng=seed)`` does; the default is 1."""
+    import mesa
+
+    from collsec.errors import InputError
+
+    world = World.synthetic(30, seed=1)
+
+    def run(**kw):
+        model = mm.CrisisModel(world, crises=15, **kw)
+        draws = (model.random.random(), model.rng.random())  # before any step
+        model.run_model()
+        return model, draws, model.datacollector.get_model_vars_dataframe()
+
+    a, draws_a, frame_a = run(seed=6)
+    b, draws_b, frame_b = run(rng=6)
+    c, draws_c, frame_c = run(seed=6, rng=6)
+    plain = mesa.Model(rng=6)
+    assert draws_a == draws_b == draws_c == (plain.random.random(), plain.rng.random())
+    assert a.seed == b.seed == c.seed == 6
+    assert frame_a.equals(frame_b) and frame_a.equals(frame_c)
+    default, _, frame_1 = run()
+    assert default.seed == 1 and frame_1.equals(run(seed=1)[2])
+    assert not frame_1.equals(frame_a)
+    with pytest.raises(InputError, match="rng"):
+        mm.CrisisModel(world, seed=6, rng=7)
+
+
+def test_mesa_model_is_built_with_rng_not_the_deprecated_seed(mm, monkeypatch):
+    """``mesa.Model(seed=...)`` warns from Mesa 3.5 and is gone in Mesa 4."""
+    import mesa
+
+    calls = []
+    init = mesa.Model.__init__
+
+    def spy(self, *args, **kwargs):
+        calls.append((args, kwargs))
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(mesa.Model, "__init__", spy)
+    mm.CrisisModel(World.synthetic(30, seed=1), seed=6, crises=1)
+    mm.CrisisModel(World.synthetic(30, seed=1), rng=7, crises=1)
+    assert calls == [((), {"rng": 6}), ((), {"rng": 7})]
 
 
 def test_mesa_agents_are_a_view_of_the_states(mm):

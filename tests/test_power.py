@@ -423,7 +423,7 @@ def test_indices_sum_to_one_and_respect_symmetry_and_null_players(game):
     assert result.coleman_power_to_act == F(bruteforce_counts(game).winning, 2**game.n)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(weighted_games(max_n=6), two_clause_games(max_n=6)))
 def test_shapley_shubik_equals_share_of_pivotal_orderings(game):
     assert shapley_shubik(game) == shapley_shubik_by_orderings(game)

@@ -210,9 +210,14 @@ class CrisisModel(mesa.Model):
     policy : str or UtilityPolicy
         A policy name (``collsec.behavior.get_policy``) or a policy object.
     seed : int
-        Seed of the run: the crisis noise (Philox, as in ``collsec simulate``)
-        and Mesa's own generators (``model.random``, ``model.rng``; the crisis
-        model does not use them).
+        Seed of the run (default 1): the crisis noise (Philox, as in
+        ``collsec simulate``) and Mesa's own generators (``model.random``,
+        ``model.rng``, seeded through ``mesa.Model(rng=seed)``; the crisis model
+        does not use them).
+    rng : int, optional
+        The same seed under Mesa's name for it, so that
+        ``mesa.batch_run(CrisisModel, ..., rng=[...])`` seeds each run, whichever
+        of the two names the installed Mesa passes. Give ``seed`` or ``rng``.
     crises : int, optional
         Number of crises after which ``model.running`` turns False (and
         ``run_model()`` returns). Without it, and without ``noise``, the model
@@ -237,7 +242,8 @@ class CrisisModel(mesa.Model):
         world: World | Stage,
         policy: str | UtilityPolicy = "utility",
         *,
-        seed: int = 1,
+        seed: int | None = None,
+        rng: int | None = None,
         crises: int | None = None,
         noise: Noise | None = None,
         credibility: float | None = None,
@@ -245,11 +251,14 @@ class CrisisModel(mesa.Model):
         params: Parameters | None = None,
         scenario: Scenario | None = None,
     ) -> None:
+        if seed is not None and rng is not None and seed != rng:
+            raise InputError(f"seed {seed!r} and rng {rng!r}: give one of them", field="seed")
+        seed = seed if seed is not None else rng if rng is not None else 1
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise InputError(f"seed must be an integer >= 0, not {seed!r}", field="seed")
         if crises is not None and crises < 0:
             raise InputError(f"crises must be >= 0, not {crises}", field="crises")
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)
         if isinstance(world, Stage):
             if params is not None or scenario is not None:
                 raise InputError("params and scenario apply to a World, not to a Stage")
