@@ -75,6 +75,8 @@ class IcbCrisis:
     geog: int | None
     gravcr: int | None
     initial: tuple[int, ...]  # crisis actors triggered on the crisis trigger date
+    #: each initial actor's own trigger type (ICB2 ``triggr``), aligned with ``initial``
+    initial_triggers: tuple[int | None, ...] = ()
 
     @property
     def institution(self) -> str | None:
@@ -126,7 +128,7 @@ def read_inputs(crises: str | Path, actors: str | Path) -> list[IcbCrisis]:
     c = _frame(ICB_CRISES, crises, "--crises")
     a = _frame(ICB_ACTORS, actors, "--actors")
     c = c[list(INPUT_COLUMNS)].rename(columns={"break": "breakpoint"})
-    a = a[["crisno", "cracid", "cracno", "start"]]
+    a = a[["crisno", "cracid", "cracno", "start", "triggr"]]
     if c["crisno"].duplicated().any():
         dup = int(c.loc[c["crisno"].duplicated(), "crisno"].iloc[0])
         raise InputError(f"crisis {dup} appears twice", source=str(crises), field="crisno")
@@ -143,6 +145,7 @@ def read_inputs(crises: str | Path, actors: str | Path) -> list[IcbCrisis]:
     first = a.merge(c[["crisno", "start"]], on="crisno", suffixes=("", "_crisis"))
     first = first[first["start"] == first["start_crisis"]].sort_values(["crisno", "cracno"])
     initial = first.groupby("crisno")["cracid"].apply(lambda s: tuple(int(x) for x in s))
+    triggers = first.groupby("crisno")["triggr"].apply(lambda s: tuple(_opt(x) for x in s))
     out = []
     for row in c.sort_values("crisno").itertuples(index=False):
         out.append(
@@ -155,6 +158,7 @@ def read_inputs(crises: str | Path, actors: str | Path) -> list[IcbCrisis]:
                 geog=_opt(row.geog),
                 gravcr=_opt(row.gravcr),
                 initial=initial.get(int(row.crisno), ()),
+                initial_triggers=triggers.get(int(row.crisno), ()),
             )
         )
     return out

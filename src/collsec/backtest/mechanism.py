@@ -320,31 +320,92 @@ def _severity(c: IcbCrisis, gravity: bool) -> float:
     return base * (1.0 if c.breakpoint in VIOLENT_BREAKS else NONVIOLENT)
 
 
-def _parties(c: IcbCrisis, index: dict[int, int]) -> tuple[int, int, int, list[str]]:
-    """(kind, aggressor, target) as world indices, with notes."""
+#: how directly an actor's own trigger struck it (ICB2 ``triggr``): an internal challenge
+#: or a violent act on the actor itself first, a revolt or violence next door last
+DIRECTNESS = {6: 0, 9: 1, 7: 2, 1: 3, 2: 3, 3: 3, 5: 3, 4: 4, 8: 5}
+#: ICB1 ``break``: an external change (an intelligence report, a new capability, a change
+#: of government or alignment in the subsystem) is not an act of the triggering state
+EXTERNAL_CHANGE = 4
+
+
+def _parties(
+    c: IcbCrisis, index: dict[int, int], cinc=None, contiguous=None
+) -> tuple[int, int, int, list[str]]:
+    """(kind, aggressor, target) as world indices, with notes: the orientation rule.
+
+    Read from what ICB codes at the trigger (``docs/backtest.md``, "Who is accused"):
+
+    * the crisis actor struck is the initial actor whose own trigger was most direct
+      (:data:`DIRECTNESS`); for a state's act, then a land neighbour of the triggering
+      state, then the most capable (``cinc``); for an internal or non-state challenge,
+      then the least capable (the state challenged rather than its patron);
+    * a state's act (verbal, political, economic, military or violent) makes it the
+      accused and that actor the target;
+    * an *external change* (:data:`EXTERNAL_CHANGE`) next door to a stronger crisis
+      actor makes the crisis actor the would-be aggressor against the triggering state
+      (a change of government or alignment beside a larger neighbour: Poland 1946,
+      Hungary 1947, Chad 1978, Crimea 2014); otherwise the triggering state's new
+      capability is the threat (the Falklands fleet, Cienfuegos);
+    * an internal or non-state trigger is an internal crisis of the actor struck.
+    """
     notes: list[str] = []
+    trig_of = dict(zip(c.initial, c.initial_triggers, strict=False))
     initial = [x for x in c.initial if x in index]
     lost = [x for x in c.initial if x not in index]
     if lost:
         notes.append(f"crisis actors not in the state system: {', '.join(map(str, lost))}")
     if not initial:
         return -1, -1, -1, [*notes, "no crisis actor in the state system"]
-    first = initial[0]
     trig = c.trigent
+
+    def struck(candidates: list[int], near: int | None = None) -> int:
+        """The actor struck: most direct trigger; then, for a state's act, a land
+        neighbour of the triggering state and the most capable; for an internal
+        challenge, the least capable (the state challenged, not its patron)."""
+
+        def key(x: int):
+            adjacent = near is not None and contiguous is not None
+            adjacent = adjacent and near in index and bool(contiguous[index[x], index[near]])
+            capability = float(cinc[index[x]]) if cinc is not None else 0.0
+            side = -capability if near is not None else capability
+            return (DIRECTNESS.get(trig_of.get(x), 6), not adjacent, side)
+
+        return min(candidates, key=key)
+
     if c.breakpoint == 6 or trig in (995, 996) or trig is None:
         why = "internal challenge" if c.breakpoint == 6 or trig == 995 else "non-state trigger"
-        return KIND_INTERNAL, index[first], index[first], [*notes, f"internal: {why}"]
+        where = struck(initial)
+        return KIND_INTERNAL, index[where], index[where], [*notes, f"internal: {why}"]
     if trig == 997:
         others = initial[1:]
         if others:
-            return KIND_AGGRESSION, index[others[0]], index[first], notes
-        return KIND_INTERNAL, index[first], index[first], [*notes, "several triggering states"]
+            return KIND_AGGRESSION, index[others[0]], index[initial[0]], notes
+        return (
+            KIND_INTERNAL,
+            index[initial[0]],
+            index[initial[0]],
+            [*notes, "several triggering states"],
+        )
     if trig not in index:
-        return KIND_INTERNAL, index[first], index[first], [*notes, f"trigger {trig} not a state"]
-    target = next((x for x in initial if x != trig), None)
-    if target is None:
+        where = struck(initial)
+        return KIND_INTERNAL, index[where], index[where], [*notes, f"trigger {trig} not a state"]
+    candidates = [x for x in initial if x != trig]
+    if not candidates:
         return KIND_INTERNAL, index[trig], index[trig], [*notes, "the trigger is the only actor"]
-    return KIND_AGGRESSION, index[trig], index[target], notes
+    target = struck(candidates, near=trig)
+    a, t = index[trig], index[target]
+    if (
+        c.breakpoint == EXTERNAL_CHANGE
+        and cinc is not None
+        and contiguous is not None
+        and bool(contiguous[t, a])
+        and cinc[t] > cinc[a]
+    ):
+        notes.append(
+            "an external change beside a stronger crisis actor: it is the would-be aggressor"
+        )
+        return KIND_AGGRESSION, t, a, notes
+    return KIND_AGGRESSION, a, t, notes
 
 
 def crisis_model(
@@ -388,7 +449,11 @@ def crisis_model(
     zero["agenda_10y"], zero["agenda_1y"] = float(agenda[10]), float(agenda[1])
     zero["recourse"] = float(recourse_count(words, c.trigger, data_dir))
     zero["council_load_5y"] = float(council_load(c.trigger, 5, data_dir))
-    kind, a, t, notes = _parties(c, index)
+    # land contiguity only (COW type 1): sea contiguity puts the Bering Strait between
+    # the superpowers
+    kind, a, t, notes = _parties(
+        c, index, np.asarray(w.cinc, dtype=float), np.asarray(w.contiguity) == 1
+    )
     out.notes.extend(notes)
     if kind < 0:
         out.signals = zero
@@ -487,7 +552,7 @@ def _key(
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 11,
+            "mechanism": 12,
             "policy": policy,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),
