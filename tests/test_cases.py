@@ -184,13 +184,21 @@ def test_rwanda_with_a_standing_force() -> None:
     assert any(d["in_time_standing_force"] for d in dep)
 
 
-def test_ukraine_enlarged_council_runs(run_cli) -> None:
-    code, out, err = run_cli(
-        "replay", "ukraine-2022", "--charter", "unsc-enlarged-25", "--format", "json"
-    )
+def test_enlarged_council_replays_only_with_its_seats_named(run_cli) -> None:
+    """Placeholder seats are refused (counting them absent would decide by the blanks);
+    a charter that extends the reform and names them replays."""
+    code, out, err = run_cli("replay", "ukraine-2022", "--charter", "unsc-enlarged-25")
+    assert code == 2 and out == ""
+    assert "unsc-enlarged-25: --charter: 14 seats are placeholders (E01-E14)" in err
+    named = Path(__file__).resolve().parents[1] / "docs" / "examples" / "enlarged-named.toml"
+    code, out, err = run_cli("replay", "ukraine-2022", "--charter", str(named), "--format", "json")
     assert code == 0, err
     cf = json.loads(out)["counterfactual"]
-    assert cf["charter"] == "unsc-enlarged-25" and len(cf["decisions"]) == 4
+    assert cf["charter"] == "enlarged-named" and len(cf["decisions"]) == 4
+    # S/RES/2623 (the Uniting for Peace call, procedural): 11 yes on the 15-seat
+    # Council; 15 of 25 are needed, so it passes only with the new members' votes
+    res = next(d for d in cf["decisions"] if d["symbol"].startswith("S/RES/2623"))
+    assert res["recorded"] == "adopted" and res["votes_predicted_for"]
 
 
 def test_league_unravelling_credibility_falls() -> None:

@@ -242,6 +242,8 @@ def conditional(
     out = []
     for k, d in enumerate(case.drafts()):
         body = load_body(charter or d.body, on=d.date)
+        if charter:
+            _refuse_placeholders(body, charter)
         members = list(body.members)
         X, _ = draft_features(case, d, stage, members)
         probs = f.probabilities(X)
@@ -280,6 +282,22 @@ def conditional(
             }
         )
     return out
+
+
+def _refuse_placeholders(body: Any, charter: str) -> None:
+    """A counterfactual Council with unnamed seats cannot be replayed on recorded votes:
+    nobody's record or model can fill them, and counting them absent would decide the
+    outcome by the charter's blanks."""
+    m = body.charter.members
+    blank = [s.member for s in (*m.fixed, *m.add) if s.placeholder]
+    if blank:
+        raise InputError(
+            f"{len(blank)} seats are placeholders ({blank[0]}-{blank[-1]}): no record or "
+            "model can fill them; write a charter file that extends it and names who holds "
+            "them (docs/charters.md)",
+            source=charter,
+            field="--charter",
+        )
 
 
 def _with_question(d: Any, question: str) -> Any:
