@@ -694,3 +694,27 @@ def test_orientation_agrees_with_the_case_library():
         else:
             # a later event: the case starts with an invasion after ICB's trigger
             assert (case.trigger.date - c.trigger).days >= 5, crisno
+
+
+@pytest.mark.data
+def test_calibrate_prints_its_summary(run_cli, subset, capsys):
+    """`collsec calibrate` writes its files and then prints what it fitted (it used to
+    crash in the printing, after the work): the printer on a real backtest payload."""
+    from collsec.backtest.evaluate import BINARY_TARGETS
+    from collsec.behavior.parameters import Parameters
+    from collsec.cli.backtest import _calibrate_text
+
+    payload, _ = icb_json(run_cli, subset)
+    p = Parameters.default()
+    r = {
+        "vote_model": {"votes_fitted": 2385, "cases": 22, "log_likelihood": -823.8},
+        "parameters_fitted": {"affinity": p.affinity, "vote_yes": p.vote_yes},
+        "parameters_file": "calibrated.toml",
+        "link_file": "calibration.toml",
+        "icb_link": {t: {"n": payload["n"]} for t in payload["targets"]},
+        "cross_validated": payload["targets"],
+    }
+    _calibrate_text(r, targets=BINARY_TARGETS)
+    out = capsys.readouterr().out
+    assert "Vote model fitted on 2385 sourced votes of 22 cases" in out
+    assert "council_action" in out and "written to calibration.toml" in out

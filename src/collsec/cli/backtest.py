@@ -304,7 +304,7 @@ def calibrate_command(
     """Fit the behaviour model's global parameters on development data and write them."""
     # lazy: the fit (pandas, scikit-learn, the kernel and the case library) only when it runs
     # lazy: the backtest and the case library's fit only when calibrating
-    from collsec.backtest.calibrate import calibrate
+    from collsec.backtest import calibrate as calibration, evaluate
     from collsec.cases.fidelity import fit_library
 
     crises, actors = _files(crises, actors, data_dir)
@@ -313,7 +313,7 @@ def calibrate_command(
         raise InputError("not a folder", source="--out-dir")
     out.mkdir(parents=True, exist_ok=True)
     params, vote = fit_library()
-    r = calibrate(
+    r = calibration.calibrate(
         crises,
         actors,
         params=params,
@@ -323,10 +323,10 @@ def calibrate_command(
         seed=seed,
         progress=_show_progress(),
     )
-    emit(r, fmt, _calibrate_text)
+    emit(r, fmt, partial(_calibrate_text, targets=evaluate.BINARY_TARGETS))
 
 
-def _calibrate_text(r: dict[str, Any]) -> None:
+def _calibrate_text(r: dict[str, Any], targets: Sequence[str]) -> None:
     v = r["vote_model"]
     console.print(
         f"Vote model fitted on {v['votes_fitted']} sourced votes of {v['cases']} cases "
@@ -340,7 +340,8 @@ def _calibrate_text(r: dict[str, Any]) -> None:
             "n": r["icb_link"]["regional"]["n"],
             "mode": "cross-validated",
             "targets": r["cross_validated"],
-        }
+        },
+        targets,
     )
 
 
