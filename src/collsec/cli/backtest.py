@@ -303,8 +303,8 @@ def calibrate_command(
 ) -> None:
     """Fit the behaviour model's global parameters on development data and write them."""
     # lazy: the fit (pandas, scikit-learn, the kernel and the case library) only when it runs
-    # lazy: the backtest and the case library's fit only when calibrating
-    from collsec.backtest import calibrate as calibration, evaluate
+    from collsec.backtest import calibrate as calibration
+    from collsec.backtest import evaluate
     from collsec.cases.fidelity import fit_library
 
     crises, actors = _files(crises, actors, data_dir)
