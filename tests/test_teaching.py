@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -92,3 +93,18 @@ def test_session_4_quotes_the_experiment_tables() -> None:
     assert f"{veto.group(1)} crises per half-century paralysed by a veto" in text
     assert f"and {short.group(1)} short of votes" in text
     assert f"rises by {no_veto.split()[0].lstrip('+')} points" in text
+
+
+@pytest.mark.data
+@pytest.mark.validate
+def test_session_5_crimea(run_cli) -> None:
+    """Session 5's Crimea: Russia against Ukraine, the veto share and the prediction quoted."""
+    code, out, err = run_cli("backtest", "icb", "--crisis", "471", "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert (r["threat"]["aggressor"], r["threat"]["target"]) == ("RUS", "UKR")
+    text = flat(GUIDE)
+    vetoed = round(100 * r["signals"]["p_vetoed"])
+    assert f"blocked by a veto, cast or foreseen, in {vetoed}% of the draws" in text
+    council = r["predictions"]["council_action"]
+    assert f"(Council action {council['model']:.2f})" in text and council["recorded"] == 1
