@@ -391,6 +391,16 @@ def test_a_worker_that_reads_other_inputs_refuses_to_run():
     assert _chunk_rows(spec, run_key(exp), 0, 1, None)  # its own key: rows
 
 
+def test_make_demo_and_validate_start_afresh_when_the_inputs_changed():
+    """A returning user's `make demo` finds a run of an older version in .demo/: every
+    resume in the Makefile starts a new run then instead of failing."""
+    lines = [x for x in (ROOT / "Makefile").read_text().splitlines() if "--resume" in x]
+    commands = [x for x in lines if not x.lstrip().startswith("#")]
+    assert len(commands) == 2, commands  # demo and validate
+    for x in commands:
+        assert "--resume --fresh-if-changed" in x, x
+
+
 # --------------------------------------------------------------------------- report
 
 
