@@ -421,6 +421,22 @@ def test_the_report_shows_the_rules_behind_the_numbers(tmp_path):
     assert sha[:12] in plain and key in plain
 
 
+def test_the_report_of_a_database_from_before_recorded_inputs(tmp_path):
+    """A database written by 0.1.0 has no inputs table; opened read-only, it reports."""
+    import duckdb
+
+    from collsec.experiments.report import write_report
+
+    exp = load_experiment(str(_write(tmp_path, reps=2, years=2)))
+    db = tmp_path / "old.duckdb"
+    run_experiment(exp, db)
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE inputs")
+    con.close()
+    text = Path(write_report(db, tmp_path / "old.html")["out"]).read_text()
+    assert "recorded without its inputs (before collsec 0.2.0)" in text
+
+
 # --------------------------------------------------------------------------- version
 
 
