@@ -16,13 +16,16 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# demo and validate keep their runs in .demo/ and .validate/ and finish an interrupted
+# one with --resume; a run there made with other inputs (the code, a charter, the data)
+# is not resumed: --fresh-if-changed starts a new run beside it (docs/experiments.md).
 demo: setup
 	@$(BIN)/collsec demo
 	@echo; echo "== The Gulf War 1990-91: the Council acts =="; $(BIN)/collsec replay gulf-1990
 	@echo; echo "== Ukraine 2022: the Council is vetoed =="; $(BIN)/collsec replay ukraine-2022
 	@echo; echo "== Syria 2011-16 with the veto restrained on atrocity cases =="; $(BIN)/collsec replay syria-2011 --charter unsc-restrained-veto
 	@echo; echo "== Veto variants over simulated history (a quick run: 50 replications x 25 years) =="
-	@mkdir -p .demo && $(BIN)/collsec experiment veto-variants --replications 50 --years 25 --workers 2 --db .demo/veto-variants.duckdb --resume
+	@mkdir -p .demo && $(BIN)/collsec experiment veto-variants --replications 50 --years 25 --workers 2 --db .demo/veto-variants.duckdb --resume --fresh-if-changed
 	@$(BIN)/collsec report .demo/veto-variants.duckdb --out .demo/veto-variants.html
 
 lint: setup
@@ -42,7 +45,7 @@ validate: setup
 	mkdir -p .validate && COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec backtest icb --crises $${COLLSEC_DATA_DIR:-$(DATA)}/icb/crises_dev.csv --actors $${COLLSEC_DATA_DIR:-$(DATA)}/icb/actors_dev.csv --plot .validate/backtest-icb.png --ablation
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -q -m validate
 	mkdir -p .validate && for e in $$($(BIN)/collsec experiment list --format json | $(BIN)/python -c "import json,sys; print(' '.join(e['id'] for e in json.load(sys.stdin)['experiments']))"); do \
-	  $(BIN)/collsec experiment $$e --workers 2 --db .validate/$$e.duckdb --resume || exit 1; \
+	  $(BIN)/collsec experiment $$e --workers 2 --db .validate/$$e.duckdb --resume --fresh-if-changed || exit 1; \
 	  $(BIN)/collsec report .validate/$$e.duckdb --out .validate/$$e.html || exit 1; done
 	$(MAKE) bench BENCH_FLAGS=
 

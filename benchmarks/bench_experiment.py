@@ -42,7 +42,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from collsec.experiments.runner import _spec_dict, run_experiment
+from collsec.experiments.identity import spec_dict
+from collsec.experiments.runner import run_experiment
 from collsec.experiments.spec import Experiment, load_experiment, parse_experiment
 
 TARGET_SECONDS = 600.0
@@ -83,7 +84,7 @@ COMPARED = (
 def six_designs() -> Experiment:
     """veto-variants' first four designs plus two councils, validated like an experiment file."""
     base = load_experiment("veto-variants")
-    raw = _spec_dict(base.model_copy(update={"sensitivity": None}))
+    raw = spec_dict(base.model_copy(update={"sensitivity": None}))
     raw["id"] = "bench-six-designs"
     raw["title"] = "Six Councils (benchmark)"
     raw["designs"] = [

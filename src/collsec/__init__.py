@@ -1,3 +1,3 @@
 """collsec: collective security systems made executable."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -59,6 +59,14 @@ def experiment_command(
         typer.Option("--db", help="DuckDB file (default: ID.duckdb here).", show_default=False),
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted run.")] = False,
+    fresh_if_changed: Annotated[
+        bool,
+        typer.Option(
+            "--fresh-if-changed",
+            help="With --resume: when the run in --db was made with other inputs (a charter, "
+            "parameters, code or data changed), start a new run beside it instead of refusing.",
+        ),
+    ] = False,
     seed: Annotated[int | None, typer.Option("--seed", show_default=False)] = None,
     replications: Annotated[int | None, typer.Option("--replications", show_default=False)] = None,
     years: Annotated[int | None, typer.Option("--years", show_default=False)] = None,
@@ -95,6 +103,19 @@ def experiment_command(
     from collsec.experiments.runner import default_db, run_experiment
 
     path = db or str(default_db(exp))
+    changed: dict[str, Any] | None = None
+
+    def inputs_changed(previous: str, what: list[str]) -> None:
+        nonlocal changed
+        changed = {"since_run": previous, "changes": what}
+        Console(stderr=True).print(
+            f"collsec: the inputs changed since run {previous} ({'; '.join(what)}): "
+            "starting a new run",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
     with _progress_bar(f"{exp.id}: chunks of replications") as bar:
         task = bar.add_task("run", total=None)
 
@@ -110,8 +131,10 @@ def experiment_command(
             data_dir=data_dir,
             ray_address=ray_address,
             progress=progress,
+            fresh_if_changed=fresh_if_changed,
+            inputs_changed=inputs_changed,
         )
-    emit(comparison(path, key, exp), fmt, _comparison_text)
+    emit({**comparison(path, key, exp), "inputs_changed": changed}, fmt, _comparison_text)
 
 
 def comparison(db: str, key: str, exp) -> dict[str, Any]:

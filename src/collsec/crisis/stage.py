@@ -36,7 +36,14 @@ from collsec.institutions.charter import Charter
 from collsec.institutions.rules import VotingRule
 from collsec.world.world import World
 
-__all__ = ["Scenario", "Stage", "as_practised"]
+__all__ = [
+    "OTHER_BODIES",
+    "Scenario",
+    "Stage",
+    "as_practised",
+    "load_council",
+    "stage_charters",
+]
 
 #: COW codes of North American states (treaty-area region "north_america")
 NORTH_AMERICA = (2, 20)
@@ -48,6 +55,26 @@ def as_practised(rule: VotingRule, charter: Charter) -> VotingRule:
     if charter.practice.obligatory_abstention or not rule.parties_excluded_under:
         return rule
     return rule.model_copy(update={"parties_excluded_under": []})
+
+
+#: the built-in charters a stage reads besides its Council's: role -> charter id
+OTHER_BODIES = {"nato": "nato-nac", "regional": "au-psc", "general_assembly": "unga"}
+
+
+def load_council(council: str, on: dt.date | None = None) -> Charter:
+    """The Council's charter, resolved (``extends`` applied). ``on``: the date of a
+    world of data (a body id names the version in force then); None for a synthetic
+    world, whose Council is the charter the scenario names (``"unsc"``: ``unsc-1966``)."""
+    if on is None:
+        return load_charter("unsc-1966" if council == "unsc" else council)
+    return load_body(council, on=on).charter
+
+
+def stage_charters(scenario: Scenario, on: dt.date | None = None) -> dict[str, Charter]:
+    """Every charter a stage of ``scenario`` reads, by role: ``council``
+    (:func:`load_council`), then those of :data:`OTHER_BODIES`."""
+    council = load_council(scenario.council, on)
+    return {"council": council, **{k: load_charter(v) for k, v in OTHER_BODIES.items()}}
 
 
 @dataclass(eq=False)
@@ -134,7 +161,7 @@ class Stage:
 
         # -- the Council --------------------------------------------------------
         if synthetic:
-            charter = load_charter("unsc-1966" if sc.council == "unsc" else sc.council)
+            charter = load_council(sc.council)
             rule = charter.rules[charter.default_rule]
             major = np.flatnonzero(world.major_power)
             others = np.flatnonzero(~np.asarray(world.major_power, dtype=bool))
@@ -184,7 +211,7 @@ class Stage:
         )
 
         # -- NATO -----------------------------------------------------------------
-        nac_charter = load_charter("nato-nac")
+        nac_charter = load_charter(OTHER_BODIES["nato"])
         gate = nac_charter.gates.get("article5", {})
         regions = np.asarray(world.region).astype(str)
         if synthetic:
@@ -207,12 +234,12 @@ class Stage:
 
         # -- regional bodies and the General Assembly ---------------------------
         _, region_id = np.unique(regions, return_inverse=True)
-        psc = load_charter("au-psc")
+        psc = load_charter(OTHER_BODIES["regional"])
         regional = CompiledRule(psc.rules[psc.default_rule], codes, {})
         un = np.asarray(world.un_member, dtype=bool)
         if not un.any():
             un = np.ones(n, dtype=bool)
-        unga = load_charter("unga")
+        unga = load_charter(OTHER_BODIES["general_assembly"])
         ga = CompiledRule(unga.rules["important"], codes, {})
 
         veto_holders = np.zeros(n, dtype=bool)

@@ -11,6 +11,10 @@ HTML file (figures as PNG data URIs, no external scripts or styles) with:
   a table and a forest plot per group of metrics with the same unit;
 * per-replication distributions of the key metrics by design;
 * the parameters that differ between designs (all of them folded away);
+* the rules behind the numbers: each design's charters as the run resolved
+  them (id, seats, the deciding rule, hash), its policy and the parameters
+  that differ from the defaults, and the hashes of the code and data
+  (:mod:`collsec.experiments.identity`);
 * data versions and citations, and the other runs in the same database.
 
 The file is written atomically: whole or not at all.
@@ -170,6 +174,7 @@ class _Run:
     designs: pd.DataFrame
     results: pd.DataFrame
     others: list[dict[str, Any]]
+    inputs: pd.DataFrame
 
 
 def _load(db: Path, run: str | None) -> _Run:
@@ -205,9 +210,10 @@ def _load(db: Path, run: str | None) -> _Run:
         others = [r for r in runs.to_dict("records") if r["run_key"] != key]
         designs = store.designs(key)
         results = store.results(key)
+        inputs = store.inputs(key)
     if designs.empty:
         raise InputError(f"run '{key}' has no designs", source=source)
-    return _Run(row=row, designs=designs, results=results, others=others)
+    return _Run(row=row, designs=designs, results=results, others=others, inputs=inputs)
 
 
 def _json(text: Any, default: Any) -> Any:
@@ -676,6 +682,117 @@ def _designs_settings(designs: pd.DataFrame) -> str:
     return _table(["design", "title", "settings"], rows)
 
 
+def _criterion(c: dict[str, Any]) -> str:
+    t = c.get("type")
+    of = "" if c.get("of", "members") == "members" else f" of {c['of']}"
+    weight = f" (weights {c['weight']})" if c.get("weight") else ""
+    among = f" among {c['among']}" if c.get("among") else ""
+    if t == "quota":
+        return f"quota {c.get('count') if c.get('count') is not None else c.get('fraction')}{of}{among}{weight}"
+    if t == "veto":
+        n = c.get("blockers", 1)
+        return f"veto of {c.get('holders')}" + (f" ({n} to block)" if n and n > 1 else "")
+    if t == "max_against":
+        return f"at most {c.get('count')} against{among}"
+    if t == "abstention_cap":
+        return f"abstentions at most {c.get('fraction')}{of}"
+    return str(t).replace("_", " ") + among
+
+
+def _rule_summary(charter: dict[str, Any]) -> str:
+    """The deciding (default) rule of a stored charter in a few words, with its seats:
+    ``"15 seats; substantive: quota 9 + veto of permanent"``."""
+    name = charter.get("default_rule", "")
+    rule = charter.get("rules", {}).get(name, {})
+    clauses = [rule["criteria"]] if rule.get("criteria") else rule.get("any_of", [])
+    text = " or ".join(" + ".join(_criterion(c) for c in cl) for cl in clauses) or "?"
+    size = (charter.get("members") or {}).get("size")
+    return (f"{size} seats; " if size else "") + f"{name}: {text}"
+
+
+def _inputs_section(r: _Run) -> str:
+    """The rules behind the numbers, read back from the run's stored inputs."""
+    key = str(r.row.get("run_key"))
+    if r.inputs.empty:
+        return (
+            "<p>This run was recorded without its inputs (before collsec 0.2.0): its charters "
+            "are named in the settings above but their content is not in the database.</p>\n"
+        )
+    rows = r.inputs.to_dict("records")
+    run_wide = {x["input"]: x for x in rows if not isinstance(x["design"], str)}
+    per: dict[str, dict[str, Any]] = {}
+    for x in rows:
+        if isinstance(x["design"], str):
+            per.setdefault(x["design"], {})[x["input"]] = x
+    defaults = _json(run_wide.get("default_parameters", {}).get("content"), {})
+    out = [
+        "<p>Each design's charters as this run resolved them (<code>extends</code> applied), "
+        "its policy and the parameters that differ from the defaults. The run key is the "
+        "hash of these inputs with the experiment, the data checksums, the package version "
+        "and the model's code (see docs/experiments.md).</p>\n"
+    ]
+    table = []
+    for d in [str(x) for x in r.designs["design"]]:
+        got = per.get(d, {})
+        council = got.get("charter:council")
+        c = _json(council["content"], {}) if council else {}
+        policy = _json(got.get("policy", {}).get("content"), {})
+        params = _json(got.get("parameters", {}).get("content"), {})
+        differ = [
+            f"{k} = {_show(v)} (default {_show(defaults.get(k))})"
+            for k, v in params.items()
+            if defaults and v != defaults.get(k)
+        ]
+        pol = _e(policy.get("name", ""))
+        if policy.get("file"):
+            pol += f" in <code>{_e(policy['file'])}</code> (sha256 {_e(policy['sha256'][:12])})"
+        table.append(
+            [
+                f"<td><code>{_e(d)}</code></td>",
+                f"<td><code>{_e(c.get('id'))}</code><br><span class=desc>"
+                f"{_e(c.get('title'))}</span></td>",
+                f"<td>{_e(_rule_summary(c)) if c else ''}</td>",
+                f"<td><code>{_e(council['sha256'][:12]) if council else ''}</code></td>",
+                f"<td>{pol}</td>",
+                f"<td>{_e('; '.join(differ)) or '<span class=desc>(the defaults)</span>'}</td>",
+            ]
+        )
+    out.append(
+        _table(
+            ["design", "council charter", "deciding rule", "sha256", "policy", "parameters"],
+            table,
+        )
+    )
+    code = _json(run_wide.get("code", {}).get("content"), {})
+    facts = [
+        ("collsec", _e(_json(run_wide.get("collsec", {}).get("content"), ""))),
+        (
+            "model code",
+            f"<code>{_e(run_wide.get('code', {}).get('sha256', '')[:12])}</code> "
+            f"({len(code.get('files', {}))} files"
+            + (
+                f"; git commit <code>{_e(code['git_commit'][:12])}</code>"
+                if code.get("git_commit")
+                else ""
+            )
+            + ")",
+        ),
+        ("data", f"<code>{_e(run_wide.get('data', {}).get('sha256', '')[:12])}</code>"),
+    ]
+    out.append(
+        '<table class="meta"><tbody>\n'
+        + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>\n" for k, v in facts)
+        + "</tbody></table>\n"
+    )
+    out.append(
+        "<p class=desc>Every input is stored in the database's <code>inputs</code> table; "
+        "a design's resolved council charter, for instance: <code>SELECT content FROM inputs "
+        f"WHERE run_key = '{_e(key)}' AND design = 'ID' AND input = 'charter:council'</code>"
+        "</p>\n"
+    )
+    return "".join(out)
+
+
 def _data_section(row: dict[str, Any]) -> str:
     versions = _json(row.get("data_versions"), {})
     citations = _json(row.get("citations"), [])
@@ -756,6 +873,8 @@ def _html(
     body.append("<h2>Designs and parameters</h2>\n")
     body.append(_designs_settings(r.designs))
     body.append(_parameters(_json(r.row.get("parameters"), {}), ids))
+    body.append("<h2>The rules behind these numbers</h2>\n")
+    body.append(_inputs_section(r))
     body.append("<h2>Data</h2>\n")
     body.append(_data_section(r.row))
     spec = _json(r.row.get("spec"), None)

@@ -4,15 +4,17 @@ Replications are cut into chunks of :data:`CHUNK` (the cut never changes a
 number: see :mod:`collsec.experiments.history`). Each chunk runs every design;
 its rows and its completion mark go into the database in one transaction, in
 the main process, as chunks finish. ``resume`` skips the chunks already
-recorded for the same run (same resolved experiment, seed, package and data
-versions): a run killed at any point loses at most the chunks in flight and
-never writes one twice.
+recorded for the same run: the same run key, the hash of the content of every
+input (:mod:`collsec.experiments.identity`: the resolved charters, parameters,
+scenario and policy of each design, the experiment, the data checksums, the
+package version and the model's code). A run killed at any point loses at most
+the chunks in flight and never writes one twice. ``resume`` refuses when the
+database holds a run of the same experiment whose inputs changed, and says
+what changed (``fresh_if_changed`` starts a new run instead).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,10 +24,18 @@ from collsec import __version__
 from collsec.errors import InputError
 from collsec.experiments.hazard import Hazard
 from collsec.experiments.history import prepare, run_replications
+from collsec.experiments.identity import changes, data_versions, run_inputs, run_key_of, spec_dict
 from collsec.experiments.spec import Experiment, parse_experiment
 from collsec.experiments.store import Store
 
-__all__ = ["CHUNK", "default_db", "run_experiment", "run_key", "run_metadata"]
+__all__ = [
+    "CHUNK",
+    "data_versions",
+    "default_db",
+    "run_experiment",
+    "run_key",
+    "run_metadata",
+]
 
 CHUNK = 25
 
@@ -37,28 +47,17 @@ def _chunk_rows(spec: dict[str, Any], key: str, rep_from: int, rep_to: int, data
     st = _SETTINGS.get(key)
     if st is None:
         _SETTINGS.clear()
-        st = _SETTINGS[key] = prepare(parse_experiment(spec, spec["id"]), data_dir)
+        exp = parse_experiment(spec, spec["id"])
+        st = prepare(exp, data_dir)
+        # the files this worker read must be those the run key was made of
+        if run_key(exp) != key:
+            raise InputError(
+                "the run's inputs changed while it ran (a charter, policy or parameter "
+                "file, or the code, was edited); run it again with --resume",
+                source=spec["id"],
+            )
+        _SETTINGS[key] = st
     return run_replications(st, rep_from, rep_to)
-
-
-def _spec_dict(exp: Experiment) -> dict[str, Any]:
-    d = exp.to_dict()
-    if not d.get("sensitivity"):
-        d.pop("sensitivity", None)
-    d["world"] = {k: v for k, v in d["world"].items() if v is not None}
-    return json.loads(json.dumps(d))  # plain lists and dicts, as a TOML file would give
-
-
-def data_versions(exp: Experiment) -> dict[str, Any]:
-    h = Hazard.default()
-    out: dict[str, Any] = {
-        "hazard": {k: v.get("sha256") or v.get("registry_sha256") for k, v in h.sources.items()}
-    }
-    if exp.world.kind == "synthetic":
-        out["world"] = f"synthetic: {exp.world.states} states, seed {exp.world.seed}"
-    else:
-        out["world"] = f"COW-based world of {exp.world.year} (collsec.world.World.from_year)"
-    return out
 
 
 def citations(exp: Experiment) -> list[str]:
@@ -69,20 +68,18 @@ def citations(exp: Experiment) -> list[str]:
 
 
 def run_key(exp: Experiment) -> str:
-    blob = json.dumps(
-        {"spec": _spec_dict(exp), "collsec": __version__, "data": data_versions(exp)},
-        sort_keys=True,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+    """The run key of ``exp``: the hash of its inputs (:mod:`collsec.experiments.identity`)."""
+    return run_key_of(run_inputs(exp))
 
 
 def run_metadata(exp: Experiment) -> dict[str, Any]:
+    inputs = run_inputs(exp)
     return {
-        "run_key": run_key(exp),
+        "run_key": run_key_of(inputs),
         "experiment": exp.id,
         "title": exp.title,
         "description": exp.description,
-        "spec": _spec_dict(exp),
+        "spec": spec_dict(exp),
         "seed": exp.seed,
         "replications": exp.replications,
         "years": exp.years,
@@ -90,7 +87,20 @@ def run_metadata(exp: Experiment) -> dict[str, Any]:
         "data_versions": data_versions(exp),
         "parameters": {d.id: exp.parameters(d).to_dict() for d in exp.designs},
         "citations": citations(exp),
+        "inputs": inputs,
     }
+
+
+def _changed(store: Store, row: Any, meta: dict[str, Any], exp: Experiment) -> list[str]:
+    """What differs between the stored run ``row`` and the run ``meta`` describes."""
+    old = store.inputs(str(row["run_key"]))
+    if old.empty:
+        return [
+            f"collsec {row['collsec_version']} -> {__version__} (the stored run predates "
+            "recorded inputs)"
+        ]
+    found = changes(old.to_dict("records"), meta["inputs"], [d.id for d in exp.designs])
+    return found or ["the run key (no input differs: the key's recipe changed)"]
 
 
 def default_db(exp: Experiment) -> Path:
@@ -169,16 +179,44 @@ def run_experiment(
     data_dir: str | None = None,
     ray_address: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    fresh_if_changed: bool = False,
+    inputs_changed: Callable[[str, list[str]], None] | None = None,
 ) -> str:
-    """Run ``exp`` into ``db``; return the run key. ``progress(done, total)`` per chunk."""
+    """Run ``exp`` into ``db``; return the run key. ``progress(done, total)`` per chunk.
+
+    With ``resume``, a run already in ``db`` under this run key is finished; when
+    ``db`` holds no such run but one of the same experiment with other inputs, that
+    is an :class:`InputError` saying what changed, unless ``fresh_if_changed``: then
+    ``inputs_changed(previous_key, changes)`` is told and a new run starts beside it.
+    """
     if backend not in ("local", "ray"):
         raise InputError(f"unknown backend '{backend}' (local or ray)", source="--backend")
     if workers < 1:
         raise InputError("must be >= 1", source="--workers")
+    if fresh_if_changed and not resume:
+        raise InputError("goes with --resume", source="--fresh-if-changed")
     meta = run_metadata(exp)
     key = meta["run_key"]
     designs = [{"id": d.id, "title": d.title, "settings": d.settings()} for d in exp.designs]
     with Store(db) as store:
+        if resume and not store.has_run(key):
+            previous = store.runs_of(exp.id)
+            if not previous.empty:
+                row = previous.iloc[-1]
+                what = _changed(store, row, meta, exp)
+                if not fresh_if_changed:
+                    shown = "; ".join(what[:4]) + (
+                        f"; and {len(what) - 4} more" if len(what) > 4 else ""
+                    )
+                    raise InputError(
+                        f"cannot resume run {row['run_key']} of '{exp.id}': its inputs "
+                        f"changed: {shown} (--fresh-if-changed starts a new run, as does "
+                        "leaving out --resume)",
+                        source=str(db),
+                        field="--resume",
+                    )
+                if inputs_changed is not None:
+                    inputs_changed(str(row["run_key"]), what)
         existed = store.start_run(meta, designs)
         done = store.done_chunks(key)
         if existed and not resume and done:

@@ -1,8 +1,8 @@
 """Experiment results in DuckDB: every run traceable, every chunk written once.
 
 Schema (one database may hold many runs; ``run_key`` identifies a run: the
-hash of the experiment's resolved specification, seed, replications and years,
-the package version and the data versions):
+hash of its inputs, the content of everything that decides its numbers, see
+:mod:`collsec.experiments.identity`):
 
 ``runs``
     ``run_key`` VARCHAR PRIMARY KEY, ``experiment`` (id), ``title``,
@@ -18,6 +18,14 @@ the package version and the data versions):
     ``run_key``, ``design``, ``rep`` INTEGER, ``metric`` VARCHAR, ``value``
     DOUBLE (NULL where undefined, e.g. a share of zero events): one row per
     replication, design and metric (:data:`METRICS`).
+``inputs``
+    ``run_key``, ``design`` (NULL for a run-wide input), ``input`` (``spec``,
+    ``collsec``, ``data``, ``default_parameters``, ``code``; per design
+    ``charter:council``, ``charter:nato``, ``charter:regional``,
+    ``charter:general_assembly``, ``parameters``, ``scenario``, ``policy``),
+    ``sha256`` VARCHAR (the input's hash, as it entered the run key),
+    ``content`` (JSON: the input itself, e.g. the resolved charter). Runs
+    recorded before collsec 0.2.0 have no rows here.
 ``chunks``
     ``run_key``, ``chunk`` INTEGER, ``rep_from``, ``rep_to`` (half-open),
     ``finished`` TIMESTAMP. A chunk's results and its row here are written in
@@ -56,6 +64,9 @@ CREATE TABLE IF NOT EXISTS designs (
 );
 CREATE TABLE IF NOT EXISTS results (
     run_key VARCHAR, design VARCHAR, rep INTEGER, metric VARCHAR, value DOUBLE
+);
+CREATE TABLE IF NOT EXISTS inputs (
+    run_key VARCHAR, design VARCHAR, input VARCHAR, sha256 VARCHAR, content VARCHAR
 );
 CREATE TABLE IF NOT EXISTS chunks (
     run_key VARCHAR, chunk INTEGER, rep_from INTEGER, rep_to INTEGER, finished TIMESTAMP
@@ -118,8 +129,16 @@ class Store:
                 "INSERT INTO designs VALUES (?, ?, ?, ?, ?)",
                 [key, d["id"], i, d["title"], json.dumps(d["settings"], sort_keys=True)],
             )
+        for x in run.get("inputs", ()):
+            self.con.execute(
+                "INSERT INTO inputs VALUES (?, ?, ?, ?, ?)",
+                [key, x.design, x.name, x.sha256, json.dumps(x.content, sort_keys=True)],
+            )
         self.con.execute("COMMIT")
         return False
+
+    def has_run(self, key: str) -> bool:
+        return bool(self.con.execute("SELECT 1 FROM runs WHERE run_key = ?", [key]).fetchone())
 
     def finish_run(self, key: str) -> None:
         self.con.execute("UPDATE runs SET finished = ? WHERE run_key = ?", [dt.datetime.now(), key])
@@ -157,6 +176,26 @@ class Store:
 
     def runs(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM runs ORDER BY started").df()
+
+    def runs_of(self, experiment: str) -> pd.DataFrame:
+        """The runs of one experiment, the latest started last."""
+        return self.con.execute(
+            "SELECT * FROM runs WHERE experiment = ? ORDER BY started", [experiment]
+        ).df()
+
+    def inputs(self, key: str) -> pd.DataFrame:
+        """The inputs of a run (:mod:`collsec.experiments.identity`): ``design``
+        (None for run-wide ones), ``input``, ``sha256``, ``content`` (JSON text);
+        empty for a run recorded before inputs were (or a database without the table)."""
+        try:
+            return self.con.execute(
+                """SELECT i.design, i.input, i.sha256, i.content FROM inputs i
+                   LEFT JOIN designs d ON d.run_key = i.run_key AND d.design = i.design
+                   WHERE i.run_key = ? ORDER BY d.position NULLS FIRST, i.input""",
+                [key],
+            ).df()
+        except duckdb.CatalogException:  # read-only, from before the table existed
+            return pd.DataFrame(columns=["design", "input", "sha256", "content"])
 
     def designs(self, key: str) -> pd.DataFrame:
         return self.con.execute(
