@@ -197,7 +197,7 @@ def predictions_table(scores: Scores, crises_path: str | Path, actors_path: str 
                 continue
             row[target] = y
             for method in ("model", "era", "logistic"):
-                row[f"{target}_{method}"] = round(float(preds[method][i]), 4)
+                row[f"{target}_{method}"] = float(preds[method][i])
     columns = ["crisno", "name", "trigger", "institution"]
     for target in TARGETS:
         if target == "activity":
