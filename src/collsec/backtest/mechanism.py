@@ -30,7 +30,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
@@ -50,6 +49,7 @@ from collsec.data.loaders.cow import load_states
 from collsec.data.registry import cache_dir
 from collsec.data.unsc import load_actions, load_meetings
 from collsec.institutions.rules import ABSTAIN, NO, YES
+from collsec.workers import process_pool
 from collsec.world.world import World
 
 __all__ = [
@@ -528,7 +528,7 @@ def signals(
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict] = []
     if n > 1 and len(jobs) > 8:
-        with ProcessPoolExecutor(n) as pool:
+        with process_pool(n) as pool:  # workers that die with this process
             it = pool.map(_one, jobs, chunksize=8)
             rows = list(_bar(it, len(jobs), progress))
     else:
