@@ -12,6 +12,7 @@ from rich.table import Table
 
 from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._progress import progress
 from collsec.errors import InputError
 
 console = Console()
@@ -96,9 +97,12 @@ def cases_build_command(
     # lazy: the record builder (pandas, lxml) only when building
     from collsec.cases.build import write_case_files
 
-    for c in case or [x.id for x in _all_cases()]:
-        for path in write_case_files(c, data_dir, Path(out) if out else None):
-            print(f"collsec: wrote {path}", file=sys.stderr)
+    ids = case or [x.id for x in _all_cases()]
+    with progress("cases build", unit="cases", total=len(ids)) as bar:
+        for c in ids:
+            for path in write_case_files(c, data_dir, Path(out) if out else None):
+                print(f"collsec: wrote {path}", file=sys.stderr)
+            bar.advance()
 
 
 # -- replay ----------------------------------------------------------------------------
@@ -237,22 +241,23 @@ def fidelity_command(
     with the vote weights fitted without the case.
     """
     # lazy: the case library, the fit and the kernel only when a command runs
-    from rich.progress import Progress
-
     from collsec.cases import fidelity, replay
 
     p = _params(params)
     cases = _all_cases()
-    outcomes, shares = replay.predicted_outcomes(cases, p, seed=seed)
-    with Progress(console=Console(stderr=True), transient=True) as prog:
-        task = prog.add_task("leave-one-case-out refits", total=len(cases) if loo else 0)
+    with progress("fidelity", unit="cases") as bar:
+        bar.step("free runs with the weights fitted without the case", total=len(cases))
+        outcomes, shares = replay.predicted_outcomes(
+            cases, p, seed=seed, progress=lambda _: bar.advance()
+        )
+        bar.step("leave-one-case-out refits" if loo else "scores", len(cases) if loo else None)
         r = fidelity.fidelity(
             cases,
             p,
             loo=loo,
             outcomes=outcomes,
             shares=shares,
-            progress=lambda _: prog.advance(task),
+            progress=lambda _: bar.advance(),
         )
     emit(r, fmt, _fidelity_text)
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._progress import progress
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
 
 console = Console()
@@ -26,28 +27,6 @@ SHOWN = (
     "legitimacy",
     "credibility_final",
 )
-
-
-def _progress_bar(label: str):
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("remaining"),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
 
 
 def experiment_command(
@@ -92,14 +71,13 @@ def experiment_command(
 
     exp = load_experiment(target).with_overrides(seed=seed, replications=replications, years=years)
     # lazy: the runner (duckdb, pandas, workers) only when an experiment runs
-    from collsec.experiments.runner import default_db, run_experiment
+    from collsec.experiments.runner import CHUNK, default_db, run_experiment
 
     path = db or str(default_db(exp))
-    with _progress_bar(f"{exp.id}: chunks of replications") as bar:
-        task = bar.add_task("run", total=None)
+    with progress(f"experiment {exp.id}", unit="replications") as bar:
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def chunks_done(done: int, total: int) -> None:  # chunks of CHUNK replications
+            bar.update(min(done * CHUNK, exp.replications), exp.replications)
 
         key = run_experiment(
             exp,
@@ -109,7 +87,7 @@ def experiment_command(
             resume=resume,
             data_dir=data_dir,
             ray_address=ray_address,
-            progress=progress,
+            progress=chunks_done,
         )
     emit(comparison(path, key, exp), fmt, _comparison_text)
 
@@ -221,17 +199,11 @@ def sensitivity_command(
     """Sobol indices of the experiment's [sensitivity] metric over its named parameters."""
 
     exp = load_experiment(target)
-    with _progress_bar(f"{exp.id}: Sobol samples") as bar:
-        task = bar.add_task("samples", total=None)
-        # lazy: SALib and the runner only for a sensitivity analysis
-        from collsec.experiments.sensitivity import sobol
+    # lazy: SALib and the runner only for a sensitivity analysis
+    from collsec.experiments.sensitivity import sobol
 
-        r = sobol(
-            exp,
-            samples=samples,
-            replications=replications,
-            progress=lambda d, t: bar.update(task, completed=d, total=t),
-        )
+    with progress(f"sensitivity {exp.id}", unit="runs") as bar:
+        r = sobol(exp, samples=samples, replications=replications, progress=bar.update)
     emit(r, fmt, _sobol_text)
 
 
