@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
@@ -63,18 +64,21 @@ def cases_callback(ctx: typer.Context, fmt: FormatOpt = Format.text) -> None:
     payload = {"cases": [c.summary_dict() for c in cases]}
 
     def text(p: dict[str, Any]) -> None:
-        t = Table(title=f"{len(cases)} cases", title_justify="left")
-        for col in ("id", "title", "start", "end", "bodies", "decisions", "outcome"):
-            t.add_column(col)
+        # the id (typed next), dates and counts never cut; the title wraps, with the
+        # bodies and the outcome under it (whole words on each line)
+        t = Table(title=f"{len(cases)} cases", title_justify="left", expand=True)
+        t.add_column("id", no_wrap=True)
+        t.add_column("from, to", no_wrap=True)
+        t.add_column("title; bodies: decisions; outcome", ratio=1, overflow="fold")
         for c in cases:
             t.add_row(
                 c.id,
-                c.title,
-                c.start.isoformat(),
-                c.end.isoformat(),
-                ", ".join(c.bodies),
-                str(len(c.record)),
-                f"{c.outcome.conflict}; {c.outcome.institution}",
+                f"{c.start.isoformat()}\n{c.end.isoformat()}",
+                Text(
+                    f"{c.title}\n{', '.join(c.bodies)}: {len(c.record)} "
+                    f"decision{'' if len(c.record) == 1 else 's'}\n"
+                    f"outcome: {c.outcome.conflict}, {c.outcome.institution}"
+                ),
             )
         console.print(t)
 
@@ -346,28 +350,28 @@ def unravel_command(
     )
 
     def text(p: dict[str, Any]) -> None:
-        t = Table(title=f"The League's unravelling (Council: {p['charter']})", title_justify="left")
-        for col in (
-            "case",
-            "accused",
-            "credibility",
-            "expected cost of attacking",
-            "veto shield",
-            "institution (model)",
-            "record",
-            "credibility after",
-        ):
-            t.add_column(col)
+        # ids, codes and numbers never cut: headers on several lines, credibility before
+        # and after in one column, the model's institution class over the record's
+        t = Table(
+            title=f"The League's unravelling (Council: {p['charter']})",
+            title_justify="left",
+            caption="model / record: the institution's response, in the model and on record",
+            caption_justify="left",
+        )
+        t.add_column("case", no_wrap=True)
+        t.add_column("accused", no_wrap=True)
+        t.add_column("credibility\nbefore → after", justify="right", no_wrap=True)
+        t.add_column("expected\ncost of\nattacking", justify="right", no_wrap=True)
+        t.add_column("veto\nshield", no_wrap=True)
+        t.add_column("model /\nrecord", no_wrap=True)
         for s in p["steps"]:
             t.add_row(
                 s["case"],
                 s["accused"],
-                f"{s['credibility']:.3f}",
+                f"{s['credibility']:.3f} → {s['credibility_after']:.3f}",
                 f"{s['expected_cost_of_attacking']:.3f}",
                 "yes" if s["shielded_by_veto"] else "no",
-                s["institution"],
-                s["record"],
-                f"{s['credibility_after']:.3f}",
+                f"{s['institution']} /\n{s['record']}",
             )
         console.print(t)
 

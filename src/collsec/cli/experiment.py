@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli._progress import progress
@@ -114,12 +115,18 @@ def comparison(db: str, key: str, exp) -> dict[str, Any]:
 
 
 def _list_text(p: dict[str, Any]) -> None:
-    t = Table(title="Built-in experiments", title_justify="left")
-    for c in ("id", "designs", "replications x years", "title"):
-        t.add_column(c)
+    # ids (of experiments and designs) and numbers never cut; the title wraps
+    t = Table(title="Built-in experiments", title_justify="left", expand=True)
+    t.add_column("id", no_wrap=True)
+    t.add_column("designs", no_wrap=True)
+    t.add_column("replications\nx years", no_wrap=True)
+    t.add_column("title", ratio=1, overflow="fold")
     for e in p["experiments"]:
         t.add_row(
-            e["id"], ", ".join(e["designs"]), f"{e['replications']} x {e['years']}", e["title"]
+            e["id"],
+            "\n".join(e["designs"]),
+            f"{e['replications']} x {e['years']}",
+            Text(e["title"]),
         )
     console.print(t)
 
@@ -196,7 +203,7 @@ def sensitivity_command(
     ] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Sobol indices of the experiment's [sensitivity] metric over its named parameters."""
+    """Sobol indices of the metric of the experiment's sensitivity table, over its parameters."""
 
     exp = load_experiment(target)
     # lazy: SALib and the runner only for a sensitivity analysis
