@@ -6,15 +6,18 @@ ends). Otherwise (piped, logged, under a scheduler) plain lines, such as::
     experiment veto-variants: 400/1000 replications, 1 min 2 s elapsed, about 1 min 30 s left
 
 when a step starts, each time another tenth of it is done, at least every
-:data:`EVERY` seconds while it goes on, and when it ends. Nothing is printed in
-the first :data:`QUIET` seconds of a command: a quick command stays quiet.
-stdout is never written to (``--format json`` stays clean).
+:data:`EVERY` seconds while it reports progress, and when it ends. Nothing is
+printed in the first :data:`QUIET` seconds of a command: a quick command stays
+quiet. stdout is never written to (``--format json`` stays clean).
 
 One helper for every command::
 
-    with progress("experiment veto-variants") as bar:
-        bar.step("replications", total=1000)   # optional: a step with a name
-        bar.update(400)                       # or bar.advance(25)
+    with progress("experiment veto-variants", unit="replications", total=1000) as bar:
+        bar.update(400)  # or bar.advance(25)
+
+    with progress("backtest icb") as bar:  # named steps, one after another
+        bar.step("vote model fit")  # a step of unknown length: its start and end
+        run(progress=bar.report)  # a library's progress(step, done, total)
 """
 
 from __future__ import annotations
@@ -144,7 +147,7 @@ class Progress:
         made = self._done - self._first
         if self._total and made > 0 and self._done < self._total:
             left = (now - self._t0) * (self._total - self._done) / made
-            parts.append(f"about {duration(left)} left")
+            parts.append(f"about {duration(left)} left" if left >= 0.5 else "under 1 s left")
         return f"{self._label()}: {', '.join(parts)}"
 
     def _end(self) -> None:

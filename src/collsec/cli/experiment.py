@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
-from collsec.cli._progress import progress
+from collsec.cli._progress import duration, progress
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
 
 console = Console()
@@ -230,6 +230,19 @@ def _sobol_text(r: dict[str, Any]) -> None:
             f"{v['ST']:.3f} ± {v['ST_conf']:.3f}",
         )
     console.print(t)
+    q = r["precision"]
+    console.print(
+        f"The 95% intervals are up to ±{q['half_width']:.2f} wide with {r['samples']} "
+        "samples; they shrink as 1/sqrt(samples)."
+    )
+    need = q["samples_for_target"]
+    if need is not None and need > r["samples"]:
+        per_run = r["seconds"] / r["runs"] if r["runs"] else 0.0
+        console.print(
+            f"About {need} samples ({q['runs_for_target']} runs, "
+            f"~{duration(per_run * q['runs_for_target'])} at this run's pace) would bring "
+            f"them under ±{q['target_half_width']}: --samples {need}."
+        )
 
 
 def register(app: typer.Typer) -> None:
