@@ -143,6 +143,19 @@ def test_paired_differences_equal_summary(built) -> None:
         assert cell.startswith("\u25cf" if v != "unclear" else "\u25cb")
 
 
+def test_tables_fit_the_page(built) -> None:
+    """The differences' verdicts go under the numbers (five designs fit 1180 px), and a
+    table wider than the page (more designs) scrolls in its own box, not the page."""
+    _, text, _ = built
+    before = re.findall(r'(.{0,20})<table(?! class="meta")', text)
+    assert before and all(b.endswith('<div class="wide">') for b in before)
+    assert ".wide { overflow-x: auto; }" in text and "td .verdict { display: block; }" in text
+    part = text[text.index("Paired differences versus") : text.index("Distributions over")]
+    cells = re.findall(r'<td class="num [a-z]+" data-design[^>]*>(.*?)</td>', part)
+    assert len(cells) == (len(DESIGNS) - 1) * len(METRICS)
+    assert all('<span class="desc verdict">' in c for c in cells)
+
+
 def test_figures_embedded_and_self_contained(built) -> None:
     r, text, _ = built
     imgs = re.findall(r"<img [^>]*>", text)

@@ -30,7 +30,7 @@ from collsec import __version__
 from collsec.backtest.icb import TARGETS, read_inputs, read_targets
 from collsec.backtest.link import LINK_FILE, check_development, fit_link
 from collsec.backtest.mechanism import signals
-from collsec.backtest.run import DRAWS, backtest_icb
+from collsec.backtest.run import DRAWS, Progress, backtest_icb
 from collsec.behavior.parameters import CALIBRATED_FILE, Parameters
 from collsec.data.export import atomic_write_text
 from collsec.data.loaders._core import file_digest
@@ -49,11 +49,12 @@ def calibrate(
     out_dir: str | Path,
     data_dir: str | None = None,
     seed: int = 0,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Fit the ICB link with the vote model's fitted ``params`` (``vote``: that
     fit's summary), write both files into ``out_dir``, and return what was
-    fitted with the cross-validated scores."""
+    fitted with the cross-validated scores. ``progress(step, done, total)`` is told
+    of each step as it goes."""
     check_development(crises_path)
     out = Path(out_dir)
     crises = read_inputs(crises_path, actors_path)

@@ -18,7 +18,7 @@ Brier score; the four-step activity ladder gets macro-F1 and Spearman's rho.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -321,19 +321,24 @@ BINARY_TARGETS = ("involvement", "council_action", "effectiveness", "regional")
 
 
 def signal_ablation(
-    test: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame], seed: int = 0
+    test: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, dict[str, float]]:
     """Cross-validated AUC lost when one signal (and its UN copy) is left out.
 
     For every feature of :data:`MODEL_FEATURES` and every binary target, the
     model is refitted without it on the same folds as :func:`predict_all`;
     the value is that AUC minus the full model's (negative: the signal helps).
-    The first key is ``"full"``, the full model's AUCs.
+    The first key is ``"full"``, the full model's AUCs. ``progress(done, total)``
+    is told of each target done.
     """
     crises, targets = test[0], test[1]
     x = model_design(crises, test[2])
     out: dict[str, dict[str, float]] = {"full": {}}
     drops = {f: [f, f"un:{f}"] for f in MODEL_FEATURES}
+    if progress is not None:
+        progress(0, len(BINARY_TARGETS))
     for target in BINARY_TARGETS:
         y_all = _rows(targets, crises, target)
         keep = ~np.isnan(y_all)
@@ -352,6 +357,8 @@ def signal_ablation(
         for f, cols in drops.items():
             rest = [c for c in DESIGN_COLUMNS if c not in cols]
             out.setdefault(f, {})[target] = round(auc(rest) - full, 4)
+        if progress is not None:
+            progress(len(out["full"]), len(BINARY_TARGETS))
     return out
 
 
@@ -390,12 +397,14 @@ def predict_all(
     test: tuple[Sequence[IcbCrisis], pd.DataFrame, pd.DataFrame, pd.DataFrame],
     seed: int = 0,
     link: dict | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Scores:
     """Predictions for every target; cross-validated when ``train`` is None.
 
     Each tuple is ``(crises, targets, signals, signals_without_gravity)``. With
     ``train`` and a shipped ``link`` (:mod:`collsec.backtest.calibrate`) the
     model's probabilities come from the link instead of a refit.
+    ``progress(done, total)`` is told of each target predicted.
     """
     crises_te, targets_te = test[0], test[1]
     x_te, x0_te, b_te, b0_te, era_te = _designs(test)
@@ -403,6 +412,8 @@ def predict_all(
         crises_tr, targets_tr = train[0], train[1]
         x_tr, x0_tr, b_tr, b0_tr, era_tr = _designs(train)
     crisno, truth, preds = {}, {}, {}
+    if progress is not None:
+        progress(0, len(TARGETS))
     for target in TARGETS:
         ordinal = target == "activity"
         y_te_all = _rows(targets_te, crises_te, target)
@@ -445,4 +456,6 @@ def predict_all(
                 d_tr, d_te = baseline_design(btr.iloc[tr], bte.iloc[te])
                 out[key][pos] = fit_predict_model(d_tr, ytr, d_te, ordinal)
         preds[target] = out
+        if progress is not None:
+            progress(len(preds), len(TARGETS))
     return Scores(crisno=crisno, truth=truth, predictions=preds)

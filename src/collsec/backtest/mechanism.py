@@ -29,14 +29,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
 import numpy as np
 import pandas as pd
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from collsec import __version__
 from collsec.backtest.icb import IcbCrisis
@@ -50,6 +48,7 @@ from collsec.data.loaders.cow import load_states
 from collsec.data.registry import cache_dir
 from collsec.data.unsc import load_actions, load_meetings
 from collsec.institutions.rules import ABSTAIN, NO, YES
+from collsec.workers import process_pool
 from collsec.world.world import World
 
 __all__ = [
@@ -575,13 +574,14 @@ def signals(
     gravity: bool = True,
     data_dir: str | None = None,
     workers: int | None = None,
-    progress: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
     policy: str = "utility",
 ) -> pd.DataFrame:
     """The kernel's signals for every crisis (one row each), cached on disk.
 
     The cache (under ``COLLSEC_CACHE_DIR``) is keyed by the crises' inputs, the
     parameters, the policy, the draws, the seed, the ablation and the package version.
+    ``progress(step, done, total)`` is told of each crisis run (not of a cached table).
     """
     crises = list(crises)
     p = params or Parameters.default()
@@ -593,29 +593,23 @@ def signals(
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict] = []
     if n > 1 and len(jobs) > 8:
-        with ProcessPoolExecutor(n) as pool:
+        with process_pool(n) as pool:  # workers that die with this process
             it = pool.map(_one, jobs, chunksize=8)
-            rows = list(_bar(it, len(jobs), progress))
+            rows = list(_told(it, len(jobs), progress, gravity))
     else:
-        rows = list(_bar(map(_one, jobs), len(jobs), progress))
+        rows = list(_told(map(_one, jobs), len(jobs), progress, gravity))
     df = pd.DataFrame(rows, columns=["crisno", *SIGNALS])
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, df.to_parquet(index=False))
     return df
 
 
-def _bar(it, total: int, show: bool):
-    if not show:
+def _told(it, total: int, progress, gravity: bool):
+    if progress is None:
         yield from it
         return
-    with Progress(
-        TextColumn("kernel on ICB crises"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("crises", total=total)
-        for x in it:
-            bar.advance(task)
-            yield x
+    step = f"kernel signals of {total} crises" + ("" if gravity else ", gravity ablated")
+    progress(step, 0, total)
+    for done, x in enumerate(it, 1):
+        progress(step, done, total)
+        yield x

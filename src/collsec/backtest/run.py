@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,14 @@ MIN_FORWARD = 40
 #: how many of a prediction's largest terms a narration lists
 DRIVERS = 4
 
+#: ``progress(step, done, total)``: the backtest's steps, each told as it goes
+Progress = Callable[[str, int, int], None]
+
+
+def _step(progress: Progress | None, name: str) -> Callable[[int, int], None] | None:
+    """``progress`` for one named step: ``(done, total)``."""
+    return None if progress is None else partial(progress, name)
+
 
 def backtest_datasets() -> list[str]:
     """The registry's datasets a backtest reads: ICB, the Council's record, the world's."""
@@ -99,7 +109,7 @@ def backtest_icb(
     params: Parameters | None = None,
     data_dir: str | None = None,
     seed: int = 0,
-    progress: bool = False,
+    progress: Progress | None = None,
     ablation: bool = False,
     policy: str = "utility",
 ) -> tuple[dict[str, Any], Scores]:
@@ -107,6 +117,7 @@ def backtest_icb(
 
     With ``ablation`` (development file only) the payload also has
     ``signal_ablation``: the cross-validated AUC lost when each signal is left out.
+    ``progress(step, done, total)`` is told of each step as it goes.
     """
     p = params or Parameters.default()
     dev = is_development(crises_path)
@@ -119,7 +130,8 @@ def backtest_icb(
         )
     test = _load(crises_path, actors_path, p, data_dir, seed, progress, policy)
     if dev:
-        scores = predict_all(train=None, test=test, seed=seed)
+        fits = _step(progress, "cross-validated fits, by target")
+        scores = predict_all(train=None, test=test, seed=seed, progress=fits)
         mode = "cross-validated on the development split (10 folds, the same for every method)"
     else:
         dc, da = dev_files(data_dir)
@@ -135,14 +147,19 @@ def backtest_icb(
         link = shipped_link()
         if link is not None and link["provenance"]["crises_sha256"] != file_digest(dc):
             link = None  # the shipped calibration is not of this development split: refit
-        scores = predict_all(train=train, test=test, seed=seed, link=link)
+        fits = _step(progress, "fits on the development split, by target")
+        scores = predict_all(train=train, test=test, seed=seed, link=link, progress=fits)
         mode = (
             "model: the shipped calibration; baselines fitted on the development split; "
             "scored on this file"
             if link is not None
             else "fitted on the development split, scored on this file"
         )
-    forward = forward_in_time(test, seed=seed) if dev else None
+    forward = (
+        forward_in_time(test, seed=seed, progress=_step(progress, "forward in time, by cut year"))
+        if dev
+        else None
+    )
     payload = {
         "n": len(test[0]),
         "crises_file": str(crises_path),
@@ -161,7 +178,9 @@ def backtest_icb(
     if forward is not None:
         payload["forward_in_time"] = forward
     if ablation:
-        payload["signal_ablation"] = signal_ablation(test, seed=seed)
+        payload["signal_ablation"] = signal_ablation(
+            test, seed=seed, progress=_step(progress, "signal ablation, by target")
+        )
     return payload, scores
 
 
@@ -224,16 +243,25 @@ def _subset(data, keep: np.ndarray):
     )
 
 
-def forward_in_time(data, *, seed: int = 0, cuts: tuple[int, ...] = FORWARD_CUTS) -> dict:
+def forward_in_time(
+    data,
+    *,
+    seed: int = 0,
+    cuts: tuple[int, ...] = FORWARD_CUTS,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Fit every method on the crises before each cut year, score it on those after.
 
     A check that cross-validation cannot give: whether what was learnt from earlier
     crises predicts later ones (the mechanisms hold; the link is not fitted to the era).
-    Binary targets only, AUC of the model and both baselines.
+    Binary targets only, AUC of the model and both baselines. ``progress(done, total)``
+    is told of each cut year done.
     """
     years = np.array([c.trigger.year for c in data[0]])
     out = {}
-    for cut in cuts:
+    for i, cut in enumerate(cuts):
+        if progress is not None:
+            progress(i, len(cuts))
         before, after = _subset(data, years < cut), _subset(data, years >= cut)
         if min(len(before[0]), len(after[0])) < MIN_FORWARD:
             continue  # a small file (a subset of the split) has too few crises on a side
@@ -255,6 +283,8 @@ def forward_in_time(data, *, seed: int = 0, cuts: tuple[int, ...] = FORWARD_CUTS
                 if t != "activity"
             },
         }
+    if progress is not None:
+        progress(len(cuts), len(cuts))
     return out
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,12 +156,18 @@ def modal_outcome(shares: dict[str, float]) -> str:
 
 
 def predicted_outcomes(
-    cases: list[Case], params: Parameters | None = None, *, seed: int = 0, draws: int = 200
+    cases: list[Case],
+    params: Parameters | None = None,
+    *,
+    seed: int = 0,
+    draws: int = 200,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, str], dict[str, dict[str, float]]]:
     """Each case's predicted institution class and the shares behind it.
 
     The free runs use the vote weights fitted without the case (as the
     conditional replay does), so no case's outcome is predicted in-sample.
+    ``progress(case_id)`` is told of each case done.
     """
     p = params or Parameters.default()
     table = vote_table(cases, p)  # a case's rows do not depend on the other cases
@@ -168,6 +175,8 @@ def predicted_outcomes(
     for c in cases:
         fitted = fit(table.select(table.case != c.id), p)
         shares[c.id] = outcome_shares(c, fitted.parameters(p), seed=seed, draws=draws)
+        if progress is not None:
+            progress(c.id)
     return {k: modal_outcome(v) for k, v in shares.items()}, shares
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from collsec.behavior.policy import get_policy
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._progress import progress
 from collsec.data.export import check_export_path, write_table
 from collsec.errors import InputError
 
@@ -47,10 +48,6 @@ def _files(crises: str | None, actors: str | None, data_dir: str | None) -> tupl
         dc, da = dev_files(data_dir)
         crises, actors = crises or str(dc), actors or str(da)
     return crises, actors
-
-
-def _show_progress() -> bool:
-    return sys.stderr.isatty()
 
 
 def icb_command(
@@ -106,15 +103,16 @@ def icb_command(
     if export is not None:
         check_export_path(export)
     crises, actors = _files(crises, actors, data_dir)
-    payload, scores = run.backtest_icb(
-        crises,
-        actors,
-        data_dir=data_dir,
-        seed=seed,
-        progress=_show_progress(),
-        ablation=ablation and crisis is None,
-        policy=get_policy(policy).name,
-    )
+    with progress("backtest icb") as bar:
+        payload, scores = run.backtest_icb(
+            crises,
+            actors,
+            data_dir=data_dir,
+            seed=seed,
+            progress=bar.report,
+            ablation=ablation and crisis is None,
+            policy=get_policy(policy).name,
+        )
     if crisis is not None:
         story = run.narrate_crisis(
             crisis, crises, actors, scores, data_dir=data_dir, seed=seed, policy=policy
@@ -312,17 +310,19 @@ def calibrate_command(
     if out.exists() and not out.is_dir():
         raise InputError("not a folder", source="--out-dir")
     out.mkdir(parents=True, exist_ok=True)
-    params, vote = fit_library()
-    r = calibration.calibrate(
-        crises,
-        actors,
-        params=params,
-        vote=vote,
-        out_dir=out,
-        data_dir=data_dir,
-        seed=seed,
-        progress=_show_progress(),
-    )
+    with progress("calibrate") as bar:
+        bar.step("vote model fitted on the case library")
+        params, vote = fit_library()
+        r = calibration.calibrate(
+            crises,
+            actors,
+            params=params,
+            vote=vote,
+            out_dir=out,
+            data_dir=data_dir,
+            seed=seed,
+            progress=bar.report,
+        )
     emit(r, fmt, partial(_calibrate_text, targets=evaluate.BINARY_TARGETS))
 
 

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._progress import progress
 from collsec.errors import InputError
 
 console = Console()
@@ -62,18 +64,21 @@ def cases_callback(ctx: typer.Context, fmt: FormatOpt = Format.text) -> None:
     payload = {"cases": [c.summary_dict() for c in cases]}
 
     def text(p: dict[str, Any]) -> None:
-        t = Table(title=f"{len(cases)} cases", title_justify="left")
-        for col in ("id", "title", "start", "end", "bodies", "decisions", "outcome"):
-            t.add_column(col)
+        # the id (typed next), dates and counts never cut; the title wraps, with the
+        # bodies and the outcome under it (whole words on each line)
+        t = Table(title=f"{len(cases)} cases", title_justify="left", expand=True)
+        t.add_column("id", no_wrap=True)
+        t.add_column("from, to", no_wrap=True)
+        t.add_column("title; bodies: decisions; outcome", ratio=1, overflow="fold")
         for c in cases:
             t.add_row(
                 c.id,
-                c.title,
-                c.start.isoformat(),
-                c.end.isoformat(),
-                ", ".join(c.bodies),
-                str(len(c.record)),
-                f"{c.outcome.conflict}; {c.outcome.institution}",
+                f"{c.start.isoformat()}\n{c.end.isoformat()}",
+                Text(
+                    f"{c.title}\n{', '.join(c.bodies)}: {len(c.record)} "
+                    f"decision{'' if len(c.record) == 1 else 's'}\n"
+                    f"outcome: {c.outcome.conflict}, {c.outcome.institution}"
+                ),
             )
         console.print(t)
 
@@ -96,9 +101,12 @@ def cases_build_command(
     # lazy: the record builder (pandas, lxml) only when building
     from collsec.cases.build import write_case_files
 
-    for c in case or [x.id for x in _all_cases()]:
-        for path in write_case_files(c, data_dir, Path(out) if out else None):
-            print(f"collsec: wrote {path}", file=sys.stderr)
+    ids = case or [x.id for x in _all_cases()]
+    with progress("cases build", unit="cases", total=len(ids)) as bar:
+        for c in ids:
+            for path in write_case_files(c, data_dir, Path(out) if out else None):
+                print(f"collsec: wrote {path}", file=sys.stderr)
+            bar.advance()
 
 
 # -- replay ----------------------------------------------------------------------------
@@ -237,22 +245,23 @@ def fidelity_command(
     with the vote weights fitted without the case.
     """
     # lazy: the case library, the fit and the kernel only when a command runs
-    from rich.progress import Progress
-
     from collsec.cases import fidelity, replay
 
     p = _params(params)
     cases = _all_cases()
-    outcomes, shares = replay.predicted_outcomes(cases, p, seed=seed)
-    with Progress(console=Console(stderr=True), transient=True) as prog:
-        task = prog.add_task("leave-one-case-out refits", total=len(cases) if loo else 0)
+    with progress("fidelity", unit="cases") as bar:
+        bar.step("free runs with the weights fitted without the case", total=len(cases))
+        outcomes, shares = replay.predicted_outcomes(
+            cases, p, seed=seed, progress=lambda _: bar.advance()
+        )
+        bar.step("leave-one-case-out refits" if loo else "scores", len(cases) if loo else None)
         r = fidelity.fidelity(
             cases,
             p,
             loo=loo,
             outcomes=outcomes,
             shares=shares,
-            progress=lambda _: prog.advance(task),
+            progress=lambda _: bar.advance(),
         )
     emit(r, fmt, _fidelity_text)
 
@@ -341,28 +350,28 @@ def unravel_command(
     )
 
     def text(p: dict[str, Any]) -> None:
-        t = Table(title=f"The League's unravelling (Council: {p['charter']})", title_justify="left")
-        for col in (
-            "case",
-            "accused",
-            "credibility",
-            "expected cost of attacking",
-            "veto shield",
-            "institution (model)",
-            "record",
-            "credibility after",
-        ):
-            t.add_column(col)
+        # ids, codes and numbers never cut: headers on several lines, credibility before
+        # and after in one column, the model's institution class over the record's
+        t = Table(
+            title=f"The League's unravelling (Council: {p['charter']})",
+            title_justify="left",
+            caption="model / record: the institution's response, in the model and on record",
+            caption_justify="left",
+        )
+        t.add_column("case", no_wrap=True)
+        t.add_column("accused", no_wrap=True)
+        t.add_column("credibility\nbefore → after", justify="right", no_wrap=True)
+        t.add_column("expected\ncost of\nattacking", justify="right", no_wrap=True)
+        t.add_column("veto\nshield", no_wrap=True)
+        t.add_column("model /\nrecord", no_wrap=True)
         for s in p["steps"]:
             t.add_row(
                 s["case"],
                 s["accused"],
-                f"{s['credibility']:.3f}",
+                f"{s['credibility']:.3f} → {s['credibility_after']:.3f}",
                 f"{s['expected_cost_of_attacking']:.3f}",
                 "yes" if s["shielded_by_veto"] else "no",
-                s["institution"],
-                s["record"],
-                f"{s['credibility_after']:.3f}",
+                f"{s['institution']} /\n{s['record']}",
             )
         console.print(t)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from collsec.cli._common import Format, FormatOpt, emit, parse_date
 from collsec.codes.codes import resolve_member
@@ -39,15 +40,22 @@ def bodies(fmt: FormatOpt = Format.text) -> None:
     rows = bodies_summary()
 
     def text(p: dict[str, Any]) -> None:
-        t = Table(title="Built-in bodies (charter files)")
-        for col in ("id", "body", "in force", "rules", "title"):
-            t.add_column(col)
+        # ids, body names, dates and rule names are typed next: never cut (no_wrap);
+        # the title wraps, and the rules go under it, whole words on each line
+        t = Table(title="Built-in bodies (charter files)", expand=True)
+        t.add_column("id (body)", no_wrap=True)
+        t.add_column("in force", no_wrap=True)
+        t.add_column("title; rules", ratio=1, overflow="fold")
         for r in p["bodies"]:
-            span = f"{r['valid_from']} .. {r['valid_to'] or 'today'}"
+            name = r["id"] if r["body"] == r["id"] else f"{r['id']}\n({r['body']})"
+            span = f"{r['valid_from']} to\n{r['valid_to'] or 'today'}"
             title = r["title"] + (" [variant]" if r["variant"] else "")
             if not r["practice"]["obligatory_abstention"]:
                 title += " [as practised: parties vote]"
-            t.add_row(r["id"], r["body"], span, ", ".join(r["rules"]), title)
+            rules = ", ".join(r["rules"])
+            t.add_row(
+                name, span, Text(f"{title}\nrules: {rules}")
+            )  # Text: "[variant]" is no markup
         console.print(t)
 
     emit({"bodies": rows}, fmt, text)

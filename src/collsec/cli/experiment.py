@@ -7,8 +7,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._progress import duration, progress
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
 
 console = Console()
@@ -26,28 +28,6 @@ SHOWN = (
     "legitimacy",
     "credibility_final",
 )
-
-
-def _progress_bar(label: str):
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("remaining"),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
 
 
 def experiment_command(
@@ -100,7 +80,7 @@ def experiment_command(
 
     exp = load_experiment(target).with_overrides(seed=seed, replications=replications, years=years)
     # lazy: the runner (duckdb, pandas, workers) only when an experiment runs
-    from collsec.experiments.runner import default_db, run_experiment
+    from collsec.experiments.runner import CHUNK, default_db, run_experiment
 
     path = db or str(default_db(exp))
     changed: dict[str, Any] | None = None
@@ -116,11 +96,10 @@ def experiment_command(
             soft_wrap=True,
         )
 
-    with _progress_bar(f"{exp.id}: chunks of replications") as bar:
-        task = bar.add_task("run", total=None)
+    with progress(f"experiment {exp.id}", unit="replications") as bar:
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def chunks_done(done: int, total: int) -> None:  # chunks of CHUNK replications
+            bar.update(min(done * CHUNK, exp.replications), exp.replications)
 
         key = run_experiment(
             exp,
@@ -130,7 +109,7 @@ def experiment_command(
             resume=resume,
             data_dir=data_dir,
             ray_address=ray_address,
-            progress=progress,
+            progress=chunks_done,
             fresh_if_changed=fresh_if_changed,
             inputs_changed=inputs_changed,
         )
@@ -159,12 +138,18 @@ def comparison(db: str, key: str, exp) -> dict[str, Any]:
 
 
 def _list_text(p: dict[str, Any]) -> None:
-    t = Table(title="Built-in experiments", title_justify="left")
-    for c in ("id", "designs", "replications x years", "title"):
-        t.add_column(c)
+    # ids (of experiments and designs) and numbers never cut; the title wraps
+    t = Table(title="Built-in experiments", title_justify="left", expand=True)
+    t.add_column("id", no_wrap=True)
+    t.add_column("designs", no_wrap=True)
+    t.add_column("replications\nx years", no_wrap=True)
+    t.add_column("title", ratio=1, overflow="fold")
     for e in p["experiments"]:
         t.add_row(
-            e["id"], ", ".join(e["designs"]), f"{e['replications']} x {e['years']}", e["title"]
+            e["id"],
+            "\n".join(e["designs"]),
+            f"{e['replications']} x {e['years']}",
+            Text(e["title"]),
         )
     console.print(t)
 
@@ -241,20 +226,14 @@ def sensitivity_command(
     ] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Sobol indices of the experiment's [sensitivity] metric over its named parameters."""
+    """Sobol indices of the metric of the experiment's sensitivity table, over its parameters."""
 
     exp = load_experiment(target)
-    with _progress_bar(f"{exp.id}: Sobol samples") as bar:
-        task = bar.add_task("samples", total=None)
-        # lazy: SALib and the runner only for a sensitivity analysis
-        from collsec.experiments.sensitivity import sobol
+    # lazy: SALib and the runner only for a sensitivity analysis
+    from collsec.experiments.sensitivity import sobol
 
-        r = sobol(
-            exp,
-            samples=samples,
-            replications=replications,
-            progress=lambda d, t: bar.update(task, completed=d, total=t),
-        )
+    with progress(f"sensitivity {exp.id}", unit="runs") as bar:
+        r = sobol(exp, samples=samples, replications=replications, progress=bar.update)
     emit(r, fmt, _sobol_text)
 
 
@@ -274,6 +253,19 @@ def _sobol_text(r: dict[str, Any]) -> None:
             f"{v['ST']:.3f} ± {v['ST_conf']:.3f}",
         )
     console.print(t)
+    q = r["precision"]
+    console.print(
+        f"The 95% intervals are up to ±{q['half_width']:.2f} wide with {r['samples']} "
+        "samples; they shrink as 1/sqrt(samples)."
+    )
+    need = q["samples_for_target"]
+    if need is not None and need > r["samples"]:
+        per_run = r["seconds"] / r["runs"] if r["runs"] else 0.0
+        console.print(
+            f"About {need} samples ({q['runs_for_target']} runs, "
+            f"~{duration(per_run * q['runs_for_target'])} at this run's pace) would bring "
+            f"them under ±{q['target_half_width']}: --samples {need}."
+        )
 
 
 def register(app: typer.Typer) -> None:

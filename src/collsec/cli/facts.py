@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._progress import progress
 from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _inputs
 from collsec.errors import InputError
 
@@ -41,7 +42,8 @@ def facts_command(
         raise InputError("must be >= 1000 (the facts are rates)", source="--crises")
     w, p, sc = _inputs(world, states, 7, params, council, False, False, data_dir)
     stage = Stage.build(w, p, sc)
-    r = stylised_facts(stage, crises=crises, seed=seed)
+    with progress("facts", unit="crises", total=crises) as bar:
+        r = stylised_facts(stage, crises=crises, seed=seed, progress=bar.advance)
     r["world"] = world if world != "synthetic" else f"synthetic({states}, seed=7)"
     emit(r, fmt, _text)
 

@@ -58,7 +58,14 @@ def power(
     rule: Annotated[
         str | None, typer.Option(help="Rule name (default: the body's default).")
     ] = None,
-    index: Annotated[Index, typer.Option(help="Which index to compute.")] = Index.all,
+    # a short metavar: the choices in typer's type column would be folded mid-word at
+    # 80 columns ("banzha" / "f>"); in the help text they wrap between words
+    index: Annotated[
+        Index,
+        typer.Option(
+            metavar="INDEX", help="Which index to compute: all, shapley-shubik or banzhaf."
+        ),
+    ] = Index.all,
     quota: Annotated[int | None, typer.Option(help="Quota of a plain weighted game.")] = None,
     weights_file: Annotated[
         Path | None, typer.Option(help="File with one integer weight per line.")

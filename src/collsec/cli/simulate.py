@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._progress import progress
 from collsec.cli.world import world_for
 from collsec.errors import InputError
 
@@ -151,13 +151,8 @@ def simulate(
     run_args = dict(
         crises=crises, scenario=sc, parameters=p, policy=policy, random_seed=seed, chunk=chunk
     )
-    show = fmt is not Format.json and sys.stderr.isatty() and crises > chunk
-    if show:
-        with Progress(console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("crises", total=crises)
-            result = sim_crises(w, progress=lambda k: bar.advance(task, k), **run_args)
-    else:
-        result = sim_crises(w, **run_args)
+    with progress("simulate", unit="crises", total=crises) as bar:
+        result = sim_crises(w, progress=bar.advance, **run_args)
     payload: dict[str, Any] = {
         "crises": result.crises,
         "seconds": result.seconds,

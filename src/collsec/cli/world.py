@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.data.export import check_export_path, write_table
@@ -58,24 +59,22 @@ def world(
 
     def text(p: dict[str, Any]) -> None:
         title = f"The international system, {p.get('date') or p.get('year')} ({len(p['states'])} states)"
-        t = Table(title=title)
-        for col in (
-            "ccode",
-            "iso3",
-            "name",
-            "cinc",
-            "ideal",
-            "region",
-            "major",
-            "memberships",
-            "flags",
-        ):
-            t.add_column(col)
+        # codes, numbers, regions and memberships never cut; the name wraps, with
+        # "major power" and the data's flags under it
+        t = Table(title=title, expand=True)
+        t.add_column("ccode", justify="right", no_wrap=True)
+        t.add_column("iso3", no_wrap=True)
+        t.add_column("name; notes", ratio=1, overflow="fold")
+        t.add_column("cinc", justify="right", no_wrap=True)
+        t.add_column("ideal", justify="right", no_wrap=True)
+        t.add_column("region", no_wrap=True)
+        t.add_column("member\nof", no_wrap=True)
         for s in p["states"]:
+            notes = (["major power"] if s["major_power"] else []) + s["flags"]
             t.add_row(
-                str(s["ccode"]), s["iso3"], s["name"], f"{s['cinc']:.4f}", f"{s['ideal_point']:+.2f}",
-                s["region"], "yes" if s["major_power"] else "", ",".join(s["memberships"]),
-                "; ".join(s["flags"]),
+                str(s["ccode"]), s["iso3"], Text("\n".join([s["name"], *notes])),
+                f"{s['cinc']:.4f}", f"{s['ideal_point']:+.2f}", s["region"],
+                "\n".join(s["memberships"]),
             )  # fmt: skip
         console.print(t)
         console.print(f"Sources: {', '.join(p['sources'])} (cite with `collsec data cite`)")

@@ -481,6 +481,8 @@ figure { margin: 0.8em 0; } .stack img { max-width: min(100%, 900px); } figure i
 figcaption { color: #555; font-size: 0.88em; }
 details { margin: 0.8em 0; } summary { cursor: pointer; color: #1f5fae; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+.wide { overflow-x: auto; } /* a table wider than the page scrolls in its box, not the page */
+td .verdict { display: block; }
 code { font-size: 0.92em; }
 """
 
@@ -490,11 +492,15 @@ def _e(x: Any) -> str:
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "") -> str:
-    """Cells are HTML already; ``head`` is escaped."""
+    """Cells are HTML already; ``head`` is escaped. A table too wide for the page (many
+    designs) scrolls sideways in its own box, and the page keeps its width."""
     h = "".join(f"<th>{_e(c)}</th>" for c in head)
     body = "".join("<tr>" + "".join(r) + "</tr>\n" for r in rows)
     c = f' class="{cls}"' if cls else ""
-    return f"<table{c}><thead><tr>{h}</tr></thead><tbody>\n{body}</tbody></table>\n"
+    return (
+        f'<div class="wide"><table{c}><thead><tr>{h}</tr></thead><tbody>\n{body}'
+        "</tbody></table></div>\n"
+    )
 
 
 def _img(f: _Figure) -> str:
@@ -626,7 +632,7 @@ def _differences_table(summary: dict[str, Any], ids: list[str]) -> str:
             cells.append(
                 f'<td class="num {v}" data-design="{_e(d)}" data-metric="{_e(m)}">'
                 f"{mark} {_e(format_difference(m, p))} "
-                f'<span class="desc">{_e(_VERDICT_TEXT[v])}</span></td>'
+                f'<span class="desc verdict">{_e(_VERDICT_TEXT[v])}</span></td>'
             )
         rows.append(cells)
     return _table(head, rows)

@@ -15,7 +15,6 @@ what changed (``fresh_if_changed`` starts a new run instead).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from collsec.experiments.history import prepare, run_replications
 from collsec.experiments.identity import changes, data_versions, run_inputs, run_key_of, spec_dict
 from collsec.experiments.spec import Experiment, parse_experiment
 from collsec.experiments.store import Store
+from collsec.workers import process_pool
 
 __all__ = [
     "CHUNK",
@@ -119,11 +119,9 @@ def _local(jobs, spec, key, workers: int, data_dir) -> Iterator[tuple[int, tuple
         for chunk, lo, hi in jobs:
             yield chunk, (lo, hi), _chunk_rows(spec, key, lo, hi, data_dir)
         return
-    import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
 
-    ctx = mp.get_context("spawn" if os.environ.get("COLLSEC_SPAWN") else "fork")
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+    with process_pool(workers) as pool:  # workers that die with this process
         pending = {}
         it = iter(jobs)
         for job in it:

@@ -10,6 +10,8 @@ for the same seed and sample count.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +21,39 @@ from collsec.errors import InputError
 from collsec.experiments.history import prepare, run_replications
 from collsec.experiments.spec import Experiment, ThreatSpec
 
-__all__ = ["sobol"]
+__all__ = ["TARGET_HALF_WIDTH", "precision", "sobol"]
+
+#: the half-width of the indices' 95% intervals that :func:`precision` suggests a
+#: sample size for
+TARGET_HALF_WIDTH = 0.05
+
+
+def precision(
+    half_width: float, samples: int, parameters: int, target: float = TARGET_HALF_WIDTH
+) -> dict[str, Any]:
+    """How wide the intervals are, and the samples that would bring them under ``target``.
+
+    Bootstrap intervals of Sobol indices shrink as 1/sqrt(samples): ``samples`` x
+    (half_width / target)^2, rounded up to a power of two (Saltelli's samples come in
+    powers of two), each run ``parameters`` + 2 times.
+
+    >>> precision(0.37, 32, 3)["samples_for_target"]
+    2048
+    >>> precision(0.02, 64, 3)["samples_for_target"]
+    64
+    """
+    if not math.isfinite(half_width):
+        need = None
+    elif half_width <= target:
+        need = samples
+    else:
+        need = 1 << math.ceil(math.log2(samples * (half_width / target) ** 2))
+    return {
+        "half_width": round(half_width, 4),
+        "target_half_width": target,
+        "samples_for_target": need,
+        "runs_for_target": None if need is None else need * (parameters + 2),
+    }
 
 
 def _variant(exp: Experiment, design_id: str, values: dict[str, float], reps: int) -> Experiment:
@@ -45,7 +79,10 @@ def sobol(
     replications: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """``{"metric", "design", "samples", "runs", "parameters": {P: {"S1", "S1_conf", "ST", "ST_conf", "range"}}}``."""
+    """``{"metric", "design", "samples", "runs", "parameters": {P: {"S1", "S1_conf", "ST",
+    "ST_conf", "range"}}, "precision": precision(...)}``: ``*_conf`` are the half-widths
+    of the bootstrap 95% intervals, ``precision`` the widest of them and the samples
+    that would bring it under :data:`TARGET_HALF_WIDTH`."""
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
@@ -64,6 +101,9 @@ def sobol(
     }
     x = sobol_sample.sample(problem, n, calc_second_order=False, seed=exp.seed % (2**32))
     y = np.zeros(len(x))
+    t0 = time.perf_counter()
+    if progress is not None:
+        progress(0, len(x))
     for i, row in enumerate(x):
         values = {k: float(v) for k, v in zip(names, row, strict=True)}
         for k in ("initial_peace_years", "max_per_year"):
@@ -81,9 +121,11 @@ def sobol(
             source=exp.source,
             field="sensitivity.metric",
         )
+    seconds = time.perf_counter() - t0
     res = sobol_analyze.analyze(
         problem, y, calc_second_order=False, seed=exp.seed % (2**32), print_to_console=False
     )
+    half = float(np.max(np.concatenate([res["S1_conf"], res["ST_conf"]])))
     return {
         "experiment": exp.id,
         "metric": sens.metric,
@@ -91,7 +133,9 @@ def sobol(
         "samples": n,
         "replications": reps,
         "runs": len(x),
+        "seconds": round(seconds, 3),
         "output_mean": float(np.mean(y)),
+        "precision": precision(half, n, len(names)),
         "parameters": {
             k: {
                 "range": list(sens.parameters[k]),

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,13 +224,14 @@ def stylised_facts(
     crises: int = 20_000,
     seed: int = 0,
     chunk: int = 10_000,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Run ``crises`` generated crises on ``stage`` and measure the facts on them.
 
     Credibility stays at ``credibility_start`` (the facts are about one
     moment's institutions, not a history). Each batch is run twice: in the
     world as it is and with every defence pact removed, on the same threats
-    and draws.
+    and draws. ``progress(n)`` is told of each batch of ``n`` crises done.
     """
     pol = resolve_policy(policy or "utility", stage.params)
     world0 = dataclasses.replace(stage.world, defense=np.zeros_like(stage.world.defense))
@@ -245,6 +247,8 @@ def stylised_facts(
         threat = Threat(r.kind, r.aggressor, r.target, r.severity, r.sponsored)
         r0 = sim_crises(stage0, threat, **common).result
         counter.add(r, r0)
+        if progress is not None:
+            progress(n)
     facts = counter.facts()
     return {
         "crises": crises,
