@@ -77,7 +77,9 @@ __all__ = [
 #: the model's code, relative to the ``collsec`` package folder: the packages and
 #: files that the simulation (``collsec.experiments.history``) and the runner import,
 #: and the files they read. ``errors`` and ``validation_style`` are left out: what
-#: they read is hashed as resolved content (charters, parameters, the spec).
+#: they read is hashed as resolved content (charters, parameters, the spec); so is
+#: ``workers``, which spreads chunks over processes and decides no number (the same
+#: seed gives the same results on any number of workers, tested).
 MODEL_CODE: tuple[str, ...] = (
     "behavior",
     "codes",
