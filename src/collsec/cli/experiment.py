@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec import limits
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.data.export import check_output_path
+from collsec.errors import InputError
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
 
 console = Console()
@@ -91,10 +95,16 @@ def experiment_command(
         return
 
     exp = load_experiment(target).with_overrides(seed=seed, replications=replications, years=years)
+    limits.check("workers", workers, source="--workers")
+    if backend not in ("local", "ray"):
+        raise InputError(f"unknown backend '{backend}' (local or ray)", source="--backend")
+    limits.check_cost(exp.cost(workers=workers), source=exp.source or exp.id)
     # lazy: the runner (duckdb, pandas, workers) only when an experiment runs
     from collsec.experiments.runner import default_db, run_experiment
 
     path = db or str(default_db(exp))
+    if not Path(path).exists():
+        check_output_path(path, None, kind="database", field="--db")
     with _progress_bar(f"{exp.id}: chunks of replications") as bar:
         task = bar.add_task("run", total=None)
 
@@ -221,10 +231,12 @@ def sensitivity_command(
     """Sobol indices of the experiment's [sensitivity] metric over its named parameters."""
 
     exp = load_experiment(target)
+    # lazy: SALib and the runner only for a sensitivity analysis
+    from collsec.experiments.sensitivity import plan, sobol
+
+    limits.check_cost(plan(exp, samples, replications).cost, source=exp.source or exp.id)
     with _progress_bar(f"{exp.id}: Sobol samples") as bar:
         task = bar.add_task("samples", total=None)
-        # lazy: SALib and the runner only for a sensitivity analysis
-        from collsec.experiments.sensitivity import sobol
 
         r = sobol(
             exp,
