@@ -48,7 +48,7 @@ import pandas as pd
 
 from collsec.cases.case import ACTOR_COLUMNS, Case, load_case
 from collsec.cases.curated import named_votes
-from collsec.data.export import atomic_write_text
+from collsec.data.export import atomic_write_text, check_writable
 from collsec.data.registry import get_dataset
 from collsec.data.unsc import load_actions
 from collsec.errors import InputError
@@ -291,6 +291,7 @@ def write_case_files(
     """
     case = load_case(case_id, with_record=False)
     folder = out_dir or case.path.parent
+    check_writable(folder)  # before the work, not after
     written = []
     rec = folder / f"{case.id}.record.toml"
     atomic_write_text(rec, _toml(build_record(case, data_dir), case))
