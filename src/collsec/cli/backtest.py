@@ -12,9 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec import limits
 from collsec.behavior.policy import get_policy
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
-from collsec.data.export import check_export_path, write_table
+from collsec.data.export import check_export_path, check_writable, write_table
 from collsec.errors import InputError
 
 console = Console()
@@ -101,11 +102,15 @@ def icb_command(
     # lazy: the backtest (pandas, scikit-learn, matplotlib, the kernel) only when it runs
     from collsec.backtest import evaluate, figures, run
 
+    limits.check("seed", seed, source="--seed")
     if plot is not None:
         figures.check_figure_path(plot)
     if export is not None:
         check_export_path(export)
     crises, actors = _files(crises, actors, data_dir)
+    inputs = run.read_inputs(crises, actors)  # every input checked before the work
+    if crisis is not None and crisis not in {c.crisno for c in inputs}:
+        raise InputError(f"no crisis {crisis} in this file", source=str(crises), field="--crisis")
     payload, scores = run.backtest_icb(
         crises,
         actors,
@@ -305,13 +310,17 @@ def calibrate_command(
     # lazy: the fit (pandas, scikit-learn, the kernel and the case library) only when it runs
     # lazy: the backtest and the case library's fit only when calibrating
     from collsec.backtest.calibrate import calibrate
+    from collsec.backtest.icb import read_inputs
     from collsec.cases.fidelity import fit_library
 
+    limits.check("seed", seed, source="--seed")
     crises, actors = _files(crises, actors, data_dir)
+    read_inputs(crises, actors)  # every input checked before the fit (20 s and more)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise InputError("not a folder", source="--out-dir")
+        raise InputError("not a folder", source=str(out), field="--out-dir")
     out.mkdir(parents=True, exist_ok=True)
+    check_writable(out)
     params, vote = fit_library()
     r = calibrate(
         crises,
