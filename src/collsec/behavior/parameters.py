@@ -237,7 +237,7 @@ def _four(name: str) -> Any:
             isinstance(x, int | float) and not isinstance(x, bool) and 0 <= x < math.inf for x in v
         )
         if not ok:
-            raise ValueError("must be a list of 4 finite numbers >= 0")
+            raise ValueError("must be a list of 4 numbers, each finite and >= 0")
         if name == "kind_rates" and sum(v) <= 0:
             raise ValueError("rates must not all be 0")
         return [float(x) for x in v]

@@ -108,8 +108,8 @@ def icb_command(
     if export is not None:
         check_export_path(export)
     crises, actors = _files(crises, actors, data_dir)
-    inputs = run.read_inputs(crises, actors)  # every input checked before the work
-    if crisis is not None and crisis not in {c.crisno for c in inputs}:
+    if crisis is not None and crisis not in {c.crisno for c in run.read_inputs(crises, actors)}:
+        # before the work, not after it
         raise InputError(f"no crisis {crisis} in this file", source=str(crises), field="--crisis")
     payload, scores = run.backtest_icb(
         crises,
@@ -308,14 +308,17 @@ def calibrate_command(
 ) -> None:
     """Fit the behaviour model's global parameters on development data and write them."""
     # lazy: the fit (pandas, scikit-learn, the kernel and the case library) only when it runs
-    # lazy: the backtest and the case library's fit only when calibrating
     from collsec.backtest.calibrate import calibrate
     from collsec.backtest.icb import read_inputs
+
+    # lazy: the backtest's input checks and the case library's fit only when calibrating
+    from collsec.backtest.link import check_development
     from collsec.cases.fidelity import fit_library
 
     limits.check("seed", seed, source="--seed")
     crises, actors = _files(crises, actors, data_dir)
-    read_inputs(crises, actors)  # every input checked before the fit (20 s and more)
+    check_development(crises)  # every input checked before the fit (20 s and more)
+    read_inputs(crises, actors)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError("not a folder", source=str(out), field="--out-dir")
