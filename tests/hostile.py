@@ -95,6 +95,8 @@ FILES: dict[str, str | bytes] = {
     # experiment files
     "e_ok.toml": 'id = "e-ok"\nreplications = 2\nyears = 2\n[world]\nstates = 20\n'
     '[[designs]]\nid = "a"\n',
+    "e_big.toml": 'id = "e-big"\nreplications = 250\nyears = 1\n[world]\nstates = 1000\n'
+    '[[designs]]\nid = "a"\n',
     "e_reps.toml": 'id = "e-reps"\nreplications = 100000000\n[[designs]]\nid = "a"\n',
     "e_reps_time.toml": 'id = "e-reps-time"\nreplications = 9000000\n[[designs]]\nid = "a"\n',
     "e_years.toml": 'id = "e-years"\nyears = 100000\n[[designs]]\nid = "a"\n',
@@ -404,6 +406,11 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("power unsc --quota 12 --weights-file {fx}/w_ok.txt"),
     Hostile("power --quota 12"),
     Hostile("power --quota 12 --weights-file {fx}/w_ok.txt", expect="any"),
+    Hostile("power --quota 12 --weights-file {fx}/w_ok.txt --year 2000"),
+    Hostile("power --quota 12 --weights-file {fx}/w_ok.txt --rule substantive"),
+    Hostile("vote unsc --year 2000 --yes USA --procedural --question important"),
+    Hostile("backtest icb --crisis 393 --ablation"),
+    Hostile("simulate --world 1990 --states 50"),
     Hostile("simulate --params {fx}/p_inf.toml"),
     Hostile("simulate --params {fx}/p_ninf.toml"),
     Hostile("simulate --params {fx}/p_negweight.toml"),
@@ -498,6 +505,24 @@ EXPLICIT: tuple[Hostile, ...] = (
         env={"COLLSEC_CACHE_DIR": "{fx}/afile.txt/cache"},
         slow=True,
     ),
+    # -- at the bounds: accepted, and within about 10 s and 2 GiB
+    Hostile("simulate --crises 700000 --format json", expect="any", slow=True),
+    Hostile("simulate --states 1000 --crises 130000 --format json", expect="any", slow=True),
+    Hostile(
+        "simulate --states 3000 --crises 10 --format json",
+        expect="any",
+        env={"COLLSEC_MAX_STATES": "3000"},
+        slow=True,
+    ),
+    Hostile("facts --world synthetic --crises 300000 --format json", expect="any", slow=True),
+    Hostile("facts --crises 200000 --format json", expect="any", slow=True),
+    Hostile(
+        "experiment veto-variants --replications 150 --years 25 --db {out}/v.duckdb",
+        expect="any",
+        slow=True,
+    ),
+    Hostile("experiment {fx}/e_big.toml --db {out}/e.duckdb", expect="any", slow=True),
+    Hostile("sensitivity {fx}/e_sens_reps.toml --replications 300", expect="any", slow=True),
 )
 
 HOSTILE: tuple[Hostile, ...] = (

@@ -146,11 +146,16 @@ def main() -> int:
     ap.add_argument("--out", default=None, help="write one JSON line per input here")
     ap.add_argument("--fast", action="store_true", help="skip the inputs marked slow")
     ap.add_argument("--match", default=None, help="only inputs containing this text")
+    ap.add_argument("--skip-done", default=None, help="skip the inputs of this results file")
     args = ap.parse_args()
     src = Path(args.src).resolve()
     inputs = [h for h in HOSTILE if not (args.fast and h.slow)]
     if args.match:
         inputs = [h for h in inputs if args.match in h.id]
+    if args.skip_done:
+        with open(args.skip_done, encoding="utf-8") as f:
+            done = {json.loads(line)["input"] for line in f if line.strip()}
+        inputs = [h for h in inputs if h.id not in done]
     results = []
     counts = dict.fromkeys(KINDS, 0)
     with tempfile.TemporaryDirectory(prefix="collsec-fuzz-") as tmp:

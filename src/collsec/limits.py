@@ -239,9 +239,11 @@ _DATA_WORLD = 400 * MiB
 _BATCH_PAIR = 100
 #: a replication-year of an experiment: bytes per replication and pair of states
 _HISTORY_PAIR = 16
-#: seconds: start-up, a pair of states (world), a crisis and state (kernel), a
-#: replication-year and pair of states (opportunities), a world of data
-_START, _T_PAIR, _T_CRISIS, _T_HISTORY, _T_DATA = 1.0, 4e-7, 6e-8, 5e-8, 3.0
+#: seconds: start-up, a pair of states (a synthetic world), a crisis and state (the
+#: kernel), a replication-year and pair of states (opportunities), a replication-year,
+#: state and design (its crises), a world of data
+_START, _T_PAIR, _T_CRISIS = 1.0, 4e-7, 6e-8
+_T_HISTORY, _T_DESIGN, _T_DATA = 3e-8, 8e-7, 3.0
 
 
 def world_memory(states: int) -> float:
@@ -307,7 +309,7 @@ def experiment_cost(
     process = world + history_memory(per_chunk, states, max_per_year)
     memory = _BASE + process + (0 if workers <= 1 else workers * (_WORKER + process))
     rep_years = replications * years
-    work = rep_years * (_T_HISTORY * states**2 + _T_CRISIS * designs * states * 8)
+    work = rep_years * (_T_HISTORY * states**2 + _T_DESIGN * designs * states)
     seconds = _START + (_T_DATA if data else 0) + work / max(1, min(workers, os.cpu_count() or 1))
     return Cost(
         seconds, memory, f"{replications:,} replications x {years:,} years x {designs} designs"

@@ -292,12 +292,10 @@ def write_case_files(
     case = load_case(case_id, with_record=False)
     folder = out_dir or case.path.parent
     check_writable(folder)  # before the work, not after
-    written = []
-    rec = folder / f"{case.id}.record.toml"
-    atomic_write_text(rec, _toml(build_record(case, data_dir), case))
-    written.append(rec)
+    # both files built before either is written: a failure leaves the old pair whole
+    texts = {folder / f"{case.id}.record.toml": _toml(build_record(case, data_dir), case)}
     if actors:
-        act = folder / f"{case.id}.actors.csv"
-        atomic_write_text(act, build_actors(case, data_dir))
-        written.append(act)
-    return written
+        texts[folder / f"{case.id}.actors.csv"] = build_actors(case, data_dir)
+    for path, text in texts.items():
+        atomic_write_text(path, text)
+    return list(texts)

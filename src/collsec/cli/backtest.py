@@ -103,6 +103,8 @@ def icb_command(
     from collsec.backtest import evaluate, figures, run
 
     limits.check("seed", seed, source="--seed")
+    if ablation and crisis is not None:
+        raise InputError("give --ablation or --crisis, not both", source="--ablation")
     if plot is not None:
         figures.check_figure_path(plot)
     if export is not None:

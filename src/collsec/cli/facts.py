@@ -47,7 +47,9 @@ def facts_command(
     def cost(n: int, p: Parameters, data: bool) -> limits.Cost:
         return limits.facts_cost(states=n, crises=crises, data=data)
 
-    w, p, sc = _inputs(world, states, 7, params, council, False, False, data_dir, cost=cost)
+    w, p, sc = _inputs(
+        world, states, 7, params, council, False, False, data_dir, cost=cost, cost_source="facts"
+    )
     stage = Stage.build(w, p, sc)
     r = stylised_facts(stage, crises=crises, seed=seed)
     r["world"] = world if world != "synthetic" else f"synthetic({w.n}, seed=7)"

@@ -80,7 +80,7 @@ def _inputs(
     *,
     default_states: int = 193,
     cost: CostOf | None = None,
-    cost_source: str = "--crises",
+    cost_source: str = "simulate",
 ):
     """The world, parameters and scenario the options name.
 
@@ -248,7 +248,7 @@ def replay_crisis(
         scenario,
         default_states=60,
         cost=cost,
-        cost_source="--states",
+        cost_source="replay-crisis",
     )
     # lazy: the kernel only when a command runs
     from collsec.crisis import narrate, sim_crises
