@@ -64,6 +64,7 @@ __all__ = [
     "history_memory",
     "max_memory",
     "max_seconds",
+    "problem",
     "sensitivity_cost",
     "simulate_cost",
     "world_memory",
@@ -230,7 +231,7 @@ def bounded(name: str) -> Any:
 #: what an idle collsec process holds (Python, numpy, pandas, the charters)
 _BASE = 300 * MiB
 #: a worker process on top of the main one
-_WORKER = 200 * MiB
+_WORKER = 100 * MiB
 #: a synthetic world: its state-by-state tables (distance, pacts, similarity...)
 _WORLD_PAIR = 160
 #: a world built from the datasets (the tables read, the world of a year)
