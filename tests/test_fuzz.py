@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -323,3 +324,50 @@ def test_an_unwritable_cache_is_one_warning(tmp_path, run_cli) -> None:
         assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
         assert "the cache directory is not writable" in r.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
+
+
+# --------------------------------------------------------------------------- numbers in files
+
+FILE_SETTINGS = settings(SETTINGS, max_examples=60)
+NONNEGATIVE = ("commitment", "affinity", "cost", "distance", "sovereignty", "sponsor", "nuclear")
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**20), 10**20),
+    st.sampled_from([float("inf"), float("-inf"), float("nan"), -0.0, 1e308, -1e-300]),
+)
+
+
+@FILE_SETTINGS
+@given(values=st.dictionaries(st.sampled_from([*NONNEGATIVE, "vote_yes", "fight_days",
+                                               "credibility_window", "honour"]),
+                              numbers, min_size=1, max_size=4))  # fmt: skip
+def test_parameter_files_hold_finite_numbers(tmp_path: Path, values: dict) -> None:
+    from collsec.behavior.parameters import Parameters
+
+    path = tmp_path / "p.toml"
+    path.write_text(tomli_w.dumps(values))
+    try:
+        p = Parameters.from_file(path)
+    except InputError as err:
+        assert "\n" not in str(err) and str(err).startswith(str(path))
+        return
+    for k in values:
+        v = getattr(p, k)
+        assert math.isfinite(v), (k, v)
+        if k in (*NONNEGATIVE, "fight_days", "honour"):
+            assert v >= 0, (k, v)
+
+
+@FILE_SETTINGS
+@given(lines=st.lists(st.one_of(numbers.map(str), st.text(max_size=6)), min_size=0, max_size=8))
+def test_weight_files_hold_whole_non_negative_numbers(tmp_path: Path, lines: list[str]) -> None:
+    from collsec.cli.power import read_weights
+
+    path = tmp_path / "w.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        weights = read_weights(path)
+    except InputError as err:
+        assert "\n" not in str(err) and str(err).startswith(str(path))
+        return
+    assert weights and all(isinstance(w, int) and w >= 0 for w in weights)
