@@ -196,10 +196,10 @@ def test_hostile_input_slow(
 
 class _FullDisk:
     """A DuckDB connection whose disk fills once ``after`` chunks are written: the write
-    fails and so does the rollback (DuckDB's own error, then the second one)."""
+    fails and so does the first rollback (DuckDB's own error, then a second one)."""
 
     def __init__(self, con, after: int):
-        self._con, self._left = con, after
+        self._con, self._left, self._rollbacks = con, after, 0
 
     def execute(self, sql: str, *args):
         if sql.startswith("INSERT INTO results"):
@@ -208,7 +208,8 @@ class _FullDisk:
                     'IO Error: Could not write file "x.duckdb.wal": No space left on device'
                 )
             self._left -= 1
-        if sql == "ROLLBACK" and self._left == 0:
+        if sql == "ROLLBACK" and self._left == 0 and not self._rollbacks:
+            self._rollbacks += 1
             raise duckdb.TransactionException("TransactionContext Error: cannot rollback")
         return self._con.execute(sql, *args)
 
@@ -371,3 +372,20 @@ def test_weight_files_hold_whole_non_negative_numbers(tmp_path: Path, lines: lis
         assert "\n" not in str(err) and str(err).startswith(str(path))
         return
     assert weights and all(isinstance(w, int) and w >= 0 for w in weights)
+
+
+def test_a_failed_run_leaves_an_existing_database_as_it_was(tmp_path, monkeypatch, run_cli):
+    """A database that holds other runs keeps them, and gains no empty run."""
+    (tmp_path / "disk.toml").write_text(EXPERIMENT)
+    db = tmp_path / "disk.duckdb"
+    code, _, err = run_cli(
+        "experiment", str(tmp_path / "disk.toml"), "--db", str(db), "--years", "1"
+    )
+    assert code == 0, err
+    _fill_disk(monkeypatch, after=0)
+    code, _, err = run_cli("experiment", str(tmp_path / "disk.toml"), "--db", str(db))
+    assert code == 2 and "No space left on device" in err
+    monkeypatch.undo()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT years FROM runs").fetchall() == [(1,)]
+        assert con.execute("SELECT count(DISTINCT run_key) FROM designs").fetchone() == (1,)

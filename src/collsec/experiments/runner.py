@@ -180,8 +180,8 @@ def run_experiment(
     designs = [{"id": d.id, "title": d.title, "settings": d.settings()} for d in exp.designs]
     # Every input is checked before the database is opened (the world and its data, the
     # designs' councils and policies): the setting is built here, once, and the serial
-    # run and forked workers reuse it. A database this run creates is removed if the run
-    # fails before its first chunk is written: no empty database is left behind.
+    # run and forked workers reuse it. A run that fails before its first chunk is written
+    # leaves nothing behind: a database it created is removed, a run it added is deleted.
     _SETTINGS.clear()
     _SETTINGS[key] = prepare(parse_experiment(meta["spec"], exp.id), data_dir)
     path = Path(db)
@@ -190,31 +190,36 @@ def run_experiment(
     try:
         with Store(path) as store:
             existed = store.start_run(meta, designs)
-            done = store.done_chunks(key)
-            if existed and not resume and done:
-                raise InputError(
-                    f"this run is already in the database ({len(done)} chunks); "
-                    "use --resume to finish it or another --db",
-                    source=str(db),
-                )
-            jobs = [j for j in _chunks(exp) if j[0] not in done]
-            total = len(_chunks(exp))
-            if progress is not None:
-                progress(len(done), total)
-            spec = meta["spec"]
-            stream = (
-                _local(jobs, spec, key, workers, data_dir)
-                if backend == "local"
-                else _ray(jobs, spec, key, workers, data_dir, ray_address)
-            )
-            finished = len(done)
-            for chunk, reps, rows in stream:
-                store.write_chunk(key, chunk, reps, rows)
-                written += 1
-                finished += 1
+            try:
+                done = store.done_chunks(key)
+                if existed and not resume and done:
+                    raise InputError(
+                        f"this run is already in the database ({len(done)} chunks); "
+                        "use --resume to finish it or another --db",
+                        source=str(db),
+                    )
+                jobs = [j for j in _chunks(exp) if j[0] not in done]
+                total = len(_chunks(exp))
                 if progress is not None:
-                    progress(finished, total)
-            store.finish_run(key)
+                    progress(len(done), total)
+                spec = meta["spec"]
+                stream = (
+                    _local(jobs, spec, key, workers, data_dir)
+                    if backend == "local"
+                    else _ray(jobs, spec, key, workers, data_dir, ray_address)
+                )
+                finished = len(done)
+                for chunk, reps, rows in stream:
+                    store.write_chunk(key, chunk, reps, rows)
+                    written += 1
+                    finished += 1
+                    if progress is not None:
+                        progress(finished, total)
+                store.finish_run(key)
+            except BaseException:
+                if not existed and written == 0 and not created:
+                    store.forget_run(key)
+                raise
     except BaseException:
         if created and written == 0:
             _remove_database(path)

@@ -191,6 +191,15 @@ class Store:
                 [key, d["id"], i, d["title"], json.dumps(d["settings"], sort_keys=True)],
             )
 
+    def forget_run(self, key: str) -> None:
+        """Delete a run and all it wrote (a run that failed before its first chunk); quietly,
+        as it is called while another error is on its way."""
+        with contextlib.suppress(Exception):
+            self.con.execute("ROLLBACK")  # whatever the failed write left open
+        with contextlib.suppress(Exception), self._transaction():
+            for table in ("chunks", "results", "designs", "runs"):
+                self.con.execute(f"DELETE FROM {table} WHERE run_key = ?", [key])
+
     def finish_run(self, key: str) -> None:
         with self._io():
             self.con.execute(
