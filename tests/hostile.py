@@ -525,9 +525,7 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("sensitivity {fx}/e_sens_reps.toml --replications 300", expect="any", slow=True),
 )
 
-HOSTILE: tuple[Hostile, ...] = (
-    *EXPLICIT,
-    *_size_inputs(),
-    *_output_inputs(),
-    *_file_inputs(),
+#: every input once (the explicit ones first; a generated one may repeat one of them)
+HOSTILE: tuple[Hostile, ...] = tuple(
+    {h.id: h for h in (*EXPLICIT, *_size_inputs(), *_output_inputs(), *_file_inputs())}.values()
 )
