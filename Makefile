@@ -45,7 +45,7 @@ validate: setup
 	mkdir -p .validate && COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec backtest icb --crises $${COLLSEC_DATA_DIR:-$(DATA)}/icb/crises_dev.csv --actors $${COLLSEC_DATA_DIR:-$(DATA)}/icb/actors_dev.csv --plot .validate/backtest-icb.png --ablation
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -q -m validate
 	mkdir -p .validate && for e in $$($(BIN)/collsec experiment list --format json | $(BIN)/python -c "import json,sys; print(' '.join(e['id'] for e in json.load(sys.stdin)['experiments']))"); do \
-	  $(BIN)/collsec experiment $$e --workers 2 --db .validate/$$e.duckdb --resume --fresh-if-changed || exit 1; \
+	  COLLSEC_MAX_SECONDS=600 $(BIN)/collsec experiment $$e --workers 2 --db .validate/$$e.duckdb --resume --fresh-if-changed || exit 1; \
 	  $(BIN)/collsec report .validate/$$e.duckdb --out .validate/$$e.html || exit 1; done
 	$(MAKE) bench BENCH_FLAGS=
 

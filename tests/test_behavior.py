@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib.resources import files
 
@@ -124,3 +125,31 @@ def test_nuclear_proxy_dates() -> None:
     assert is_nuclear("SUN", 1949) and is_nuclear("RUS", 1992)
     assert is_nuclear("PRK", 2006) and not is_nuclear("PRK", 2005)
     assert not is_nuclear("DEU", 2020)
+
+
+@pytest.mark.parametrize(
+    ("change", "expect"),
+    [
+        ({"commitment": float("inf")}, "commitment: must be a finite number >= 0, not inf"),
+        ({"affinity": float("-inf")}, "affinity: must be a finite number >= 0, not -inf"),
+        ({"cost": -1.0}, "cost: must be a finite number >= 0, not -1.0"),
+        ({"commitment": float("nan")}, "commitment: must be a finite number >= 0, not nan"),
+        ({"fight_days": -3.0}, "fight_days: must be a finite number >= 0"),
+        ({"vote_yes": float("inf")}, "vote_yes: must be a finite number, not inf"),
+        (
+            {"kind_rates": (float("inf"), 0.3, 0.15, 0.1)},
+            "kind_rates: must be a list of 4 numbers, each finite",
+        ),
+        ({"credibility_window": 10**12}, "credibility_window: must be between 1 and 1000000"),
+    ],
+)
+def test_weights_are_finite_and_not_negative(change, expect) -> None:
+    """inf and negative weights were accepted where nan was refused."""
+    with pytest.raises(InputError, match=re.escape(expect)):
+        Parameters.default().replace(**change)
+
+
+def test_thresholds_may_be_negative() -> None:
+    """The vote thresholds are the ordered logit's cut points: negative is fine."""
+    p = Parameters.default().replace(vote_no=-2.0, vote_yes=-1.0)
+    assert (p.vote_no, p.vote_yes) == (-2.0, -1.0)

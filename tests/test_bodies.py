@@ -290,3 +290,55 @@ def test_a_variant_may_replace_criteria_with_any_of(tmp_path) -> None:
     assert body.adjudicate(vetoed).adopted is False  # a veto, and 11 < 12
     overridden = Ballot.from_lists(yes=others[:12], no=["RUS"], abstain=others[12:])
     assert body.adjudicate(overridden).adopted  # twelve override the veto
+
+
+def test_a_reform_needs_its_own_id(tmp_path, run_cli) -> None:
+    """A file that extends a charter and names no id took its parent's: now refused."""
+    path = tmp_path / "reform.toml"
+    path.write_text('extends = "unsc-1966"\ntitle = "a reform"\n')
+    for args in (["power", str(path)], ["vote", str(path), "--yes", "USA"]):
+        code, _, err = run_cli(*args, "--year", "2000")
+        assert code == 2 and err.count("\n") == 1
+        assert "reform.toml: id: required field is missing" in err
+
+
+def test_a_quota_above_the_seats_is_refused_by_vote_and_power_alike(tmp_path, run_cli) -> None:
+    path = tmp_path / "q20.toml"
+    path.write_text(
+        'id = "q20"\nextends = "unsc-1966"\n[rules.substantive]\n'
+        'criteria = [{ type = "quota", count = 20 }]\n'
+    )
+    expect = (
+        "q20.toml: rules.substantive: quota 20 exceeds the 15 members of q20 on "
+        "2000-07-01: no ballot can reach it\n"
+    )
+    errs = set()
+    for args in (["power", str(path)], ["vote", str(path), "--yes", "USA"]):
+        code, _, err = run_cli(*args, "--year", "2000")
+        assert code == 2 and err.endswith(expect)
+        errs.add(err)
+    assert len(errs) == 1
+    # a quota of 0 is no quota
+    path.write_text(path.read_text().replace("count = 20", "count = 0"))
+    code, _, err = run_cli("vote", str(path), "--year", "2000", "--yes", "USA")
+    assert code == 2 and "a quota's count must be >= 1, not 0" in err
+
+
+def test_the_no_council_baseline_still_runs_in_simulations() -> None:
+    """no-council's 16-of-15 quota is its point: the kernel takes it, adjudication does not."""
+    from collsec.crisis import Scenario, sim_crises
+    from collsec.world import World
+
+    run = sim_crises(
+        World.synthetic(40, seed=1), crises=50, scenario=Scenario(council="no-council"),
+        random_seed=1,
+    )  # fmt: skip
+    assert run.metrics["authorised_share"] in (0.0, None)
+    with pytest.raises(InputError, match="quota 16 exceeds the 15 members of no-council"):
+        load_body("no-council", on=dt.date(2000, 1, 1)).adjudicate(Ballot.from_lists(yes=["USA"]))
+
+
+@pytest.mark.parametrize("command", ["vote", "power"])
+def test_year_and_date_together_are_refused(run_cli, command: str) -> None:
+    code, _, err = run_cli(command, "unsc", "--year", "1950", "--date", "2022-02-25")
+    assert code == 2 and err == "collsec: error: --date: give --year or --date, not both\n"

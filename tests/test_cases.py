@@ -393,3 +393,78 @@ def test_a_mislabelled_row_is_read_as_the_decision_it_was() -> None:
     assert symbols.count("S/RES/666 (1990)") == 1
     d = next(d for d in CASES["gulf-1990"].record if d.symbol == "S/RES/666 (1990)")
     assert d.tally == "13-2-0" and set(d.votes().items()) >= {("CUB", "no"), ("YEM", "no")}
+
+
+def _crimea_copy(tmp_path: Path) -> Path:
+    for suffix in (".toml", ".record.toml", ".actors.csv"):
+        shutil.copy(library_dir() / f"crimea-2014{suffix}", tmp_path / f"crimea-2014{suffix}")
+    return tmp_path / "crimea-2014.toml"
+
+
+@pytest.mark.parametrize(
+    ("new", "expect"),
+    [
+        (
+            'outcome = "adopted"\nvetoed_by = []',
+            "decision[0] (S/2014/189).outcome: adopted, but the named votes give vetoed "
+            "(under unsc-1966: vetoed by the Russian Federation)",
+        ),
+        (
+            'outcome = "vetoed"\nvetoed_by = [\n    "CHN",\n]',
+            "decision[0] (S/2014/189).vetoed_by: CHN, but the named votes give RUS",
+        ),
+        (
+            'outcome = "not_adopted"\nvetoed_by = []',
+            "outcome: not_adopted, but the named votes give vetoed",
+        ),
+    ],
+)
+def test_a_named_decision_must_agree_with_its_votes(tmp_path, run_cli, new, expect) -> None:
+    """Every vote of S/2014/189 is named (13-1-1, Russia's no): the record's outcome and
+    vetoed_by are what those votes give under the Charter of the day, or the file is refused."""
+    case = _crimea_copy(tmp_path)
+    _edit(
+        case.with_name("crimea-2014.record.toml"),
+        'outcome = "vetoed"\nvetoed_by = [\n    "RUS",\n]',
+        new,
+    )
+    code, out, err = run_cli("replay", str(case))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert expect in err and "crimea-2014.record.toml" in err
+
+
+def test_every_shipped_named_decision_agrees_with_its_votes() -> None:
+    """The check runs on load: all 22 cases load, and they hold 20 named decisions."""
+    named = [d for c in CASES.values() for d in c.record if d.status == "named"]
+    assert len(CASES) == 22 and len(named) == 20
+
+
+def test_an_actors_table_of_binary_garbage(tmp_path, run_cli) -> None:
+    case = _crimea_copy(tmp_path)
+    case.with_name("crimea-2014.actors.csv").write_bytes(bytes(range(256)) * 4)
+    code, _, err = run_cli("replay", str(case))
+    assert code == 2 and err.count("\n") == 1
+    assert "crimea-2014.actors.csv: cannot read file (UnicodeDecodeError)" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (
+            ["replay", "gulf-1990", "--charter", "league-council"],
+            "--charter: league-council is in force from 1920-01-10 to 1946-04-20, "
+            "not on 1990-08-02 (gulf-1990)",
+        ),
+        (
+            ["replay", "gulf-1990", "--charter", "league-council-un-rules"],
+            "league-council-un-rules.toml: members: no members on 1990-08-02",
+        ),
+        (
+            ["unravel", "--charter", "eu-council-qmv"],
+            "--charter: eu-council-qmv is in force from 2014-11-01 to today, not on 1931-09-18",
+        ),
+    ],
+)
+def test_a_counterfactual_charter_of_another_time(run_cli, args, expect) -> None:
+    code, out, err = run_cli(*args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and expect in err

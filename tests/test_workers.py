@@ -86,7 +86,8 @@ def _poll(check: Callable[[], object], seconds: float) -> object:
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "COLLSEC_SPAWN"}  # fork unless asked
     path = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH")) if p)
-    return {**env, "PYTHONPATH": path, **extra}
+    # the runs here are large enough to outlive a kill, above the default cost bound
+    return {**env, "PYTHONPATH": path, "COLLSEC_MAX_SECONDS": "600", **extra}
 
 
 def _line_within(proc: subprocess.Popen, seconds: float) -> str:

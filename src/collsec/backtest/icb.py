@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from collsec import limits
 from collsec.data.loaders._core import cached_frame
 from collsec.data.loaders.conflict import ICB_ACTORS, ICB_CRISES
 from collsec.errors import InputError
@@ -127,6 +128,7 @@ def read_inputs(crises: str | Path, actors: str | Path) -> list[IcbCrisis]:
     """The allowed inputs of every crisis in ``crises`` (ICB1) with ``actors`` (ICB2)."""
     c = _frame(ICB_CRISES, crises, "--crises")
     a = _frame(ICB_ACTORS, actors, "--actors")
+    limits.check("icb_crises", len(c), source=str(crises), field="crises")
     c = c[list(INPUT_COLUMNS)].rename(columns={"break": "breakpoint"})
     a = a[["crisno", "cracid", "cracno", "start", "triggr"]]
     if c["crisno"].duplicated().any():

@@ -25,6 +25,7 @@ The threat (assumptions, documented in ``docs/backtest.md``):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -45,7 +46,7 @@ from collsec.crisis.stage import Scenario, Stage
 from collsec.crisis.threats import Threat
 from collsec.data.export import atomic_write_bytes
 from collsec.data.loaders.cow import load_states
-from collsec.data.registry import cache_dir
+from collsec.data.registry import cache_dir, cache_failed, writable_cache
 from collsec.data.unsc import load_actions, load_meetings
 from collsec.institutions.rules import ABSTAIN, NO, YES
 from collsec.workers import process_pool
@@ -588,7 +589,9 @@ def signals(
     key = _key(crises, p, draws, seed, gravity, policy)
     path = cache_dir() / "backtest" / f"signals-{key}.parquet"
     if path.is_file():
-        return pd.read_parquet(path)
+        with contextlib.suppress(Exception):  # a damaged cache file: compute again
+            return pd.read_parquet(path)
+    writable_cache()  # checked (and said) here, once, not in every worker
     jobs = [(c, p, draws, seed, gravity, data_dir, policy) for c in crises]
     n = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict] = []
@@ -599,8 +602,12 @@ def signals(
     else:
         rows = list(_told(map(_one, jobs), len(jobs), progress, gravity))
     df = pd.DataFrame(rows, columns=["crisno", *SIGNALS])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, df.to_parquet(index=False))
+    if writable_cache() is not None:  # else: said once, and computed each time
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, df.to_parquet(index=False))
+        except OSError as err:  # a full disk: the signals are computed, the cache not kept
+            cache_failed(path, err)
     return df
 
 

@@ -23,6 +23,7 @@ Errors are one line naming the file, the field and the problem.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
@@ -39,15 +40,16 @@ from pydantic import (
     model_validator,
 )
 
+from collsec import limits
 from collsec.errors import InputError
 from collsec.validation_style import Problem, SchemaExtra, read_toml, validate
 
 __all__ = ["ParameterFile", "Parameters"]
 
 _PROB = "a probability in [0, 1]"
-_POS = "a number > 0"
-_NONNEG = "a number >= 0"
-_ANY = "a number"
+_POS = "a finite number > 0"
+_NONNEG = "a finite number >= 0"
+_ANY = "a finite number"
 
 
 # constraints as data: parameter -> what it must be
@@ -76,6 +78,29 @@ CONSTRAINTS: dict[str, str] = {
     "misjudgement": _NONNEG,
     "attack_noise": _NONNEG,
     "nonstate_strength": _POS,
+    # the vote utility's weights: their signs are the theory's (the fit keeps them >= 0)
+    "commitment": _NONNEG,
+    "affinity": _NONNEG,
+    "alliance_tie": _NONNEG,
+    "self_affinity": _NONNEG,
+    "cost": _NONNEG,
+    "nuclear": _NONNEG,
+    "distance": _NONNEG,
+    "sovereignty": _NONNEG,
+    "sponsor": _NONNEG,
+    # gains, costs, days, severities and strengths
+    "attack_gain": _NONNEG,
+    "deterrence": _NONNEG,
+    "detection_days": _NONNEG,
+    "attribution_days_cyber": _NONNEG,
+    "attribution_days_terror": _NONNEG,
+    "deliberation_days": _NONNEG,
+    "fight_days": _NONNEG,
+    "deployment_days": _NONNEG,
+    "chapter_vii_severity": _NONNEG,
+    "force_severity": _NONNEG,
+    "sanctions_efficacy": _NONNEG,
+    "peacekeeping_efficacy": _NONNEG,
 }
 
 
@@ -191,7 +216,7 @@ def _number(rule: str) -> Any:
 
     def check(v: float) -> float:
         bad = (
-            v != v
+            not math.isfinite(v)
             or (rule == _PROB and not 0.0 <= v <= 1.0)
             or (rule == _POS and not v > 0)
             or (rule == _NONNEG and not v >= 0)
@@ -203,22 +228,16 @@ def _number(rule: str) -> Any:
     return Annotated[float, AfterValidator(check), SchemaExtra(**_BOUNDS[rule])]
 
 
-def _at_least_one(v: int) -> int:
-    if v < 1:
-        raise ValueError(f"must be a whole number >= 1, not {v!r}")
-    return v
-
-
 def _four(name: str) -> Any:
     """Four numbers >= 0 (a list in a file, a tuple in Python)."""
 
     def check(v: Any) -> list[float]:
         ok = isinstance(v, list | tuple) and len(v) == 4
         ok = ok and all(
-            isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in v
+            isinstance(x, int | float) and not isinstance(x, bool) and 0 <= x < math.inf for x in v
         )
         if not ok:
-            raise ValueError("must be a list of 4 numbers >= 0")
+            raise ValueError("must be a list of 4 numbers, each finite and >= 0")
         if name == "kind_rates" and sum(v) <= 0:
             raise ValueError("rates must not all be 0")
         return [float(x) for x in v]
@@ -231,7 +250,7 @@ def _annotation(name: str, kind: str) -> Any:
     if kind.startswith("tuple"):
         return _four(name)
     if kind == "int":
-        return Annotated[int, AfterValidator(_at_least_one), SchemaExtra(minimum=1)]
+        return limits.bounded(name)
     return _number(CONSTRAINTS.get(name, _ANY))
 
 

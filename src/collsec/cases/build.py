@@ -48,7 +48,7 @@ import pandas as pd
 
 from collsec.cases.case import ACTOR_COLUMNS, Case, load_case
 from collsec.cases.curated import named_votes
-from collsec.data.export import atomic_write_text
+from collsec.data.export import atomic_write_text, check_writable
 from collsec.data.registry import get_dataset
 from collsec.data.unsc import load_actions
 from collsec.errors import InputError
@@ -291,12 +291,11 @@ def write_case_files(
     """
     case = load_case(case_id, with_record=False)
     folder = out_dir or case.path.parent
-    written = []
-    rec = folder / f"{case.id}.record.toml"
-    atomic_write_text(rec, _toml(build_record(case, data_dir), case))
-    written.append(rec)
+    check_writable(folder)  # before the work, not after
+    # both files built before either is written: a failure leaves the old pair whole
+    texts = {folder / f"{case.id}.record.toml": _toml(build_record(case, data_dir), case)}
     if actors:
-        act = folder / f"{case.id}.actors.csv"
-        atomic_write_text(act, build_actors(case, data_dir))
-        written.append(act)
-    return written
+        texts[folder / f"{case.id}.actors.csv"] = build_actors(case, data_dir)
+    for path, text in texts.items():
+        atomic_write_text(path, text)
+    return list(texts)

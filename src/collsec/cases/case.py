@@ -62,8 +62,8 @@ from pydantic import (
 
 from collsec.codes.codes import resolve_member
 from collsec.errors import InputError
-from collsec.institutions import load_body
-from collsec.institutions.charter import builtin_charters
+from collsec.institutions import Ballot, load_body
+from collsec.institutions.charter import Body, builtin_charters
 from collsec.validation_style import (
     Flag,
     Problem,
@@ -576,6 +576,8 @@ def read_record(path: Path, case: Case) -> tuple[RecordedDecision, ...]:
             raise err("tally", f"{d.tally} has fewer votes than listed {have}")
         if counts and sum(counts) > len(roster):
             raise err("tally", f"{d.tally} has more votes than {len(roster)} members")
+        if d.status == "named":
+            _check_named(d, body, lists, err)
         out.append(
             RecordedDecision(
                 symbol=d.symbol,
@@ -602,6 +604,37 @@ def read_record(path: Path, case: Case) -> tuple[RecordedDecision, ...]:
     return tuple(out)
 
 
+def _check_named(
+    d: RecordDecisionEntry, body: Body, lists: dict[str, tuple[str, ...]], err
+) -> None:
+    """A decision whose every vote is named: its outcome and ``vetoed_by`` must be what
+    those votes give under the charter of the day (``err(key, problem)``: the error)."""
+    question = d.question if d.question not in ("substantive", "procedural") else None
+    if question and question not in body.charter.rules:
+        question = None
+    ballot = Ballot.from_lists(
+        **lists,
+        question=question,
+        chapter=d.chapter or None,
+        parties=[p for p in d.parties if p in body.seats],
+        source=d.symbol,
+    )
+    try:
+        decision = body.adjudicate(ballot, procedural=d.question == "procedural")
+    except InputError as e:
+        raise err("status", f"the named votes cannot be adjudicated ({e.problem})") from None
+    outcome = "adopted" if decision.adopted else "vetoed" if decision.vetoed_by else "not_adopted"
+    under = f"under {body.charter.id}: {decision.reason}"
+    if outcome != d.outcome:
+        raise err("outcome", f"{d.outcome}, but the named votes give {outcome} ({under})")
+    if sorted(decision.vetoed_by) != sorted(d.vetoed_by):
+        shown = ", ".join(decision.vetoed_by) or "nobody"
+        raise err(
+            "vetoed_by",
+            f"{', '.join(d.vetoed_by) or 'nobody'}, but the named votes give {shown} ({under})",
+        )
+
+
 ACTOR_COLUMNS = (
     "code",
     "name",
@@ -625,11 +658,17 @@ def read_actors(path: Path, case: Case) -> tuple[tuple[Actor, ...], tuple[str, .
             source=str(path),
         )
     src = str(path)
-    lines = path.read_text("utf-8").splitlines()
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read file ({e.__class__.__name__})", source=src) from None
     sources = tuple(ln[len("# source:") :].strip() for ln in lines if ln.startswith("# source:"))
     # the file's own line numbers (every row is one line: no cell holds a line break)
     numbers = [n for n, ln in enumerate(lines, start=1) if ln and not ln.startswith("#")]
-    rows = list(csv.DictReader(ln for ln in lines if not ln.startswith("#")))
+    try:
+        rows = list(csv.DictReader(ln for ln in lines if not ln.startswith("#")))
+    except csv.Error as e:
+        raise InputError(f"not a CSV table ({e})", source=src) from None
     if not rows or tuple(rows[0].keys()) != ACTOR_COLUMNS:
         header = f"line {numbers[0]}" if numbers else "line 1"
         raise InputError(f"header must be {','.join(ACTOR_COLUMNS)}", source=src, field=header)

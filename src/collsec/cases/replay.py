@@ -324,6 +324,8 @@ def replay_case(
     policy: str | UtilityPolicy = "utility",
 ) -> dict[str, Any]:
     """Both replays of ``case`` (and the counterfactual when ``charter`` is given)."""
+    if charter:
+        check_charter(case, charter)
     p = params or Parameters.default()
     cond = conditional(case, p, fitted, world=world)
     # the free run uses the same vote weights as the conditional replay
@@ -429,6 +431,20 @@ def _deployment(case: Case, params: Parameters, days: float) -> list[dict[str, A
     return rows
 
 
+def check_charter(case: Case, charter: str, *, source: str = "--charter") -> None:
+    """Refuse a counterfactual charter that was not in force on the case's dates (its
+    trigger and every decision of its record): its roster of that day is not a body."""
+    ch = load_charter(charter)
+    for when in (case.trigger.date, *(d.date for d in case.record)):
+        if not ch.in_force(when):
+            span = f"{ch.valid_from.isoformat()} to {ch.valid_to.isoformat() if ch.valid_to else 'today'}"
+            raise InputError(
+                f"{ch.id} is in force from {span}, not on {when.isoformat()} "
+                f"({case.id}); choose a charter of the case's time",
+                source=source,
+            )
+
+
 # -- the League's unravelling -------------------------------------------------------
 
 LEAGUE_SEQUENCE = ("manchuria-1931", "ethiopia-1935", "rhineland-1936")
@@ -453,6 +469,9 @@ def unravel(
     p = params or Parameters.default()
     cred = p.credibility_start
     steps = []
+    if charter:
+        for case in cases:
+            check_charter(case, charter)
     for i, case in enumerate(cases):
         r = free_run(case, p, seed=seed + i, charter=charter, credibility=cred)
         r.pop("_events")

@@ -49,7 +49,9 @@ def emit(payload: dict[str, Any], fmt: Format, text: Callable[[dict[str, Any]], 
 
 
 def parse_date(date: str | None, year: int | None) -> dt.date:
-    """``--date`` wins; ``--year Y`` means 1 July of Y; neither means today."""
+    """``--date`` or ``--year Y`` (1 July of Y), not both; neither means today."""
+    if date is not None and year is not None:
+        raise InputError("give --year or --date, not both", source="--date")
     if date is not None:
         try:
             return dt.date.fromisoformat(date)

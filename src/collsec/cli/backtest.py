@@ -12,10 +12,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec import limits
 from collsec.behavior.policy import get_policy
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli._progress import progress
-from collsec.data.export import check_export_path, write_table
+from collsec.data.export import check_export_path, check_writable, write_table
 from collsec.errors import InputError
 
 console = Console()
@@ -98,11 +99,17 @@ def icb_command(
     # lazy: the backtest (pandas, scikit-learn, matplotlib, the kernel) only when it runs
     from collsec.backtest import evaluate, figures, run
 
+    limits.check("seed", seed, source="--seed")
+    if ablation and crisis is not None:
+        raise InputError("give --ablation or --crisis, not both", source="--ablation")
     if plot is not None:
         figures.check_figure_path(plot)
     if export is not None:
         check_export_path(export)
     crises, actors = _files(crises, actors, data_dir)
+    if crisis is not None and crisis not in {c.crisno for c in run.read_inputs(crises, actors)}:
+        # before the work, not after it
+        raise InputError(f"no crisis {crisis} in this file", source=str(crises), field="--crisis")
     with progress("backtest icb") as bar:
         payload, scores = run.backtest_icb(
             crises,
@@ -301,19 +308,22 @@ def calibrate_command(
 ) -> None:
     """Fit the behaviour model's global parameters on development data and write them."""
     # lazy: the fit (pandas, scikit-learn, the kernel and the case library) only when it runs
-    from collsec.backtest import calibrate as calibration
-    from collsec.backtest import evaluate
+    from collsec.backtest import calibrate, evaluate, icb, link
     from collsec.cases.fidelity import fit_library
 
+    limits.check("seed", seed, source="--seed")
     crises, actors = _files(crises, actors, data_dir)
+    link.check_development(crises)  # every input checked before the fit (20 s and more)
+    icb.read_inputs(crises, actors)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise InputError("not a folder", source="--out-dir")
+        raise InputError("not a folder", source=str(out), field="--out-dir")
     out.mkdir(parents=True, exist_ok=True)
+    check_writable(out)
     with progress("calibrate") as bar:
         bar.step("vote model fitted on the case library")
         params, vote = fit_library()
-        r = calibration.calibrate(
+        r = calibrate.calibrate(
             crises,
             actors,
             params=params,

@@ -11,9 +11,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from collsec import limits
 from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli._progress import progress
+from collsec.data.export import check_writable
 from collsec.errors import InputError
 
 console = Console()
@@ -98,6 +100,8 @@ def cases_build_command(
 
     if out and not Path(out).is_dir():
         raise InputError("directory does not exist", source=out, field="--out")
+    if out:
+        check_writable(out)  # before the work, not after
     # lazy: the record builder (pandas, lxml) only when building
     from collsec.cases.build import write_case_files
 
@@ -134,6 +138,7 @@ def replay_command(
     from collsec import world as worlds
     from collsec.cases import builtin_case_ids, fidelity, load_case, replay
 
+    limits.check("seed", seed, source="--seed")
     if world not in ("case", "data"):
         raise InputError(f"'{world}' is not 'case' or 'data'", source="--world")
     c = load_case(case)
@@ -247,6 +252,7 @@ def fidelity_command(
     # lazy: the case library, the fit and the kernel only when a command runs
     from collsec.cases import fidelity, replay
 
+    limits.check("seed", seed, source="--seed")
     p = _params(params)
     cases = _all_cases()
     with progress("fidelity", unit="cases") as bar:
@@ -345,6 +351,7 @@ def unravel_command(
     # lazy: the case library and the kernel only when a command runs
     from collsec.cases import load_case, replay
 
+    limits.check("seed", seed, source="--seed")
     r = replay.unravel(
         [load_case(c) for c in replay.LEAGUE_SEQUENCE], _params(params), seed=seed, charter=charter
     )

@@ -87,6 +87,11 @@ def vote(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Adjudicate a ballot: adopted or not, and why."""
+    if procedural and question is not None:
+        raise InputError(
+            "give --procedural or --question, not both (a named rule decides alone)",
+            source="--procedural",
+        )
     on = parse_date(date, year)
     council = load_body(body, on=on)
     if chapter is not None and chapter.upper() not in ("VI", "VII", "52(3)"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -9,8 +10,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from collsec import limits
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli._progress import duration, progress
+from collsec.data.export import check_output_path
+from collsec.errors import InputError
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
 
 console = Console()
@@ -79,10 +83,16 @@ def experiment_command(
         return
 
     exp = load_experiment(target).with_overrides(seed=seed, replications=replications, years=years)
+    limits.check("workers", workers, source="--workers")
+    if backend not in ("local", "ray"):
+        raise InputError(f"unknown backend '{backend}' (local or ray)", source="--backend")
+    limits.check_cost(exp.cost(workers=workers), source=exp.source or exp.id)
     # lazy: the runner (duckdb, pandas, workers) only when an experiment runs
     from collsec.experiments.runner import CHUNK, default_db, run_experiment
 
     path = db or str(default_db(exp))
+    if not Path(path).exists():
+        check_output_path(path, None, kind="database", field="--db")
     changed: dict[str, Any] | None = None
 
     def inputs_changed(previous: str, what: list[str]) -> None:
@@ -230,7 +240,9 @@ def sensitivity_command(
 
     exp = load_experiment(target)
     # lazy: SALib and the runner only for a sensitivity analysis
-    from collsec.experiments.sensitivity import sobol
+    from collsec.experiments.sensitivity import plan, sobol
+
+    limits.check_cost(plan(exp, samples, replications).cost, source=exp.source or exp.id)
 
     with progress(f"sensitivity {exp.id}", unit="runs") as bar:
         r = sobol(exp, samples=samples, replications=replications, progress=bar.update)

@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec import limits
+from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli._progress import progress
 from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _inputs
@@ -24,7 +26,7 @@ def facts_command(
             help="A year (2000) or a date for a world from the datasets, or 'synthetic'.",
         ),
     ] = "2000",
-    states: StatesOpt = 193,
+    states: StatesOpt = None,
     crises: Annotated[int, typer.Option("--crises", help="Generated crises to run.")] = 40_000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the crises.")] = 0,
     params: ParamsOpt = None,
@@ -40,11 +42,19 @@ def facts_command(
 
     if crises < 1000:
         raise InputError("must be >= 1000 (the facts are rates)", source="--crises")
-    w, p, sc = _inputs(world, states, 7, params, council, False, False, data_dir)
+    limits.check("crises", crises, source="--crises")
+    limits.check("seed", seed, source="--seed")
+
+    def cost(n: int, p: Parameters, data: bool) -> limits.Cost:
+        return limits.facts_cost(states=n, crises=crises, data=data)
+
+    w, p, sc = _inputs(
+        world, states, 7, params, council, False, False, data_dir, cost=cost, cost_source="facts"
+    )
     stage = Stage.build(w, p, sc)
     with progress("facts", unit="crises", total=crises) as bar:
         r = stylised_facts(stage, crises=crises, seed=seed, progress=bar.advance)
-    r["world"] = world if world != "synthetic" else f"synthetic({states}, seed=7)"
+    r["world"] = world if world != "synthetic" else f"synthetic({w.n}, seed=7)"
     emit(r, fmt, _text)
 
 

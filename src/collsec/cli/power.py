@@ -79,6 +79,9 @@ def power(
             raise InputError("give a BODY or --quota with --weights-file, not both", source="power")
         if weights_file is None or quota is None:
             raise InputError("--quota and --weights-file go together", source="power")
+        for given, flag in ((year, "--year"), (date, "--date"), (rule, "--rule")):
+            if given is not None:
+                raise InputError("is for a BODY, not for --quota and --weights-file", source=flag)
         weights = read_weights(weights_file)
         total = sum(weights)
         if quota > total:

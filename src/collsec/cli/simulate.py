@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from collsec import limits
 from collsec.behavior.parameters import Parameters
 from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
 from collsec.cli._progress import progress
@@ -21,8 +23,18 @@ console = Console()
 WorldOpt = Annotated[
     str, typer.Option("--world", help="'synthetic' or a year (1990) or a date (1990-08-02).")
 ]
-StatesOpt = Annotated[int, typer.Option("--states", help="States of a synthetic world.")]
+StatesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--states",
+        help="States of a synthetic world (16 to 1000; default 193, replay-crisis 60).",
+        show_default=False,
+    ),
+]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the run (and of a synthetic world).")]
+
+#: what a run costs: (states, parameters, world of data?) -> its estimated cost
+CostOf = Callable[[int, Parameters, bool], limits.Cost]
 PolicyOpt = Annotated[
     str,
     typer.Option(
@@ -57,7 +69,7 @@ ScenarioOpt = Annotated[
 
 def _inputs(
     world: str,
-    states: int,
+    states: int | None,
     seed: int,
     params: str | None,
     council: str | None,
@@ -65,19 +77,23 @@ def _inputs(
     regional: bool,
     data_dir: str | None,
     scenario: str | None = None,
+    *,
+    default_states: int = 193,
+    cost: CostOf | None = None,
+    cost_source: str = "simulate",
 ):
-    """The world, parameters and scenario the options name."""
+    """The world, parameters and scenario the options name.
+
+    Every input is checked before the world is built: ``cost`` (given the
+    number of states, the parameters and whether the world is built from data)
+    is the run's estimated cost, refused above the bounds of :mod:`collsec.limits`.
+    """
     # lazy: the world and the kernel (numpy, pandas) only when a command runs
     from collsec import crisis
     from collsec import world as worlds
 
+    limits.check("seed", seed, source="--seed")
     p = Parameters.from_file(params) if params else Parameters.default()
-    if world == "synthetic":
-        if states < 16:
-            raise InputError("a synthetic world needs at least 16 states", source="--states")
-        w = worlds.World.synthetic(states, seed=seed)
-    else:
-        w = world_for(world, data_dir)
     base = crisis.Scenario.from_file(scenario) if scenario else crisis.Scenario()
     sc = base.model_copy(
         update={
@@ -86,12 +102,25 @@ def _inputs(
             "regional_first": regional or base.regional_first,
         }
     )
+    if world == "synthetic":
+        n = limits.check("states", default_states if states is None else states, source="--states")
+        if cost is not None:
+            limits.check_cost(cost(n, p, False), source=cost_source)
+        w = worlds.World.synthetic(n, seed=seed)
+    else:
+        if states is not None:
+            raise InputError(
+                f"is for --world synthetic, not a world of data ({world!r})", source="--states"
+            )
+        w = world_for(world, data_dir)
+        if cost is not None:
+            limits.check_cost(cost(w.n, p, True), source=cost_source)
     return w, p, sc
 
 
 def simulate(
     world: WorldOpt = "synthetic",
-    states: StatesOpt = 193,
+    states: StatesOpt = None,
     crises: Annotated[int, typer.Option("--crises", help="Number of crises.")] = 10_000,
     seed: SeedOpt = 1,
     chunk: Annotated[
@@ -110,18 +139,15 @@ def simulate(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run N generated crises through the institutions; print the metrics."""
-    if crises < 1:
-        raise InputError("must be >= 1", source="--crises")
-    if chunk < 1:
-        raise InputError("must be >= 1", source="--chunk")
-    if seed < 0:
-        raise InputError("must be >= 0", source="--seed")
+    limits.check("crises", crises, source="--crises")
+    limits.check("chunk", chunk, source="--chunk")
+    limits.check("seed", seed, source="--seed")
     if log:
         if crises != 1:
             raise InputError("--log needs --crises 1", source="--log")
         replay_crisis(
             world,
-            states,
+            193 if states is None and world == "synthetic" else states,
             seed,
             0,
             policy,
@@ -137,6 +163,10 @@ def simulate(
     # lazy: the kernel only when a command runs
     from collsec.crisis import sim_crises
 
+    def cost(n: int, p: Parameters, data: bool) -> limits.Cost:
+        window = p.credibility_window
+        return limits.simulate_cost(states=n, crises=crises, chunk=chunk, window=window, data=data)
+
     w, p, sc = _inputs(
         world,
         states,
@@ -147,6 +177,7 @@ def simulate(
         regional_first,
         data_dir,
         scenario,
+        cost=cost,
     )
     run_args = dict(
         crises=crises, scenario=sc, parameters=p, policy=policy, random_seed=seed, chunk=chunk
@@ -157,7 +188,7 @@ def simulate(
         "crises": result.crises,
         "seconds": result.seconds,
         "metrics": result.metrics,
-        "world": world if world != "synthetic" else f"synthetic({states}, seed={seed})",
+        "world": world if world != "synthetic" else f"synthetic({w.n}, seed={seed})",
         "seed": seed,
         "policy": result.policy.name,
         "council": result.stage.council_name,
@@ -181,7 +212,7 @@ def simulate(
 
 def replay_crisis(
     world: WorldOpt = "synthetic",
-    states: StatesOpt = 60,
+    states: StatesOpt = None,
     seed: SeedOpt = 1,
     crisis: Annotated[int, typer.Option("--crisis", help="Which crisis of the run.")] = 0,
     policy: PolicyOpt = "utility",
@@ -194,10 +225,12 @@ def replay_crisis(
     scenario: ScenarioOpt = None,
 ) -> None:
     """Narrate one generated crisis, vote by vote."""
-    if crisis < 0:
-        raise InputError("must be >= 0", source="--crisis")
-    if seed < 0:
-        raise InputError("must be >= 0", source="--seed")
+    limits.check("crisis", crisis, source="--crisis")
+    limits.check("seed", seed, source="--seed")
+
+    def cost(n: int, p: Parameters, data: bool) -> limits.Cost:
+        return limits.simulate_cost(states=n, crises=1, chunk=1, window=1, data=data)
+
     w, p, sc = _inputs(
         world,
         states,
@@ -208,6 +241,9 @@ def replay_crisis(
         regional_first,
         data_dir,
         scenario,
+        default_states=60,
+        cost=cost,
+        cost_source="replay-crisis",
     )
     # lazy: the kernel only when a command runs
     from collsec.crisis import narrate, sim_crises

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from collsec import limits
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy, get_policy
 from collsec.crisis.events import Event
@@ -156,6 +157,11 @@ def sim_crises(
         )
         return run
     b = len(threats.kind) if threats is not None else int(crises)
+    limits.check_memory(
+        limits.batch_memory(b, stage.n),
+        what=f"a batch of {b:,} crises x {stage.n:,} states",
+        source="sim_crises",
+    )
     loop = CrisisLoop(stage, pol, on_batch=on_batch)
     cred0 = p.credibility_start if credibility is None else credibility
     noise = draw_noise(random_seed, first_crisis, b, stage.n, stage.m)

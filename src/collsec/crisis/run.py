@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from collsec import limits
 from collsec.behavior.model import next_credibility
 from collsec.behavior.policy import UtilityPolicy
 from collsec.crisis.kernel import (
@@ -298,6 +299,12 @@ def simulate(
     if chunk < 1:
         raise ValueError("chunk must be >= 1")
     window = stage.params.credibility_window
+    batch = min(chunk, window, crises)
+    limits.check_memory(
+        limits.batch_memory(batch, stage.n),
+        what=f"a batch of {batch:,} crises x {stage.n:,} states",
+        source="sim_crises",
+    )
     loop = CrisisLoop(stage, policy, on_batch=on_batch)
     t0 = time.perf_counter()
     start, stop_all = first, first + crises

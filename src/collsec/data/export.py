@@ -17,6 +17,7 @@ __all__ = [
     "atomic_write_text",
     "check_export_path",
     "check_output_path",
+    "check_writable",
     "export_suffix",
     "write_table",
 ]
@@ -42,18 +43,39 @@ def export_suffix(path: Path) -> str:
 
 def check_output_path(
     path: str | os.PathLike[str],
-    suffixes: tuple[str, ...] = EXPORT_SUFFIXES,
+    suffixes: tuple[str, ...] | None = EXPORT_SUFFIXES,
     *,
     kind: str = "export",
     field: str = "--export",
 ) -> Path:
-    """Validate an output file (suffix, existing directory) before any work is done."""
+    """Validate an output file before any work is done: its suffix (one of ``suffixes``;
+    None: any), a file and not a folder, in a folder that exists and takes new files.
+
+    A folder that exists but takes no file (no permission, a read-only or full disk)
+    raises :class:`OSError` naming it, which the command line prints as one line.
+    """
     target = Path(path)
-    _suffix(target, suffixes, kind, field)
+    if suffixes is not None:
+        _suffix(target, suffixes, kind, field)
+    if target.is_dir() or str(path).endswith(("/", os.sep)):
+        raise InputError("is a folder, not a file", source=str(path), field=field)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError("directory does not exist", source=str(parent), field=field)
+        raise InputError("output directory does not exist", source=str(parent), field=field)
+    check_writable(parent)
     return target
+
+
+def check_writable(folder: str | os.PathLike[str]) -> Path:
+    """``folder`` if a file can be created in it; else the :class:`OSError`, naming it."""
+    where = Path(folder)
+    try:
+        fd, name = tempfile.mkstemp(prefix=".collsec-", suffix=".tmp", dir=where)
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(where)) from None
+    os.close(fd)
+    os.unlink(name)
+    return where
 
 
 def check_export_path(path: str | os.PathLike[str]) -> Path:

@@ -200,7 +200,15 @@ def _note(message: str) -> None:
 
 
 def _guard_read_only(data_dir: str | os.PathLike[str] | None) -> None:
-    """Refuse to run if the cache would sit inside the read-only data directory."""
+    """Refuse to run if the cache (where fetch and import write) is not writable, or
+    would sit inside the read-only data directory."""
+    problem = registry.cache_problem()
+    if problem is not None:
+        raise InputError(
+            f"the cache directory is not writable ({problem}); set {registry.CACHE_ENV} "
+            "to a folder you can write",
+            source=str(registry.cache_dir()),
+        )
     raw = data_dir if data_dir is not None else os.environ.get(registry.DATA_ENV)
     if not raw:
         return

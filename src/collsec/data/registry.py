@@ -13,7 +13,9 @@ Files are found by :func:`locate`: first in the read-only *data directory*
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,17 +24,21 @@ from pathlib import Path
 
 import platformdirs
 
+from collsec.data.export import check_writable
 from collsec.errors import DataMissingError, InputError
 
 __all__ = [
     "DataFile",
     "Dataset",
     "cache_dir",
+    "cache_failed",
+    "cache_problem",
     "cached_path",
     "datasets",
     "find_file",
     "get_dataset",
     "locate",
+    "writable_cache",
 ]
 
 CACHE_ENV = "COLLSEC_CACHE_DIR"
@@ -129,6 +135,57 @@ def cache_dir() -> Path:
     """Where collsec writes: ``$COLLSEC_CACHE_DIR`` or the platform's user cache directory."""
     raw = os.environ.get(CACHE_ENV)
     return Path(raw).expanduser() if raw else Path(platformdirs.user_cache_dir("collsec"))
+
+
+#: the cache directory's state, per path: None (writable) or what is wrong
+_CACHE_PROBLEMS: dict[str, str | None] = {}
+
+
+def cache_problem() -> str | None:
+    """Why collsec cannot write its cache directory (None: it can)."""
+    root = cache_dir()
+    key = str(root)
+    if key not in _CACHE_PROBLEMS:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            check_writable(root)
+            _CACHE_PROBLEMS[key] = None
+        except OSError as err:
+            _CACHE_PROBLEMS[key] = err.strerror or err.__class__.__name__
+    return _CACHE_PROBLEMS[key]
+
+
+def writable_cache() -> Path | None:
+    """The cache directory if collsec can write there; else None, after one warning line.
+
+    An unwritable cache (``COLLSEC_CACHE_DIR`` on a read-only disk, in a folder
+    without permission, under a file) means running without a cache: the data
+    are parsed again each time. The warning is printed once per process, by the
+    main process only (not by its workers).
+    """
+    problem = cache_problem()
+    if problem is None:
+        return cache_dir()
+    if str(cache_dir()) not in _CACHE_WARNED:
+        _CACHE_WARNED.add(str(cache_dir()))
+        if multiprocessing.parent_process() is None:
+            print(
+                f"collsec: warning: {cache_dir()}: the cache directory is not writable "
+                f"({problem}); running without a cache (set {CACHE_ENV} elsewhere)",
+                file=sys.stderr,
+            )
+    return None
+
+
+def cache_failed(path: Path, err: OSError) -> None:
+    """A cache file could not be written (a full disk...): say so once, then go without."""
+    root = str(cache_dir())
+    _CACHE_PROBLEMS[root] = err.strerror or err.__class__.__name__
+    _CACHE_WARNED.discard(root)
+    writable_cache()
+
+
+_CACHE_WARNED: set[str] = set()
 
 
 def _data_dir(explicit: str | os.PathLike[str] | None) -> Path | None:

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from collsec import limits
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy, get_policy
 from collsec.crisis.metrics import METRICS
@@ -193,6 +194,11 @@ def run_replications(st: Setting, rep_from: int, rep_to: int) -> list[tuple]:
     exp = st.experiment
     reps = np.arange(rep_from, rep_to)
     r_n, n = len(reps), st.world.n
+    limits.check_memory(
+        limits.history_memory(r_n, n, exp.threats.max_per_year),
+        what=f"{r_n:,} replications at once x {n:,} states",
+        source=exp.source or exp.id,
+    )
     peace = np.full((r_n, n, n), exp.threats.initial_peace_years, dtype=np.int32)
     loops = [
         CrisisLoop(stage, policy, groups=r_n)

@@ -78,8 +78,9 @@ __all__ = [
 #: files that the simulation (``collsec.experiments.history``) and the runner import,
 #: and the files they read. ``errors`` and ``validation_style`` are left out: what
 #: they read is hashed as resolved content (charters, parameters, the spec); so is
-#: ``workers``, which spreads chunks over processes and decides no number (the same
-#: seed gives the same results on any number of workers, tested).
+#: ``workers``, which spreads chunks over processes, and ``limits``, which refuses sizes:
+#: neither decides a number (the same seed gives the same results on any number of
+#: workers, tested).
 MODEL_CODE: tuple[str, ...] = (
     "behavior",
     "codes",

@@ -38,7 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from collsec.data.export import atomic_write_bytes, atomic_write_text
+from collsec.data.export import atomic_write_bytes, atomic_write_text, check_output_path
 from collsec.errors import InputError
 from collsec.experiments.store import METRIC_INFO, METRICS, Store
 from collsec.experiments.summary import summarize
@@ -926,10 +926,7 @@ def write_report(
     """
     db = Path(db)
     target = Path(out) if out is not None else db.with_suffix(".html")
-    if not target.parent.is_dir():
-        raise InputError("output directory does not exist", source=str(target), field="--out")
-    if target.is_dir():
-        raise InputError("is a directory, not a file", source=str(target), field="--out")
+    check_output_path(target, (".html", ".htm"), kind="report", field="--out")
     if figures_dir is not None and not Path(figures_dir).is_dir():
         raise InputError("figures directory does not exist", source=str(figures_dir))
     r = _load(db, run)

@@ -15,11 +15,12 @@ what changed (``fresh_if_changed`` starts a new run instead).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from collsec import __version__
+from collsec import __version__, limits
 from collsec.errors import InputError
 from collsec.experiments.hazard import Hazard
 from collsec.experiments.history import prepare, run_replications
@@ -189,55 +190,81 @@ def run_experiment(
     """
     if backend not in ("local", "ray"):
         raise InputError(f"unknown backend '{backend}' (local or ray)", source="--backend")
-    if workers < 1:
-        raise InputError("must be >= 1", source="--workers")
+    limits.check("workers", workers, source="--workers")
     if fresh_if_changed and not resume:
         raise InputError("goes with --resume", source="--fresh-if-changed")
     meta = run_metadata(exp)
     key = meta["run_key"]
     designs = [{"id": d.id, "title": d.title, "settings": d.settings()} for d in exp.designs]
-    with Store(db) as store:
-        if resume and not store.has_run(key):
-            previous = store.runs_of(exp.id)
-            if not previous.empty:
-                row = previous.iloc[-1]
-                what = _changed(store, row, meta, exp)
-                if not fresh_if_changed:
-                    shown = "; ".join(what[:4]) + (
-                        f"; and {len(what) - 4} more" if len(what) > 4 else ""
-                    )
+    # Every input is checked before the database is opened (the world and its data, the
+    # designs' councils and policies): the setting is built here, once, and the serial
+    # run and forked workers reuse it. A run that fails before its first chunk is written
+    # leaves nothing behind: a database it created is removed, a run it added is deleted.
+    _SETTINGS.clear()
+    _SETTINGS[key] = prepare(parse_experiment(meta["spec"], exp.id), data_dir)
+    path = Path(db)
+    created = not path.exists()
+    written = 0
+    try:
+        with Store(path) as store:
+            if resume and not store.has_run(key):
+                previous = store.runs_of(exp.id)
+                if not previous.empty:
+                    row = previous.iloc[-1]
+                    what = _changed(store, row, meta, exp)
+                    if not fresh_if_changed:
+                        shown = "; ".join(what[:4]) + (
+                            f"; and {len(what) - 4} more" if len(what) > 4 else ""
+                        )
+                        raise InputError(
+                            f"cannot resume run {row['run_key']} of '{exp.id}': its inputs "
+                            f"changed: {shown} (--fresh-if-changed starts a new run, as does "
+                            "leaving out --resume)",
+                            source=str(db),
+                            field="--resume",
+                        )
+                    if inputs_changed is not None:
+                        inputs_changed(str(row["run_key"]), what)
+            existed = store.start_run(meta, designs)
+            try:
+                done = store.done_chunks(key)
+                if existed and not resume and done:
                     raise InputError(
-                        f"cannot resume run {row['run_key']} of '{exp.id}': its inputs "
-                        f"changed: {shown} (--fresh-if-changed starts a new run, as does "
-                        "leaving out --resume)",
+                        f"this run is already in the database ({len(done)} chunks); "
+                        "use --resume to finish it or another --db",
                         source=str(db),
-                        field="--resume",
                     )
-                if inputs_changed is not None:
-                    inputs_changed(str(row["run_key"]), what)
-        existed = store.start_run(meta, designs)
-        done = store.done_chunks(key)
-        if existed and not resume and done:
-            raise InputError(
-                f"this run is already in the database ({len(done)} chunks); "
-                "use --resume to finish it or another --db",
-                source=str(db),
-            )
-        jobs = [j for j in _chunks(exp) if j[0] not in done]
-        total = len(_chunks(exp))
-        if progress is not None:
-            progress(len(done), total)
-        spec = meta["spec"]
-        stream = (
-            _local(jobs, spec, key, workers, data_dir)
-            if backend == "local"
-            else _ray(jobs, spec, key, workers, data_dir, ray_address)
-        )
-        finished = len(done)
-        for chunk, reps, rows in stream:
-            store.write_chunk(key, chunk, reps, rows)
-            finished += 1
-            if progress is not None:
-                progress(finished, total)
-        store.finish_run(key)
+                jobs = [j for j in _chunks(exp) if j[0] not in done]
+                total = len(_chunks(exp))
+                if progress is not None:
+                    progress(len(done), total)
+                spec = meta["spec"]
+                stream = (
+                    _local(jobs, spec, key, workers, data_dir)
+                    if backend == "local"
+                    else _ray(jobs, spec, key, workers, data_dir, ray_address)
+                )
+                finished = len(done)
+                for chunk, reps, rows in stream:
+                    store.write_chunk(key, chunk, reps, rows)
+                    written += 1
+                    finished += 1
+                    if progress is not None:
+                        progress(finished, total)
+                store.finish_run(key)
+            except BaseException:
+                if not existed and written == 0 and not created:
+                    store.forget_run(key)
+                raise
+    except BaseException:
+        if created and written == 0:
+            _remove_database(path)
+        raise
     return key
+
+
+def _remove_database(path: Path) -> None:
+    """Remove a database file (and DuckDB's write-ahead log beside it)."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(OSError):
+            p.unlink()

@@ -13,15 +13,17 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from collsec import limits
 from collsec.errors import InputError
 from collsec.experiments.history import prepare, run_replications
-from collsec.experiments.spec import Experiment, ThreatSpec
+from collsec.experiments.spec import DATA_STATES, Experiment, ThreatSpec
 
-__all__ = ["TARGET_HALF_WIDTH", "precision", "sobol"]
+__all__ = ["TARGET_HALF_WIDTH", "Plan", "plan", "precision", "sobol"]
 
 #: the half-width of the indices' 95% intervals that :func:`precision` suggests a
 #: sample size for
@@ -56,6 +58,42 @@ def precision(
     }
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A sensitivity analysis's sizes, checked, and its estimated cost."""
+
+    samples: int
+    replications: int
+    cost: limits.Cost
+
+
+def plan(exp: Experiment, samples: int | None = None, replications: int | None = None) -> Plan:
+    """The samples and replications a Sobol analysis of ``exp`` runs (the file's unless
+    given; either way within :mod:`collsec.limits`), and what it costs."""
+    sens = exp.sensitivity
+    if sens is None:
+        raise InputError("the experiment has no [sensitivity] table", source=exp.source)
+    n = sens.samples if samples is None else limits.check("samples", samples, source="--samples")
+    if n & (n - 1):
+        raise InputError(f"must be a power of two, not {n}", source="--samples")
+    reps = (
+        sens.replications
+        if replications is None
+        else limits.check("sample_replications", replications, source="--replications")
+    )
+    data = exp.world.kind == "data"
+    cost = limits.sensitivity_cost(
+        states=DATA_STATES if data else exp.world.states,
+        samples=n,
+        parameters=len(sens.parameters),
+        replications=reps,
+        years=exp.years,
+        max_per_year=exp.threats.max_per_year,
+        data=data,
+    )
+    return Plan(n, reps, cost)
+
+
 def _variant(exp: Experiment, design_id: str, values: dict[str, float], reps: int) -> Experiment:
     threat_fields = set(ThreatSpec.model_fields)
     design = next(d for d in exp.designs if d.id == design_id)
@@ -86,13 +124,11 @@ def sobol(
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
+    p = plan(exp, samples, replications)
+    limits.check_cost(p.cost, source=exp.source or exp.id, time=False)
     sens = exp.sensitivity
-    if sens is None:
-        raise InputError("the experiment has no [sensitivity] table", source=exp.source)
-    n = samples or sens.samples
-    if n & (n - 1):
-        raise InputError(f"must be a power of two, not {n}", source="--samples")
-    reps = replications or sens.replications
+    assert sens is not None
+    n, reps = p.samples, p.replications
     names = list(sens.parameters)
     problem = {
         "num_vars": len(names),

@@ -53,6 +53,7 @@ one is a one-line error naming the file, the field and the problem.
 from __future__ import annotations
 
 import dataclasses
+import math
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -67,6 +68,7 @@ from pydantic import (
     model_validator,
 )
 
+from collsec import limits
 from collsec.behavior.parameters import ParameterFile, Parameters
 from collsec.behavior.policy import POLICIES, get_policy
 from collsec.crisis.metrics import METRICS
@@ -85,11 +87,14 @@ __all__ = [
     "load_experiment",
 ]
 
+#: the most states a world of data has (for the cost of a run before it is built)
+DATA_STATES = 200
+
 #: the threat generator's rates a sensitivity analysis may vary
 THREAT_RATES = ("opportunity_scale", "atrocity_rate", "terrorism_rate", "cyber_rate")
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
-_SEED_MAX = 2**63 - 1
+_STATES, _SEEDS = limits.BOUNDS["states"], limits.BOUNDS["seed"]
 
 
 class WorldSpec(BaseModel):
@@ -98,10 +103,10 @@ class WorldSpec(BaseModel):
     model_config = _STRICT
 
     kind: Literal["synthetic", "data"] = "synthetic"
-    states: Annotated[int, SchemaExtra(minimum=3, maximum=400)] = Field(
+    states: Annotated[int, SchemaExtra(minimum=_STATES.low, maximum=_STATES.high)] = Field(
         193, description="synthetic worlds: the number of states"
     )
-    seed: Annotated[int, SchemaExtra(minimum=0, maximum=_SEED_MAX)] = Field(
+    seed: Annotated[int, SchemaExtra(minimum=_SEEDS.low, maximum=_SEEDS.high)] = Field(
         7, description="synthetic worlds: the seed of the world"
     )
     year: between(int, 1816, 2024) | None = Field(
@@ -124,10 +129,10 @@ class WorldSpec(BaseModel):
             if self.year is None:
                 raise Problem("a world of data needs a year", at="year")
             return self
-        for name, lo, hi in (("states", 3, 400), ("seed", 0, _SEED_MAX)):
-            v = getattr(self, name)
-            if not lo <= v <= hi:
-                raise Problem(f"must be between {lo} and {hi}, not {v}", at=name)
+        for name in ("states", "seed"):
+            bad = limits.problem(name, getattr(self, name))
+            if bad is not None:
+                raise Problem(bad, at=name)
         return self
 
 
@@ -138,11 +143,11 @@ class ThreatSpec(BaseModel):
 
     generator: Literal["mid-hazard"] = "mid-hazard"
     opportunity_scale: between(float, 0, 100) = 1.0
-    initial_peace_years: between(int, 0, 500) = 10
+    initial_peace_years: limits.bounded("peace_years") = 10
     atrocity_rate: between(float, 0, 1) = Field(0.004, description="per state-year")
     terrorism_rate: between(float, 0, 1) = Field(0.002, description="per state-year")
     cyber_rate: between(float, 0, 1) = Field(0.002, description="per state-year")
-    max_per_year: between(int, 1, 4096) = 64
+    max_per_year: limits.bounded("max_per_year") = 64
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -271,8 +276,8 @@ class Sensitivity(BaseModel):
     )
     metric: Text = Field("aggression_attempted", json_schema_extra=_metric_schema)
     design: Text | None = Field(None, description="default: the first design")
-    samples: between(int, 2, 65536) = Field(64, description="base samples, a power of two")
-    replications: between(int, 1, 100000) = 20
+    samples: limits.bounded("samples") = Field(64, description="base samples, a power of two")
+    replications: limits.bounded("sample_replications") = 20
 
     @field_validator("parameters", mode="before")
     @classmethod
@@ -286,10 +291,18 @@ class Sensitivity(BaseModel):
                 raise Problem("unknown parameter", at=name)
             ok = isinstance(rng, list | tuple) and len(rng) == 2
             ok = ok and all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+            ok = ok and all(math.isfinite(x) for x in rng)
             if not ok or not rng[0] < rng[1]:
                 raise Problem("must be [low, high] with low < high", at=name)
             out[name] = (float(rng[0]), float(rng[1]))
         return out
+
+    @field_validator("samples")
+    @classmethod
+    def _power_of_two(cls, v: int) -> int:
+        if v & (v - 1):
+            raise ValueError(f"must be a power of two, not {v}")
+        return v
 
     @field_validator("metric")
     @classmethod
@@ -312,9 +325,9 @@ class Experiment(BaseModel):
     id: Text
     title: Text = Field("", description="default: the id", json_schema_extra=_no_default)
     description: str = ""
-    seed: between(int, 0, _SEED_MAX) = 0
-    replications: between(int, 1, 10_000_000) = 100
-    years: between(int, 1, 1000) = 50
+    seed: limits.bounded("seed") = 0
+    replications: limits.bounded("replications") = 100
+    years: limits.bounded("years") = 50
     world: WorldSpec = WorldSpec()
     threats: ThreatSpec = ThreatSpec()
     designs: tuple[Design, ...] = Field(strict=False, min_length=1)
@@ -364,12 +377,22 @@ class Experiment(BaseModel):
             ("replications", replications, "--replications"),
             ("years", years, "--years"),
         ):
-            if value is None:
-                continue
-            if value < (0 if name == "seed" else 1):
-                raise InputError(f"must be {'>= 0' if name == 'seed' else '>= 1'}", source=flag)
-            changes[name] = value
+            if value is not None:
+                changes[name] = limits.check(name, value, source=flag)
         return self.model_copy(update=changes)
+
+    def cost(self, *, workers: int = 1) -> limits.Cost:
+        """The run's estimated seconds of work and memory (:mod:`collsec.limits`)."""
+        data = self.world.kind == "data"
+        return limits.experiment_cost(
+            states=DATA_STATES if data else self.world.states,
+            replications=self.replications,
+            years=self.years,
+            designs=len(self.designs),
+            max_per_year=self.threats.max_per_year,
+            workers=workers,
+            data=data,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump()

@@ -35,9 +35,12 @@ hash of its inputs, the content of everything that decides its numbers, see
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,29 +77,81 @@ CREATE TABLE IF NOT EXISTS chunks (
 """
 
 
+#: DuckDB's words for the operating system's errors, and their error numbers
+_OS_ERRORS = (
+    ("no space left", errno.ENOSPC),
+    ("disk quota", errno.EDQUOT),
+    ("read-only file system", errno.EROFS),
+    ("permission denied", errno.EACCES),
+    ("no such file or directory", errno.ENOENT),
+    ("not a directory", errno.ENOTDIR),
+    ("is a directory", errno.EISDIR),
+    ("file too large", errno.EFBIG),
+)
+
+
+def _os_error(err: Exception, path: Path) -> OSError:
+    """DuckDB's error about the file system as the OSError it is (one line, the path)."""
+    text = str(err).splitlines()[0] if str(err) else err.__class__.__name__
+    low = text.lower()
+    code = next((n for words, n in _OS_ERRORS if words in low), errno.EIO)
+    return OSError(code, f"{os.strerror(code)} ({text.removeprefix('IO Error: ')})", str(path))
+
+
 class Store:
-    """A DuckDB file of experiment runs (the embedded default backend)."""
+    """A DuckDB file of experiment runs (the embedded default backend).
+
+    A problem of the file system (no space left, no permission, a read-only
+    disk) is raised as :class:`OSError` naming the database; a file that is
+    not a DuckDB database as :class:`~collsec.errors.InputError`.
+    """
 
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = Path(path)
         if read_only and not self.path.is_file():
             raise InputError("no such database", source=str(path))
+        if self.path.is_dir():
+            raise InputError("is a folder, not a database", source=str(path))
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as err:
+            if "not a valid duckdb" in str(err).lower():
+                first = str(err).splitlines()[0]
+                raise InputError(
+                    f"not a usable DuckDB database ({first})", source=str(path)
+                ) from None
+            raise _os_error(err, self.path) from None
         except duckdb.Error as err:
             first = str(err).splitlines()[0]
             raise InputError(f"not a usable DuckDB database ({first})", source=str(path)) from None
         if not read_only:
-            self.con.execute(_SCHEMA)
+            with self._io():
+                self.con.execute(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _io(self) -> Iterator[None]:
+        """DuckDB's input/output errors as OSError naming the database."""
+        try:
+            yield
+        except duckdb.IOException as err:
+            raise _os_error(err, self.path) from None
+        except duckdb.FatalException as err:
+            raise _os_error(err, self.path) from None
 
     def close(self) -> None:
-        self.con.close()
+        with self._io():
+            self.con.close()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        if exc[0] is None:
+            self.close()
+            return
+        # already failing: close quietly, the first error is the one to report
+        with contextlib.suppress(Exception):
+            self.con.close()
 
     # -- runs ---------------------------------------------------------------------------
 
@@ -105,7 +160,24 @@ class Store:
         key = run["run_key"]
         if self.con.execute("SELECT 1 FROM runs WHERE run_key = ?", [key]).fetchone():
             return True
+        with self._io(), self._transaction():
+            self._insert_run(run, designs)
+        return False
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN ... COMMIT; on any error a rollback that cannot hide the error."""
         self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.con.execute("ROLLBACK")
+            raise
+
+    def _insert_run(self, run: dict[str, Any], designs: Sequence[dict[str, Any]]) -> None:
+        key = run["run_key"]
         self.con.execute(
             "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             [
@@ -134,14 +206,24 @@ class Store:
                 "INSERT INTO inputs VALUES (?, ?, ?, ?, ?)",
                 [key, x.design, x.name, x.sha256, json.dumps(x.content, sort_keys=True)],
             )
-        self.con.execute("COMMIT")
-        return False
+
+    def forget_run(self, key: str) -> None:
+        """Delete a run and all it wrote (a run that failed before its first chunk); quietly,
+        as it is called while another error is on its way."""
+        with contextlib.suppress(Exception):
+            self.con.execute("ROLLBACK")  # whatever the failed write left open
+        with contextlib.suppress(Exception), self._transaction():
+            for table in ("chunks", "results", "designs", "inputs", "runs"):
+                self.con.execute(f"DELETE FROM {table} WHERE run_key = ?", [key])
 
     def has_run(self, key: str) -> bool:
         return bool(self.con.execute("SELECT 1 FROM runs WHERE run_key = ?", [key]).fetchone())
 
     def finish_run(self, key: str) -> None:
-        self.con.execute("UPDATE runs SET finished = ? WHERE run_key = ?", [dt.datetime.now(), key])
+        with self._io():
+            self.con.execute(
+                "UPDATE runs SET finished = ? WHERE run_key = ?", [dt.datetime.now(), key]
+            )
 
     def done_chunks(self, key: str) -> set[int]:
         rows = self.con.execute("SELECT chunk FROM chunks WHERE run_key = ?", [key]).fetchall()
@@ -153,12 +235,10 @@ class Store:
         """Write one chunk's rows ``(design, rep, metric, value)`` and mark it done, atomically."""
         df = pd.DataFrame(list(rows), columns=["design", "rep", "metric", "value"])
         df.insert(0, "run_key", key)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._io(), self._transaction():
             if self.con.execute(
                 "SELECT 1 FROM chunks WHERE run_key = ? AND chunk = ?", [key, chunk]
             ).fetchone():
-                self.con.execute("ROLLBACK")
                 return  # already written (a duplicate delivery): keep the first
             self.con.register("chunk_rows", df)
             self.con.execute("INSERT INTO results SELECT * FROM chunk_rows")
@@ -167,10 +247,6 @@ class Store:
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?)",
                 [key, chunk, reps[0], reps[1], dt.datetime.now()],
             )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     # -- reading ------------------------------------------------------------------------
 

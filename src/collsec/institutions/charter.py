@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -39,6 +40,7 @@ __all__ = [
     "Practice",
     "Seat",
     "builtin_charters",
+    "check_quotas",
     "load_body",
     "load_charter",
     "membership_table",
@@ -236,6 +238,14 @@ def _raw(name_or_path: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any],
     if base_name is not None:
         if not isinstance(base_name, str):
             raise InputError("must be a charter id", source=source, field="extends")
+        if "id" not in data:
+            # never the parent's id: a reform would pass for the charter it changes
+            raise InputError(
+                f"required field is missing (a charter that extends {base_name!r} needs "
+                "its own id)",
+                source=source,
+                field="id",
+            )
         if base_name in seen:
             raise InputError(f"circular 'extends' via {base_name}", source=source, field="extends")
         base, _ = _raw(base_name, (*seen, base_name))
@@ -287,8 +297,10 @@ def membership_table(name: str) -> tuple[Membership, ...]:
     source = f"membership/{name}"
     try:
         text = entry.read_text(encoding="utf-8")
-    except (OSError, FileNotFoundError):
+    except FileNotFoundError:
         raise InputError("membership table not found", source=source) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the table ({e.__class__.__name__})", source=source) from None
     rows = []
     for i, r in enumerate(csv.DictReader(text.splitlines()), start=2):
         where = f"line {i}"
@@ -327,7 +339,12 @@ def weight_table(name: str) -> dict[str, int]:
     """A ``member,<weight>`` table: the second numeric column is the weight."""
     entry = files(PKG).joinpath("membership").joinpath(name)
     source = f"membership/{name}"
-    text = entry.read_text(encoding="utf-8")
+    try:
+        text = entry.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(
+            f"cannot read the weight table ({e.__class__.__name__})", source=source
+        ) from None
     reader = csv.DictReader(text.splitlines())
     cols = [c for c in (reader.fieldnames or []) if c in ("weight", "population")]
     if not cols:
@@ -335,9 +352,12 @@ def weight_table(name: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for i, r in enumerate(reader, start=2):
         try:
-            out[r["member"].strip()] = int(r[cols[0]])
-        except (TypeError, ValueError):
+            w = int(r[cols[0]])
+        except (TypeError, ValueError, AttributeError):
             raise InputError("not an integer", source=source, field=f"line {i}") from None
+        if w < 0:
+            raise InputError(f"negative weight {w}", source=source, field=f"line {i}")
+        out[str(r["member"]).strip()] = w
     return out
 
 
@@ -416,8 +436,18 @@ class Body:
             )
         return [m for m in self.seats if m in ballot.votes]
 
+    def check_quotas(self) -> None:
+        """Refuse a rule whose quota no ballot can reach (more votes than seats).
+
+        Adjudication and voting power both refuse such a body, with the same
+        message. (The simulations accept it: ``no-council`` is such a body on
+        purpose, the baseline of an experiment in which nothing can pass.)
+        """
+        check_quotas(self.charter, self.seats, self.on)
+
     def adjudicate(self, ballot: Ballot, *, procedural: bool = False) -> Decision:
         """Adjudicate ``ballot`` under this body's rule for its question."""
+        self.check_quotas()
         rule = self.rule(ballot.question, procedural=procedural)
         groups = self.groups
         decision = adjudicate_votes(
@@ -458,6 +488,13 @@ def _roster(charter: Charter, on: dt.date) -> dict[str, str]:
         seats[s.member] = s.seat
     for m in spec.remove:
         seats.pop(m, None)
+    if not seats and spec.seated is None:
+        span = f"{charter.valid_from.isoformat()} to {charter.valid_to.isoformat() if charter.valid_to else 'today'}"
+        raise InputError(
+            f"no members on {on.isoformat()} (in force from {span})",
+            source=charter.path or charter.id,
+            field="members",
+        )
     if spec.size is not None and len(seats) != spec.size:
         raise InputError(
             f"{len(seats)} members on {on.isoformat()}, expected {spec.size}",
@@ -478,6 +515,45 @@ def _pick_version(body: str, on: dt.date) -> Charter:
             return c
     spans = "; ".join(f"{c.id} {c.valid_from}..{c.valid_to or 'today'}" for c in versions)
     raise InputError(f"no version in force on {on.isoformat()} ({spans})", source=body)
+
+
+def check_quotas(charter: Charter, seats: Mapping[str, str] | int, on: dt.date | None) -> None:
+    """Refuse a rule whose quota no ballot can reach: more votes than the body has seats
+    (or weight), on the date ``on``. ``seats``: the roster (member -> seat type), or the
+    number of seats when only that is known (a synthetic world's Council)."""
+    src = charter.path or charter.id
+    n = charter.members.seated or (seats if isinstance(seats, int) else len(seats))
+    roster = seats if not isinstance(seats, int) else {}
+    when = f" on {on.isoformat()}" if on is not None else ""
+    for name, rule in charter.rules.items():
+        for clause in rule.clauses:
+            for c in clause:
+                if c.type != "quota" or c.count is None:
+                    continue
+                if c.weight is not None:
+                    if not roster or c.weight not in charter.weights:
+                        continue
+                    table = weight_table(charter.weights[c.weight])
+                    total, unit = sum(table.get(m, 0) for m in roster), "weight"
+                else:
+                    group = charter.groups.get(c.among or "")
+                    if (
+                        roster
+                        and group is not None
+                        and group.seat is not None
+                        and not (group.body or group.exclude_body)
+                    ):
+                        n_among = sum(1 for s in roster.values() if s in group.seat)
+                    else:
+                        n_among = n
+                    total, unit = n_among, ("members" if c.among is None else f"{c.among} seats")
+                if c.count > total:
+                    raise InputError(
+                        f"quota {c.count} exceeds the {total} {unit} of {charter.id}{when}: "
+                        "no ballot can reach it",
+                        source=src,
+                        field=f"rules.{name}",
+                    )
 
 
 def load_body(name: str, *, on: dt.date | None = None) -> Body:

@@ -37,6 +37,7 @@ def body_game(body: Body, rule: VotingRule | None = None) -> Game:
     >>> g.n, g.clauses
     (11, (((0, 7), (1, 5)),))
     """
+    body.check_quotas()
     rule = rule or body.rule()
     members = body.members
     if body.seated is not None:

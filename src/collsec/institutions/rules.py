@@ -120,6 +120,8 @@ class Criterion(BaseModel):
             raise ValueError("abstention_cap needs 'fraction'")
         if self.count is not None and self.count < 0:
             raise ValueError("count must be >= 0")
+        if t == "quota" and self.count is not None and self.count < 1:
+            raise ValueError(f"a quota's count must be >= 1, not {self.count}")
         if self.blockers < 1:
             raise ValueError("blockers must be >= 1")
         return self

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from collsec import limits
 from collsec.errors import InputError
 from collsec.world.build import world_fields
 from collsec.world.similarity import cohen_kappa, ideal_point_distance, portfolio, s_score, scott_pi
@@ -247,6 +248,11 @@ class World:
             raise InputError(
                 "a world needs at least 2 states", source="synthetic", field="n_states"
             )
+        limits.check_memory(
+            limits.world_memory(n_states),
+            what=f"a world of {n_states:,} states",
+            source="synthetic",
+        )
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**32)
         rng = np.random.default_rng(seed)

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from collsec.data.registry import DATA_ENV, cache_dir, locate
+from collsec.data.registry import DATA_ENV, cache_dir, cache_failed, locate, writable_cache
 from collsec.errors import InputError
 
 __all__ = [
@@ -289,15 +289,15 @@ def cached_frame(spec: Spec, path: Path, *, data_dir: PathLike | None = None) ->
         if df is not None:
             return df
     df = parse(spec, path)
-    if _cache_allowed(target, data_dir, path):
-        _write_cache(df, target, {"fingerprint": fingerprint, "sha256": digest, "file": spec.path})
-    else:
+    if not _cache_allowed(target, data_dir, path):
         warnings.warn(
             f"collsec: not cached: the cache directory {target.parent} is inside the data "
             "directory, which collsec never writes to (set COLLSEC_CACHE_DIR elsewhere)",
             RuntimeWarning,
             stacklevel=3,
         )
+    elif writable_cache() is not None:  # else: said once, and parsed each time
+        _write_cache(df, target, {"fingerprint": fingerprint, "sha256": digest, "file": spec.path})
     return df
 
 
@@ -323,6 +323,8 @@ def _write_cache(df: pd.DataFrame, target: Path, meta: dict[str, Any]) -> None:
         metadata[b"collsec"] = json.dumps(meta).encode()
         pq.write_table(table.replace_schema_metadata(metadata), tmp)
         os.replace(tmp, target)
+    except OSError as err:  # a full disk must not stop a load: say so once, go without
+        cache_failed(target, err)
     except Exception as err:  # a read-only cache must not stop a load
         warnings.warn(f"collsec: not cached ({target}): {err}", RuntimeWarning, stacklevel=3)
     finally:
