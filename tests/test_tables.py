@@ -120,3 +120,10 @@ def test_help_at_80_columns(run_cli, monkeypatch):
         assert not folded, (path, folded)
     code, out, _ = run_cli("power", "--help")
     assert_whole(out, ["all", "shapley-shubik", "banzhaf"])
+
+
+def test_fidelity(at_80):
+    out, p = at_80("fidelity", "--no-loo")
+    assert_whole(out, [c["id"] for c in p["cases"]])
+    assert_whole(out, ["model", "all_yes", "ideal_point_logit"])
+    assert_whole(out, [f"{c['vote_accuracy']:.2f}" for c in p["cases"] if c["vote_accuracy"]])

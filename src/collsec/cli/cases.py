@@ -274,15 +274,9 @@ def fidelity_command(
 
 def _fidelity_text(r: dict[str, Any]) -> None:
     t = Table(title="Fidelity on the case library (sourced votes only)", title_justify="left")
-    for col in (
-        "predictor",
-        "votes",
-        "contested votes",
-        "decisions",
-        "LOO contested",
-        "LOO decisions",
-    ):
-        t.add_column(col, justify="right")
+    t.add_column("predictor", no_wrap=True)
+    for col in ("votes", "contested\nvotes", "decisions", "LOO\ncontested", "LOO\ndecisions"):
+        t.add_column(col, justify="right", no_wrap=True)
     loo = r.get("loo", {})
 
     def row(name: str, s: dict[str, Any]) -> None:
@@ -311,8 +305,16 @@ def _fidelity_text(r: dict[str, Any]) -> None:
             f"{om['matches']} of {om['cases']} cases"
         )
     pt = Table(title="Per case (model; all-yes in brackets)", title_justify="left")
-    for col in ("case", "votes", "accuracy", "contested", "decisions", "outcome (record/free run)"):
-        pt.add_column(col)
+    # ids and numbers whole at 80 columns: the all-yes share under the model's, the
+    # outcome folded
+    pt.add_column("case", no_wrap=True)
+    for col in ("votes", "accuracy", "contested", "decisions"):
+        pt.add_column(col, justify="right", no_wrap=True)
+    ot = Table(
+        title="Outcome: the record and the free run's most frequent class", title_justify="left"
+    )
+    for col in ("case", "record", "free run", "share of runs"):
+        ot.add_column(col, no_wrap=True, justify="right" if col == "share of runs" else "left")
     for c in r["cases"]:
         ay = c["baselines"]["all_yes"]
 
@@ -323,13 +325,21 @@ def _fidelity_text(r: dict[str, Any]) -> None:
         pt.add_row(
             c["id"],
             str(c["votes_scored"]),
-            f"{f(c['vote_accuracy'])} ({f(ay['vote_accuracy'])})",
-            f"{f(c['contested_vote_accuracy'])} ({f(ay['contested_vote_accuracy'])})",
-            f"{f(c['decision_accuracy'])} ({f(ay['decision_accuracy'])})",
-            f"{o.get('record')}/{o.get('free_run')}"
-            + (f" ({o['shares'][o['free_run']]:.0%})" if o.get("shares") else ""),
+            f"{f(c['vote_accuracy'])}\n({f(ay['vote_accuracy'])})",
+            f"{f(c['contested_vote_accuracy'])}\n({f(ay['contested_vote_accuracy'])})",
+            f"{f(c['decision_accuracy'])}\n({f(ay['decision_accuracy'])})",
         )
+        if o:
+            share = o["shares"][o["free_run"]] if o.get("shares") else None
+            ot.add_row(
+                c["id"],
+                str(o.get("record")),
+                str(o.get("free_run")),
+                "-" if share is None else f"{share:.0%}",
+            )
     console.print(pt)
+    if ot.row_count:
+        console.print(ot)
     w = r["parameters_fitted"]["weights"]
     print(
         "fitted: "
