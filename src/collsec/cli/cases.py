@@ -294,13 +294,13 @@ def _fidelity_text(r: dict[str, Any]) -> None:
     for b, s in r["baselines"].items():
         row(b, s)
     console.print(t)
-    print(
+    console.print(
         f"{r['votes_scored']} votes scored ({r['contested_votes']} on contested decisions), "
         f"{r['decisions']} decisions"
     )
     om = r.get("outcome_matches")
     if om:
-        print(
+        console.print(
             "free run's most frequent institution class (200 runs) matches the record in "
             f"{om['matches']} of {om['cases']} cases"
         )
@@ -341,7 +341,7 @@ def _fidelity_text(r: dict[str, Any]) -> None:
     if ot.row_count:
         console.print(ot)
     w = r["parameters_fitted"]["weights"]
-    print(
+    console.print(
         "fitted: "
         + ", ".join(f"{k} {v}" for k, v in w.items())
         + f"; thresholds {r['parameters_fitted']['vote_no']} / {r['parameters_fitted']['vote_yes']}"
