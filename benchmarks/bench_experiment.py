@@ -129,7 +129,9 @@ def mesa_vs_runner(exp: Experiment, tmp: Path) -> tuple[float, float, int, int, 
     rows = mesa.batch_run(
         HistoryModel,
         parameters={
-            "experiment": exp,
+            # a list of one: batch_run sweeps over any iterable, and a pydantic model
+            # iterates over its fields
+            "experiment": [exp],
             "design": [d.id for d in exp.designs],
             "rep": range(exp.replications),
         },

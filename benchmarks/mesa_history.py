@@ -43,6 +43,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from collsec.behavior.model import next_credibility
 from collsec.crisis.kernel import (
     COUNCIL,
     DRAFT_HIDDEN_SHORTFALL,
@@ -248,9 +249,10 @@ class HistoryModel(mesa.Model):
                 occ += crisis.attacked
                 eff += crisis.success and crisis.responder in _COLLECTIVE
             self.threats += c
-            if occ > 0:
-                rate = self.params.credibility_rate
-                self.credibility = (1 - rate) * self.credibility + rate * float(eff) / float(occ)
+            # the credibility rule, written once (collsec.behavior.model)
+            self.credibility = float(
+                next_credibility(self.credibility, eff, occ, self.params.credibility_rate)
+            )
         self.year += 1
         self.datacollector.collect(self)
         if self.year >= self.years:
