@@ -243,18 +243,10 @@ def _line_within(proc: subprocess.Popen, seconds: float) -> str:
     return ""
 
 
-def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
-    db = tmp_path / "killed.duckdb"
-    args = [
-        "experiment",
-        "veto-variants",
-        "--replications",
-        "100",
-        "--years",
-        "30",
-        "--db",
-        str(db),
-    ]
+def kill_after_first_chunk(tmp_path, args: list[str]) -> dict[str, str]:
+    """Run ``collsec ARGS --workers 2`` in a process group of its own and SIGKILL the
+    group (the run and the chunks in flight) once its first chunk is committed; return
+    the environment it ran in."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     log = tmp_path / "killed.err"
     with log.open("w") as err:
@@ -270,12 +262,28 @@ def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
         try:
             line = _line_within(proc, 300)
         finally:
-            os.killpg(proc.pid, signal.SIGKILL)  # the run and the chunks in flight
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             proc.stdin.close()
             proc.stdout.close()
     assert line == "1\n", log.read_text()[-2000:]
     assert proc.returncode == -signal.SIGKILL
+    return env
+
+
+def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
+    db = tmp_path / "killed.duckdb"
+    args = [
+        "experiment",
+        "veto-variants",
+        "--replications",
+        "100",
+        "--years",
+        "30",
+        "--db",
+        str(db),
+    ]
+    env = kill_after_first_chunk(tmp_path, args)
     with Store(db, read_only=True) as s:
         key = s.runs()["run_key"].iloc[0]
         assert len(s.done_chunks(key)) == 1  # killed mid-run: 1 chunk of 4 (of 25) written

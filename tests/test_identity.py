@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tomllib
@@ -27,7 +25,7 @@ from collsec.experiments.runner import _chunk_rows, run_experiment, run_key, run
 from collsec.experiments.spec import load_experiment
 from collsec.experiments.store import Store
 from collsec.institutions.charter import Charter, load_charter
-from test_experiments import _STOP_AFTER_A_CHUNK, _line_within
+from test_experiments import kill_after_first_chunk
 from test_layers import edges
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,26 +268,7 @@ def test_resume_refuses_an_edited_charter_between_a_kill_and_the_resume(tmp_path
     exp_file = _write(tmp_path, quota=9, reps=100, years=10)
     db = tmp_path / "killed.duckdb"
     args = ["experiment", str(exp_file), "--db", str(db)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    log = tmp_path / "killed.err"
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _STOP_AFTER_A_CHUNK, *args, "--workers", "2"],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=err,
-            text=True,
-            start_new_session=True,
-        )
-        try:
-            line = _line_within(proc, 300)
-        finally:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            proc.stdin.close()
-            proc.stdout.close()
-    assert line == "1\n", log.read_text()[-2000:]
+    env = kill_after_first_chunk(tmp_path, args)
     (old_key,) = _runs(db)["run_key"]
     with Store(db, read_only=True) as s:
         assert len(s.done_chunks(old_key)) == 1
