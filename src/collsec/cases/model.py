@@ -32,6 +32,7 @@ from collsec.behavior.parameters import Parameters
 from collsec.cases.case import Case, Draft
 from collsec.crisis.kernel import LEVELS
 from collsec.crisis.stage import Scenario, Stage
+from collsec.institutions import load_body
 from collsec.institutions.rules import ABSTAIN, NO, YES
 from collsec.world.world import World
 
@@ -43,6 +44,7 @@ __all__ = [
     "case_world",
     "draft_features",
     "fit",
+    "tied_to_accused",
     "vote_table",
 ]
 
@@ -65,6 +67,10 @@ class VoteTable:
     y: np.ndarray  # vote code (YES, NO, ABSTAIN), -1 not scored
     contested: np.ndarray  # bool: the decision was not unanimous
     absent: np.ndarray  # bool: recorded absent (known before the vote)
+    #: bool: the member holds a permanent seat (a veto) on the decision's date
+    permanent: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: bool: the member is the accused or tied to it (:func:`tied_to_accused`)
+    tied: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def select(self, mask: np.ndarray) -> VoteTable:
         return VoteTable(**{k: getattr(self, k)[mask] for k in self.__dataclass_fields__})
@@ -186,6 +192,20 @@ def draft_features(
     return X, B
 
 
+def tied_to_accused(stage: Stage, members: list[str], accused: str) -> np.ndarray:
+    """Whether each member is the accused or is tied to it: the one definition of
+    a tie, used by the model's features and the great-power baseline (an alliance
+    obligation in force on the stage, :attr:`Stage.alliance`)."""
+    idx = {c: i for i, c in enumerate(stage.codes)}
+    a = idx.get(accused)
+    out = np.array([m == accused for m in members], dtype=bool)
+    if a is not None:
+        rows = np.array([idx.get(m, -1) for m in members], dtype=np.int64)
+        known = rows >= 0
+        out[known] |= stage.alliance[rows[known], a]
+    return out
+
+
 def vote_table(cases: list[Case], params: Parameters, *, worlds: dict | None = None) -> VoteTable:
     """Features and recorded votes of every member on every decision of ``cases``.
 
@@ -194,7 +214,19 @@ def vote_table(cases: list[Case], params: Parameters, *, worlds: dict | None = N
     non-participation are not votes.
     """
     cols: dict[str, list] = {
-        k: [] for k in ("case", "decision", "member", "X", "B", "y", "contested", "absent")
+        k: []
+        for k in (
+            "case",
+            "decision",
+            "member",
+            "X",
+            "B",
+            "y",
+            "contested",
+            "absent",
+            "permanent",
+            "tied",
+        )
     }
     for case in cases:
         stage = case_stage(case, params, world=(worlds or {}).get(case.id))
@@ -211,6 +243,9 @@ def vote_table(cases: list[Case], params: Parameters, *, worlds: dict | None = N
             cols["y"] += [VOTE_CODE.get(rec.get(m, ""), -1) if scored else -1 for m in members]
             cols["contested"] += [not d.unanimous] * len(members)
             cols["absent"] += [rec.get(m) == "absent" for m in members]
+            perm = load_body(d.body, on=d.date).groups.get("permanent", frozenset())
+            cols["permanent"] += [m in perm for m in members]
+            cols["tied"] += list(tied_to_accused(stage, members, d.accused or case.trigger.accused))
     return VoteTable(
         case=np.array(cols["case"], dtype=object),
         decision=np.array(cols["decision"], dtype=np.int64),
@@ -220,6 +255,8 @@ def vote_table(cases: list[Case], params: Parameters, *, worlds: dict | None = N
         y=np.array(cols["y"], dtype=np.int64),
         contested=np.array(cols["contested"], dtype=bool),
         absent=np.array(cols["absent"], dtype=bool),
+        permanent=np.array(cols["permanent"], dtype=bool),
+        tied=np.array(cols["tied"], dtype=bool),
     )
 
 
