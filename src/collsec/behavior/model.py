@@ -1,33 +1,59 @@
 """The vote model, written once: its features, its probabilities and its reasons.
 
-For member ``i`` voting on a draft of measure ``L`` against the accused ``a``
-on behalf of the target ``t`` (severity ``s``, attribution confidence ``q``),
-the utility of a yes vote is linear in six weights::
+Member ``i`` votes on a draft against the accused ``a`` on behalf of the
+target ``t`` (severity ``s``, attribution confidence ``q``). Every feature of
+the vote is the product of a **member term** (what ``i`` brings: its stake,
+its ties, its alignment) and a **draft term** (what the draft does: the
+measure's cost, how far it intrudes, whether it presses the accused), with a
+sign fixed by the theory (:data:`FEATURES`)::
 
-    U = w_commit * q s                                  commitment to act
-      + w_aff    * q s (aff[i, t] - aff[i, a])          affinity, target over accused
-      + w_cost   * (-cost[L] * risk[a])                 cost and risk of the measure
-      + w_dist   * (-cost[L] * prox[i, a])              exposure near the accused
-      + w_sov    * (-intrusion[L] * internal)           sovereignty concern
-      + w_sponsor * align(i, S)                         nearness to the draft's sponsors
+    commitment   +  q s                          x 1          commitment to act
+    affinity     +  q s (aff[i,t] - aff[i,a])    x 1          affinity, target over accused
+    cost         -  risk[a]                      x cost[L]    cost and risk of the measure
+    distance     -  prox[i,a]                    x cost[L]    exposure near the accused
+    sovereignty  -  internal                     x intrusion  precedent against intervention
+    sponsor      +  align(i, sponsors)           x 1          the sponsors' camp
+    accused      -  [i is the accused]           x pressure   a state shields itself
+    target       +  [i is the target]            x 1          a victim asks for help
+    tie          -  [ATOP obligation i-a]        x pressure   patronage of the accused
+    agreement    -  agree(i,a) - mean agree(.,a) x pressure   UN voting agreement with it
+    veto_stake   -  [permanent] x [accused or tie] x pressure the permanent member's stake
+    veto         +  [permanent]                  x 1          a permanent member's own habit
 
-``aff``, ``risk`` and ``prox`` are the stage's arrays
-(:class:`collsec.crisis.stage.Stage`); ``align(i, S)`` is how much nearer the
-member sits to the sponsors' mean ideal point than the body's average member
-(:func:`sponsor_alignment`, 0 where an ideal point is unknown). With a
-logistic shock of scale ``vote_noise`` the vote is an ordered logit: no below
-``vote_no``, yes above ``vote_yes``, abstain between
-(:func:`vote_probabilities`).
+``pressure`` is 1 when the draft names the accused as responsible or
+coerces it (threatens or imposes measures, authorises force, refers it to
+the ICC) and 0 for a humanitarian text or a mission with consent
+(:func:`draft_terms`); ``intrusion`` grades the draft's measures on the
+scale of the parameter ``level_intrusion``. In internal conflicts the
+"target" is the victims: a member's affinity to them is its mean affinity to
+the world, so only nearness to the accused government counts.
 
-These functions are plain array and scalar arithmetic: the batch kernel, the
-object-per-agent reference, the Mesa model, the case replays and the fit
-(:mod:`collsec.behavior.fit`) all call them, and :class:`UtilityPolicy`
-(:mod:`collsec.behavior.policy`) evaluates ``U`` in the factored form the
-kernel needs (a test checks the two agree).
+Two linear indices of the same features make the vote (:func:`vote_probabilities`):
+the **support** ``U = w . x`` (utility units) orders the options
+no < abstain < yes, and the **tilt** ``v . x`` (logit units) moves weight
+between no and abstain only -- a permanent member's veto is a different act
+from an elected member's abstention::
 
->>> f = vote_features(1.0, 0.5, 1.0, 0.2, 0.3, 0.1, 1.0, 0.0, 0.0, 0.0)
->>> [round(float(x), 3) for x in f]
-[0.5, 0.4, -0.3, -0.1, -0.0, 0.0]
+    log P(yes) / P(abstain) = (U - vote_yes) / vote_noise
+    log P(no)  / P(abstain) = (vote_no - U) / vote_noise + v . x
+
+(an adjacent-category logit with a non-proportional no/abstain contrast;
+Agresti 2010, *Analysis of Ordinal Categorical Data*, ch. 4). With ``v = 0``
+it is ordinal. A vote is drawn by the inverse of its distribution from one
+uniform per member (:func:`draw_votes`), so the same shock makes a member
+more likely to say yes under every draft.
+
+The kernel, the object-per-agent reference, the Mesa model, the case
+replays and the fit (:mod:`collsec.behavior.fit`) all evaluate these
+functions; :class:`collsec.behavior.policy.UtilityPolicy` holds the weights
+and evaluates them in factored form (:func:`factor`, :func:`combine`).
+
+>>> m = {k: 0.0 for k in MEMBER_TERMS}
+>>> m.update(qs=0.5, accused=1.0)
+>>> d = draft_terms(cost=0.4, intrusion=0.5, pressure=1.0)
+>>> f = vote_features(m, d)
+>>> [round(float(f[k]), 2) for k in (0, 6)]
+[0.5, -1.0]
 """
 
 from __future__ import annotations
@@ -39,10 +65,20 @@ import numpy as np
 from collsec.institutions.rules import ABSTAIN, NO, YES
 
 __all__ = [
-    "VICTIM_AFFINITY",
+    "DRAFT_TERMS",
+    "FEATURES",
+    "LEVEL_PRESSURE",
+    "MEMBER_TERMS",
     "VOTE_FEATURES",
     "VOTE_WORDS",
+    "combine",
+    "content_terms",
+    "draft_terms",
+    "draw_vote",
+    "draw_votes",
     "explain_vote",
+    "factor",
+    "most_probable",
     "next_credibility",
     "sponsor_alignment",
     "vote_features",
@@ -50,12 +86,41 @@ __all__ = [
     "vote_reason",
 ]
 
-#: the features of the vote utility, in the order of the weights that multiply them
-VOTE_FEATURES = ("commitment", "affinity", "cost", "distance", "sovereignty", "sponsor")
+#: what a member brings to a vote, per crisis (arrays over members, or floats)
+MEMBER_TERMS = (
+    "qs",
+    "affinity",
+    "risk",
+    "prox",
+    "internal",
+    "sponsor",
+    "accused",
+    "target",
+    "tie",
+    "agreement",
+    "veto_stake",
+    "veto",
+)
+#: what a draft brings to a vote (one value per draft)
+DRAFT_TERMS = ("one", "cost", "intrusion", "pressure")
 
-#: humanitarian affinity of the victims of an internal conflict, the target of an
-#: atrocity (assumption: every member's affinity to the victims is the same)
-VICTIM_AFFINITY = 0.5
+#: feature -> (member term, draft term, sign, lower bound of its support weight)
+FEATURES: dict[str, tuple[str, str, float, float | None]] = {
+    "commitment": ("qs", "one", 1.0, 0.0),
+    "affinity": ("affinity", "one", 1.0, 0.0),
+    "cost": ("risk", "cost", -1.0, 0.0),
+    "distance": ("prox", "cost", -1.0, 0.0),
+    "sovereignty": ("internal", "intrusion", -1.0, 0.0),
+    "sponsor": ("sponsor", "one", 1.0, 0.0),
+    "accused": ("accused", "pressure", -1.0, 0.0),
+    "target": ("target", "one", 1.0, 0.0),
+    "tie": ("tie", "pressure", -1.0, 0.0),
+    "agreement": ("agreement", "pressure", -1.0, None),
+    "veto_stake": ("veto_stake", "pressure", -1.0, 0.0),
+    "veto": ("veto", "one", 1.0, None),
+}
+#: the features of the vote, in the order of the weights that multiply them
+VOTE_FEATURES = tuple(FEATURES)
 
 #: each feature in words, for the reasons given with a vote
 VOTE_WORDS = {
@@ -65,27 +130,98 @@ VOTE_WORDS = {
     "distance": "exposure near the accused",
     "sovereignty": "sovereignty concern",
     "sponsor": "nearness to the sponsors",
+    "accused": "the draft is against itself",
+    "target": "it is the victim",
+    "tie": "treaty ties to the accused",
+    "agreement": "UN voting agreement with the accused",
+    "veto_stake": "a permanent member's stake in the accused",
+    "veto": "a permanent member's habit",
 }
 
+#: whether a draft of each ladder level presses the accused (the kernel's drafts):
+#: Chapter VI and Art. 41 name it, force coerces it, a mission with consent does neither
+LEVEL_PRESSURE = (1.0, 1.0, 0.0, 1.0)
 
-def vote_features(q, sev, aff_t, aff_a, risk, prox, cost, intrusion, internal, sponsor) -> tuple:
-    """The six features of a yes vote (arrays broadcast; floats work too).
 
-    ``q`` attribution confidence, ``sev`` severity, ``aff_t``/``aff_a`` the
-    member's affinity to the target and to the accused, ``risk`` the accused's
-    risk, ``prox`` the member's proximity to the accused, ``cost`` and
-    ``intrusion`` the measure's, ``internal`` 1 for an internal conflict,
-    ``sponsor`` the member's alignment with the sponsors.
+def draft_terms(cost: Any, intrusion: Any, pressure: Any) -> dict[str, Any]:
+    """The draft terms of a draft (floats, or arrays over drafts)."""
+    return {"one": 1.0, "cost": cost, "intrusion": intrusion, "pressure": pressure}
+
+
+def content_terms(
+    level_intrusion: tuple[float, ...],
+    *,
+    names_accused: bool,
+    threatens: bool,
+    art41: bool,
+    force: bool,
+    icc: bool,
+    mission: bool,
+    humanitarian: bool,
+) -> tuple[float, float]:
+    """``(intrusion, pressure)`` of a draft read from its content.
+
+    Intrusion is the largest of its measures on the ``level_intrusion`` scale
+    (Chapter VI, Art. 41, peacekeeping, Art. 42): force as Art. 42, sanctions
+    or an ICC referral as Art. 41, a mission as peacekeeping, a threat of
+    measures halfway between Chapter VI and Art. 41, anything else Chapter VI;
+    a humanitarian-only text intrudes not at all. Pressure is 1 when the text
+    names the accused as responsible or coerces it.
+
+    >>> content_terms((0.1, 0.5, 0.3, 1.0), names_accused=True, threatens=True, art41=False,
+    ...               force=False, icc=False, mission=False, humanitarian=False)
+    (0.3, 1.0)
     """
-    qs = q * sev
-    return (
-        qs,
-        qs * (aff_t - aff_a),
-        -cost * risk,
-        -cost * prox,
-        -intrusion * internal,
-        sponsor,
-    )
+    vi, a41, pk, a42 = level_intrusion
+    if humanitarian and not (names_accused or threatens or art41 or force or icc):
+        return 0.0, 0.0
+    levels = [vi]
+    if threatens:
+        levels.append((vi + a41) / 2)
+    if art41 or icc:
+        levels.append(a41)
+    if mission:
+        levels.append(pk)
+    if force:
+        levels.append(a42)
+    pressure = 1.0 if (names_accused or threatens or art41 or force or icc) else 0.0
+    return max(levels), pressure
+
+
+def vote_features(member: dict[str, Any], draft: dict[str, Any]) -> np.ndarray:
+    """The features of :data:`FEATURES` for member terms and draft terms that
+    broadcast together, stacked on a last axis."""
+    cols = [
+        sign * np.asarray(member[m], dtype=float) * np.asarray(draft[d], dtype=float)
+        for m, d, sign, _ in FEATURES.values()
+    ]
+    shape = np.broadcast_shapes(*(c.shape for c in cols))
+    return np.stack([np.broadcast_to(c, shape) for c in cols], axis=-1)
+
+
+def factor(weights: Any, member: dict[str, Any]) -> tuple:
+    """The linear index ``weights . x`` split by draft term: one member-level part
+    per entry of :data:`DRAFT_TERMS`, so a crisis's parts are computed once for
+    every draft (:func:`combine`). Terms are added in feature order, so arrays
+    and floats give the same bits.
+
+    ``member`` needs only the terms whose weight is not zero.
+    """
+    parts: list[Any] = [0.0] * len(DRAFT_TERMS)
+    for k, (m, d, sign, _) in enumerate(FEATURES.values()):
+        w = float(weights[k])
+        if w != 0.0:
+            j = DRAFT_TERMS.index(d)
+            parts[j] = parts[j] + (sign * w) * member[m]
+    return tuple(parts)
+
+
+def combine(parts: tuple, draft: dict[str, Any]) -> Any:
+    """The index of :func:`factor`'s parts for one draft (or one draft per crisis)."""
+    out = parts[0]
+    for j in range(1, len(DRAFT_TERMS)):
+        out = out + parts[j] * draft[DRAFT_TERMS[j]]
+    return out
 
 
 def sponsor_alignment(ideal: np.ndarray, members: np.ndarray, sponsors: np.ndarray) -> np.ndarray:
@@ -113,29 +249,71 @@ def sponsor_alignment(ideal: np.ndarray, members: np.ndarray, sponsors: np.ndarr
     return out
 
 
-def vote_probabilities(u: Any, vote_no: float, vote_yes: float, scale: float) -> np.ndarray:
-    """P(vote) under the ordered logit, indexed by the vote codes (``YES``, ``NO``, ``ABSTAIN``).
+def vote_probabilities(
+    u: Any, tilt: Any, vote_no: float, vote_yes: float, scale: float
+) -> np.ndarray:
+    """P(vote) from the support ``u`` and the tilt, indexed by the vote codes
+    (``YES``, ``NO``, ``ABSTAIN``); shape ``u.shape + (3,)``.
 
-    Returns an array of shape ``u.shape + (3,)``.
+    With ``scale`` 0 the vote is the support's side of the thresholds.
 
-    >>> p = vote_probabilities(np.array([0.0]), -0.25, 0.25, 0.25)
+    >>> p = vote_probabilities(np.array([0.0]), 0.0, -0.25, 0.25, 0.25)
     >>> [round(float(x), 3) for x in p[0]]
-    [0.269, 0.269, 0.462]
+    [0.212, 0.212, 0.576]
+    >>> p = vote_probabilities(np.array([0.0]), 3.0, -0.25, 0.25, 0.25)
+    >>> bool(p[0, NO] > p[0, ABSTAIN])
+    True
     """
     u = np.asarray(u, dtype=float)
-    p_no = _sigmoid((vote_no - u) / scale)
-    p_yes = _sigmoid((u - vote_yes) / scale)
-    out = np.empty((*u.shape, 3))
-    out[..., YES] = p_yes
-    out[..., NO] = p_no
-    out[..., ABSTAIN] = np.clip(1.0 - p_no - p_yes, 0.0, 1.0)
+    tilt = np.broadcast_to(np.asarray(tilt, dtype=float), u.shape)
+    out = np.zeros((*u.shape, 3))
+    if scale <= 0:
+        out[..., YES] = u > vote_yes
+        out[..., NO] = u < vote_no
+        out[..., ABSTAIN] = (u <= vote_yes) & (u >= vote_no)
+        return out
+    e_yes = (u - vote_yes) / scale
+    e_no = (vote_no - u) / scale + tilt
+    top = np.maximum(np.maximum(e_yes, e_no), 0.0)
+    py, pn, pa = np.exp(e_yes - top), np.exp(e_no - top), np.exp(-top)
+    total = py + pn + pa
+    out[..., YES] = py / total
+    out[..., NO] = pn / total
+    out[..., ABSTAIN] = pa / total
     return out
 
 
-def explain_vote(terms: np.ndarray, weights: np.ndarray, top: int = 2) -> str:
-    """The largest weighted terms of a member's utility, in words.
+def draw_votes(p: np.ndarray, uniform: Any) -> np.ndarray:
+    """Votes drawn from probabilities ``p`` (last axis by vote code) with one
+    uniform per vote: no below P(no), abstain up to P(no) + P(abstain), else yes."""
+    uniform = np.asarray(uniform, dtype=float)
+    p_no = p[..., NO]
+    return np.where(
+        uniform < p_no, NO, np.where(uniform < p_no + p[..., ABSTAIN], ABSTAIN, YES)
+    ).astype(np.int8)
 
-    >>> explain_vote(np.array([1.0, 0.5, -0.2, 0, 0, 0]), np.array([0.1, 2.0, 1.0, 0, 0, 0]))
+
+def draw_vote(
+    u: float, tilt: float, vote_no: float, vote_yes: float, scale: float, uniform: float
+) -> int:
+    """One member's vote (the object-per-agent reference's scalar twin of
+    :func:`vote_probabilities` and :func:`draw_votes`, with the same arithmetic)."""
+    p = vote_probabilities(np.array([u]), np.array([tilt]), vote_no, vote_yes, scale)
+    return int(draw_votes(p, np.array([uniform]))[0])
+
+
+def most_probable(p: np.ndarray) -> np.ndarray:
+    """The vote code with the highest probability (ties: yes, then abstain, then no)."""
+    order = np.array([YES, ABSTAIN, NO])
+    return order[np.argmax(p[..., order], axis=-1)]
+
+
+def explain_vote(terms: np.ndarray, weights: np.ndarray, top: int = 2) -> str:
+    """The largest weighted terms of a member's support, in words.
+
+    >>> w = np.zeros(len(VOTE_FEATURES)); w[1], w[2] = 2.0, 1.0
+    >>> t = np.zeros(len(VOTE_FEATURES)); t[1], t[2] = 0.5, -0.2
+    >>> explain_vote(t, w)
     '+affinity to the target over the accused (+1.00), -cost and risk against the accused (-0.20)'
     """
     contrib = np.asarray(terms, dtype=float) * np.asarray(weights, dtype=float)
@@ -149,40 +327,51 @@ def explain_vote(terms: np.ndarray, weights: np.ndarray, top: int = 2) -> str:
 
 
 def vote_reason(
-    terms: np.ndarray, weights: np.ndarray, vote: int, vote_no: float, vote_yes: float
+    terms: np.ndarray,
+    weights: np.ndarray,
+    vote: int,
+    vote_no: float,
+    vote_yes: float,
+    tilt: np.ndarray | None = None,
 ) -> str:
-    """Why a member voted ``vote``, read from its utility (the weighted terms) and the
-    thresholds: the term that pulled most that way, or the shock when the utility
-    alone points elsewhere.
+    """Why a member voted ``vote``, read from its support (the weighted terms),
+    the thresholds and the tilt: the term that pulled most that way, or the
+    shock when the support alone points elsewhere. A no where the support
+    alone points to an abstention is explained by the tilt's largest term.
 
-    >>> w = np.array([0.1, 2.0, 1.0, 0, 0, 0])
-    >>> t = np.array([1.0, 0.5, -0.2, 0, 0, 0])
+    >>> w = np.zeros(len(VOTE_FEATURES)); w[1], w[2] = 2.0, 1.0
+    >>> t = np.zeros(len(VOTE_FEATURES)); t[1], t[2] = 0.5, -0.2
     >>> vote_reason(t, w, YES, -0.25, 0.25)
     'affinity to the target over the accused (+1.00)'
     >>> vote_reason(t, w, NO, -0.25, 0.25)
-    'shock of the crisis (utility +0.90 alone points to yes)'
-    >>> vote_reason(np.zeros(6), w, YES, -0.9, -0.6)
-    'utility +0.00 clears the yes threshold (-0.60)'
+    'shock of the crisis (support +0.90 alone points to yes)'
+    >>> vote_reason(np.zeros(len(w)), w, YES, -0.9, -0.6)
+    'support +0.00 clears the yes threshold (-0.60)'
     """
     contrib = np.asarray(terms, dtype=float) * np.asarray(weights, dtype=float)
     u = float(contrib.sum())
     alone = YES if u > vote_yes else (NO if u < vote_no else ABSTAIN)
+    if vote == NO and alone == ABSTAIN and tilt is not None:
+        pull = np.asarray(terms, dtype=float) * np.asarray(tilt, dtype=float)
+        j = int(np.argmax(pull))
+        if pull[j] > 1e-3:
+            return f"blocks rather than abstains: {VOTE_WORDS[VOTE_FEATURES[j]]} (+{pull[j]:.2f})"
     if alone != vote:
         word = {YES: "yes", NO: "no", ABSTAIN: "abstention"}[alone]
-        return f"shock of the crisis (utility {u:+.2f} alone points to {word})"
+        return f"shock of the crisis (support {u:+.2f} alone points to {word})"
     if vote == ABSTAIN:
         parts = [
             f"{VOTE_WORDS[VOTE_FEATURES[j]]} {contrib[j]:+.2f}"
             for j in range(len(contrib))
             if abs(contrib[j]) > 1e-3
         ]
-        return f"utility {u:+.2f} between the thresholds: " + (", ".join(parts) or "no term weighs")
+        return f"support {u:+.2f} between the thresholds: " + (", ".join(parts) or "no term weighs")
     sign = 1.0 if vote == YES else -1.0
     j = int(np.argmax(sign * contrib))
     if sign * contrib[j] <= 1e-3:
         side = "clears the yes threshold" if vote == YES else "falls below the no threshold"
         level = vote_yes if vote == YES else vote_no
-        return f"utility {u:+.2f} {side} ({level:+.2f})"
+        return f"support {u:+.2f} {side} ({level:+.2f})"
     return f"{VOTE_WORDS[VOTE_FEATURES[j]]} ({contrib[j]:+.2f})"
 
 
@@ -204,7 +393,3 @@ def next_credibility(cred, effective, occurred, rate: float):
     occurred = np.asarray(occurred)
     share = np.asarray(effective) / np.maximum(occurred, 1)
     return np.where(occurred > 0, (1.0 - rate) * cred + rate * share, cred)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))

@@ -88,6 +88,10 @@ CONSTRAINTS: dict[str, str] = {
     "distance": _NONNEG,
     "sovereignty": _NONNEG,
     "sponsor": _NONNEG,
+    "accused": _NONNEG,
+    "target": _NONNEG,
+    "tie": _NONNEG,
+    "veto_stake": _NONNEG,
     # gains, costs, days, severities and strengths
     "attack_gain": _NONNEG,
     "deterrence": _NONNEG,
@@ -120,6 +124,24 @@ class Parameters:
     sovereignty: float
     nonstate_haven: float
     sponsor: float
+    accused: float
+    target: float
+    tie: float
+    agreement: float
+    veto_stake: float
+    veto: float
+    tilt_commitment: float
+    tilt_affinity: float
+    tilt_cost: float
+    tilt_distance: float
+    tilt_sovereignty: float
+    tilt_sponsor: float
+    tilt_accused: float
+    tilt_target: float
+    tilt_tie: float
+    tilt_agreement: float
+    tilt_veto_stake: float
+    tilt_veto: float
     vote_yes: float
     vote_no: float
     vote_noise: float

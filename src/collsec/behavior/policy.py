@@ -6,14 +6,15 @@ Every concrete subclass of :class:`UtilityPolicy` registers itself in
 :data:`POLICIES` when it is defined (no hand-kept list).
 
 The default :class:`UtilityPolicy` is the vote model of
-:mod:`collsec.behavior.model` (DESIGN.md, "The model"): the utility of a yes
-vote is linear in six weights (commitment, affinity, cost, distance,
-sovereignty, sponsor) over features of the member, the draft and the crisis.
-The kernel evaluates it in a factored form, ``utility(benefit, burden, cost,
-intrusion, internal, sponsor)``, so that a crisis's benefit and burden are
-computed once for every level of the ladder; :meth:`UtilityPolicy.weights`
-gives the same model as a weight vector over
-:func:`collsec.behavior.model.vote_features` (a test checks the two agree).
+:mod:`collsec.behavior.model` (DESIGN.md, "The model"; docs/model.md): a
+support index and a no/abstain tilt, each linear in the features of the
+member, the draft and the crisis, with the parameters' weights. The kernel
+evaluates them in factored form (:meth:`UtilityPolicy.parts`, then
+:func:`collsec.behavior.model.combine` per draft), so that a crisis's member
+terms are gathered once for every level of the ladder; a test checks that
+the factored form equals ``vote_features(...) @ weights()``. A state's
+willingness to act alone or to contribute reads its support on the same
+scale.
 
 Every formula works on NumPy arrays and on Python floats alike, so the batch
 kernel and the object-per-agent reference evaluate exactly the same
@@ -36,6 +37,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
+from collsec.behavior.model import VOTE_FEATURES, combine, factor
 from collsec.behavior.parameters import Parameters
 from collsec.errors import InputError
 
@@ -57,44 +59,21 @@ class Policy(Protocol):
 
     Every method takes NumPy arrays with a leading batch dimension (crises,
     then states) or plain floats, and must do the same arithmetic on both:
-    the kernel calls it with arrays, the reference with floats. A vote utility
-    is ``utility(benefit(...), burden(...), cost, intrusion, internal)``.
+    the kernel calls it with arrays, the reference with floats. A member's
+    vote on a draft is ``vote_probabilities(support, tilt, ...)`` with
+    ``support = combine(parts(terms)[0], draft)`` and ``tilt`` likewise.
     """
-
-    def benefit(self, q: Any, sev: Any, aff_t: Any, aff_a: Any) -> Any: ...
-
-    def burden(self, risk: Any, prox: Any) -> Any: ...
-
-    def utility(
-        self,
-        benefit: Any,
-        burden: Any,
-        cost: Any,
-        intrusion: Any,
-        internal: Any,
-        sponsor: Any = 0.0,
-    ) -> Any: ...
-
-    def weights(self) -> np.ndarray: ...
 
     name: ClassVar[str]
     description: ClassVar[str]
     citation: ClassVar[str]
     classifier: ClassVar[dict[str, Any]]
 
-    def vote_utility(
-        self,
-        q: Any,
-        sev: Any,
-        aff_t: Any,
-        aff_a: Any,
-        risk: Any,
-        prox: Any,
-        cost: Any,
-        intrusion: Any,
-        internal: Any,
-        sponsor: Any = 0.0,
-    ) -> Any: ...
+    def weights(self) -> np.ndarray: ...
+
+    def tilt(self) -> np.ndarray: ...
+
+    def parts(self, member: dict[str, Any]) -> tuple[tuple, tuple]: ...
 
     def choose_draft(self, expected_pass: Any, allowed: Any) -> Any: ...
 
@@ -104,15 +83,18 @@ class Policy(Protocol):
 
 
 class UtilityPolicy:
-    """The default utility model (DESIGN.md, "The model", points 4-8)."""
+    """The default model (DESIGN.md, "The model", points 4-8): the vote model of
+    :mod:`collsec.behavior.model` with the parameters' weights."""
 
     name: ClassVar[str] = "utility"
     description: ClassVar[str] = (
-        "Commitment to act against any aggressor, affinity to target versus aggressor, "
-        "cost and risk of the measure, sovereignty concern, attribution confidence."
+        "Commitment to act, affinity to target over aggressor, cost and risk of the measure, "
+        "sovereignty concern, the sponsors' camp, self-protection and patronage of the accused "
+        "(ATOP ties, UN voting agreement, a permanent member's stake), the draft's content."
     )
     citation: ClassVar[str] = (
-        "DESIGN.md 'The model'; Signorino & Ritter (1999) for affinity; "
+        "DESIGN.md 'The model' and docs/model.md; Signorino & Ritter (1999) for affinity; "
+        "Voeten (2000) for UN voting alignment; Leeds et al. (2002) for ATOP; "
         "Olson & Zeckhauser (1966) for burden sharing; Tullock (1980) for the contest"
     )
     classifier: ClassVar[dict[str, Any]] = {
@@ -131,53 +113,37 @@ class UtilityPolicy:
     def __init__(self, params: Parameters | None = None):
         self.params = params or Parameters.default()
         p = self.params
-        self.w_commit = p.commitment
-        self.w_aff = p.affinity
-        self.w_cost = p.cost
-        self.w_dist = p.distance
-        self.w_sov = p.sovereignty
-        self.w_sponsor = p.sponsor
+        self._w = np.array([getattr(p, k) for k in VOTE_FEATURES], dtype=float)
+        self._v = np.array([getattr(p, f"tilt_{k}") for k in VOTE_FEATURES], dtype=float)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
+    def _set(self, feature: str, value: float) -> None:
+        """Set one support weight (a policy that differs from the fitted model)."""
+        self._w[VOTE_FEATURES.index(feature)] = value
+
+    def weight(self, feature: str) -> float:
+        return float(self._w[VOTE_FEATURES.index(feature)])
+
     # -- votes ------------------------------------------------------------------
 
-    def benefit(self, q, sev, aff_t, aff_a):
-        """What acting is worth: attribution confidence x severity x (commitment +
-        affinity to the target minus affinity to the aggressor)."""
-        return q * sev * (self.w_commit + self.w_aff * (aff_t - aff_a))
-
-    def burden(self, risk, prox):
-        """Risk of acting against this aggressor, per unit of measure cost."""
-        return self.w_cost * risk + self.w_dist * prox
-
-    def utility(self, benefit, burden, cost, intrusion, internal, sponsor=0.0):
-        """Utility of a yes vote on a measure of the given cost and intrusion, for a
-        member whose alignment with the draft's sponsors is ``sponsor``."""
-        return (
-            benefit - cost * burden - self.w_sov * intrusion * internal + (self.w_sponsor * sponsor)
-        )
-
-    def vote_utility(
-        self, q, sev, aff_t, aff_a, risk, prox, cost, intrusion, internal, sponsor=0.0
-    ):
-        """Utility of a yes vote (arrays broadcast; floats work too)."""
-        return self.utility(
-            self.benefit(q, sev, aff_t, aff_a),
-            self.burden(risk, prox),
-            cost,
-            intrusion,
-            internal,
-            sponsor,
-        )
-
     def weights(self) -> np.ndarray:
-        """The weights of :data:`collsec.behavior.model.VOTE_FEATURES`, in order:
-        ``vote_utility(...) == vote_features(...) @ weights()``."""
-        return np.array(
-            [self.w_commit, self.w_aff, self.w_cost, self.w_dist, self.w_sov, self.w_sponsor]
-        )
+        """The support weights of :data:`collsec.behavior.model.VOTE_FEATURES`, in order."""
+        return self._w.copy()
+
+    def tilt(self) -> np.ndarray:
+        """The no/abstain tilt's weights, in the same order."""
+        return self._v.copy()
+
+    def parts(self, member: dict[str, Any]) -> tuple[tuple, tuple]:
+        """The support's and the tilt's parts for member terms ``member``
+        (:func:`collsec.behavior.model.factor`), to be combined with each draft."""
+        return factor(self._w, member), factor(self._v, member)
+
+    def vote_utility(self, member: dict[str, Any], draft: dict[str, Any]) -> Any:
+        """The support of a yes vote (arrays broadcast; floats work too)."""
+        return combine(factor(self._w, member), draft)
 
     # -- drafting ---------------------------------------------------------------
 
@@ -234,9 +200,8 @@ class RealistPolicy(UtilityPolicy):
 
     def __init__(self, params: Parameters | None = None):
         super().__init__(params)
-        self.w_commit = 0.0
-        self.w_sov = 0.0
-        self.w_sponsor = 0.0
+        for k in ("commitment", "sovereignty", "sponsor"):
+            self._set(k, 0.0)
 
 
 class NormPolicy(UtilityPolicy):
@@ -253,8 +218,8 @@ class NormPolicy(UtilityPolicy):
     def __init__(self, params: Parameters | None = None):
         super().__init__(params)
         # an ideal type, not a fitted one: commitment at three times the prior's weight
-        self.w_commit = 3.0 * max(self.params.commitment, Parameters.prior().commitment)
-        self.w_aff = 0.25 * self.params.affinity
+        self._set("commitment", 3.0 * max(self.params.commitment, Parameters.prior().commitment))
+        self._set("affinity", 0.25 * self.params.affinity)
 
 
 POLICIES[UtilityPolicy.name] = UtilityPolicy

@@ -167,7 +167,62 @@ def build_record(case: Case, data_dir: str | None = None) -> list[dict[str, Any]
         have.add(_norm(v.symbol))
         out.append(_from_curated(v, case))
     out.sort(key=lambda d: (d["date"], d["symbol"]))
+    contents = draft_contents()
+    for d in out:
+        c = contents.get((case.id, _norm(d["symbol"])))
+        if c is not None:
+            _with_content(d, c)
     return out
+
+
+#: the fields of a curated draft-content entry that go into a record's ``content`` table
+CONTENT_FIELDS = (
+    "text",
+    "names",
+    "demands",
+    "threatens",
+    "art41",
+    "force",
+    "icc",
+    "mission",
+    "consent",
+    "humanitarian",
+    "sources",
+    "note",
+)
+
+
+@cache
+def draft_contents() -> dict[tuple[str, str], dict[str, Any]]:
+    """What each draft says, by (case, symbol) (``draft_content_*.toml``)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    folder = files("collsec.cases").joinpath("curated")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not (entry.name.startswith("draft_content") and entry.name.endswith(".toml")):
+            continue
+        for i, a in enumerate(tomllib.loads(entry.read_text("utf-8")).get("draft", [])):
+            for key in ("symbol", "case"):
+                if key not in a:
+                    raise InputError(
+                        "missing", source=f"curated/{entry.name}", field=f"draft {i + 1}.{key}"
+                    )
+            out[(a["case"], _norm(a["symbol"]))] = a
+    return out
+
+
+def _with_content(d: dict[str, Any], c: dict[str, Any]) -> None:
+    """Add a curated content entry to a record entry; a text that was read recodes
+    the chapter and the measure (the note says so when they change)."""
+    d["content"] = {k: c[k] for k in CONTENT_FIELDS if k in c}
+    if c.get("text", "unknown") == "unknown":
+        return
+    changes = []
+    for key in ("chapter", "measure"):
+        if key in c and c[key] != d[key]:
+            changes.append(f"{key} {d[key] or 'none'} -> {c[key] or 'none'}")
+            d[key] = c[key]
+    if changes:
+        d["note"] = (d["note"] + f" Recoded from the text: {', '.join(changes)}.").strip()
 
 
 def _from_page(row: Any, date: dt.date, page: str, case: Case, ann: dict) -> dict[str, Any]:

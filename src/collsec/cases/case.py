@@ -127,6 +127,47 @@ class Outcome:
     sources: tuple[str, ...]
 
 
+#: what a draft may demand (the content vocabulary, shared with the kernel's drafts)
+DEMANDS = (
+    "ceasefire",
+    "withdrawal",
+    "access",
+    "political",
+    "compliance",
+    "accountability",
+    "release",
+)
+#: how a draft's content was read: its operative text, a reliable summary, or not found
+CONTENT_TEXT = ("read", "summary", "unknown")
+MISSIONS = ("", "create", "extend")
+
+
+@dataclass(frozen=True)
+class DraftContent:
+    """What a draft says, coded from its text (public before the vote).
+
+    ``text`` says how it was read; ``unknown`` content is never guessed, and
+    the model then reads the draft by its measure alone.
+    """
+
+    text: str = "unknown"
+    names: tuple[str, ...] = ()
+    demands: tuple[str, ...] = ()
+    threatens: bool = False
+    art41: bool = False
+    force: bool = False
+    icc: bool = False
+    mission: str = ""
+    consent: bool = False
+    humanitarian: bool = False
+    sources: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.text != "unknown"
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the conditional replay is given about a decision: never its votes."""
@@ -144,6 +185,8 @@ class Draft:
     members: tuple[str, ...]
     #: members recorded absent: attendance is known before a vote, not predicted
     absent: tuple[str, ...] = ()
+    #: what the draft says, when coded (None: not coded)
+    content: DraftContent | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +216,7 @@ class RecordedDecision:
     not_participating: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     note: str = ""
+    content: DraftContent | None = None
 
     def draft(self) -> Draft:
         return Draft(
@@ -188,6 +232,7 @@ class RecordedDecision:
             parties=self.parties,
             members=self.members,
             absent=self.absent,
+            content=self.content,
         )
 
     def votes(self) -> dict[str, str]:
@@ -207,6 +252,12 @@ class RecordedDecision:
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["date"] = self.date.isoformat()
+        if self.content is not None:
+            c = self.content
+            d["content"] = {
+                k: list(v) if isinstance(v, tuple) else v
+                for k, v in ((f, getattr(c, f)) for f in c.__dataclass_fields__)
+            }
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 
@@ -369,6 +420,35 @@ def _tally(v: str) -> str:
     return v
 
 
+class ContentEntry(BaseModel):
+    """A decision's ``content`` table: what the draft says (:class:`DraftContent`)."""
+
+    model_config = _FILE
+
+    text: Literal[CONTENT_TEXT] = "unknown"
+    names: list[str] = Field([], description="codes of the states it names as responsible")
+    demands: list[Literal[DEMANDS]] = []
+    threatens: bool = False
+    art41: bool = False
+    force: bool = False
+    icc: bool = False
+    mission: Literal[MISSIONS] = ""
+    consent: bool = False
+    humanitarian: bool = False
+    sources: list[str] = []
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ContentEntry:
+        if self.consent and not self.mission:
+            raise ValueError("consent is only for a mission")
+        if self.humanitarian and self.names:
+            raise ValueError("a humanitarian-only draft names no one")
+        if self.text != "unknown" and not self.sources:
+            raise ValueError(f"content read as '{self.text}' needs its sources")
+        return self
+
+
 class RecordDecisionEntry(BaseModel):
     """One ``[[decision]]`` of a record file, as :class:`RecordedDecision` holds it."""
 
@@ -397,6 +477,9 @@ class RecordDecisionEntry(BaseModel):
     not_participating: list[str] = []
     sources: list[str] = []
     note: str = ""
+    content: ContentEntry | None = Field(
+        None, description="what the draft says (optional; without it the measure is read)"
+    )
 
 
 class RecordFile(BaseModel):
@@ -598,10 +681,34 @@ def read_record(path: Path, case: Case) -> tuple[RecordedDecision, ...]:
                 status=d.status,
                 sources=tuple(d.sources),
                 note=d.note,
+                content=_content(d, date, src, raw, labels, i),
                 **lists,
             )
         )
     return tuple(out)
+
+
+def _content(
+    d: RecordDecisionEntry, date: dt.date, src: str, raw: Any, labels: dict, i: int
+) -> DraftContent | None:
+    c = d.content
+    if c is None:
+        return None
+    fld = field_path(("decision", i, "content"), raw, labels) + ".names"
+    return DraftContent(
+        text=c.text,
+        names=tuple(_member(m, date, src, fld) for m in c.names),
+        demands=tuple(c.demands),
+        threatens=c.threatens,
+        art41=c.art41,
+        force=c.force,
+        icc=c.icc,
+        mission=c.mission,
+        consent=c.consent,
+        humanitarian=c.humanitarian,
+        sources=tuple(c.sources),
+        note=c.note,
+    )
 
 
 def _check_named(

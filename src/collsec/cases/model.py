@@ -23,8 +23,11 @@ import numpy as np
 
 from collsec.behavior.fit import Fit, fit_ordered_logit, fit_vote_model
 from collsec.behavior.model import (
-    VICTIM_AFFINITY,
+    LEVEL_PRESSURE,
+    MEMBER_TERMS,
     VOTE_FEATURES,
+    content_terms,
+    draft_terms,
     sponsor_alignment,
     vote_features,
 )
@@ -62,7 +65,7 @@ class VoteTable:
     case: np.ndarray  # case id per row
     decision: np.ndarray  # index of the decision within its case
     member: np.ndarray  # member code
-    X: np.ndarray  # (rows, 6) model features
+    X: np.ndarray  # (rows, features) model features (VOTE_FEATURES)
     B: np.ndarray  # (rows, 2) baseline features
     y: np.ndarray  # vote code (YES, NO, ABSTAIN), -1 not scored
     contested: np.ndarray  # bool: the decision was not unanimous
@@ -147,62 +150,149 @@ def _level(measure: str) -> int | None:
     return LEVELS.index(measure) if measure in LEVELS else None
 
 
-def draft_features(
-    case: Case, draft: Draft, stage: Stage, members: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Model and baseline features of ``members`` voting on ``draft`` (rows of 0
-    for a member the stage does not know)."""
-    p = stage.params
+#: pressure of a draft whose content is unknown and whose measure is off the ladder
+OFF_LADDER_PRESSURE = {"procedural": 0.0, "other": 0.5}
+
+
+def draft_content_terms(draft: Draft, params: Parameters) -> dict[str, float]:
+    """The draft terms of a recorded draft (:func:`collsec.behavior.model.draft_terms`):
+    the measure's cost; intrusion and pressure read from the draft's coded
+    content when it has one, else the defaults of its measure (the ladder
+    level's ``level_intrusion`` and :data:`collsec.behavior.model.LEVEL_PRESSURE`;
+    procedural drafts press no one, other drafts half)."""
+    lvl = _level(draft.measure)
+    cost = params.level_cost[lvl] if lvl is not None else 0.0
+    c = draft.content
+    if c is not None and c.known:
+        intrusion, pressure = content_terms(
+            params.level_intrusion,
+            names_accused=(draft.accused in c.names),
+            threatens=c.threatens,
+            art41=c.art41,
+            force=c.force,
+            icc=c.icc,
+            mission=bool(c.mission),
+            humanitarian=c.humanitarian,
+        )
+    elif lvl is not None:
+        intrusion, pressure = params.level_intrusion[lvl], LEVEL_PRESSURE[lvl]
+    else:
+        intrusion, pressure = 0.0, OFF_LADDER_PRESSURE.get(draft.measure, 0.5)
+    return draft_terms(cost, intrusion, pressure)
+
+
+def member_terms(
+    stage: Stage,
+    members: list[str],
+    *,
+    accused: str,
+    target: str,
+    severity: float,
+    internal: bool,
+    haven: float,
+    sponsors: tuple[str, ...] = (),
+    veto_holders: frozenset[str] = frozenset(),
+) -> dict[str, np.ndarray]:
+    """The member terms of ``members`` voting on a recorded draft against
+    ``accused``: the stage's (:meth:`collsec.crisis.stage.Stage.member_terms`,
+    the kernel's own), with the draft's sponsors and its body's veto holders
+    on its date. A recorded draft follows attribution, so the confidence is 1.
+    A member the stage does not know gets 0 for every term but its own
+    identity (accused, target, veto)."""
     idx = {c: i for i, c in enumerate(stage.codes)}
     n = len(members)
-    tr = case.trigger
-    accused = draft.accused or tr.accused
-    target = draft.target or tr.target
-    internal = 1.0 if tr.kind == "atrocity" else 0.0
-    haven = 1.0 if tr.sponsored else p.nonstate_haven
     rows = np.array([idx.get(m, -1) for m in members], dtype=np.int64)
     known = rows >= 0
     r = np.where(known, rows, 0)
-    a = idx.get(accused)
-    t = idx.get(target)
-    aff_a = (stage.aff[r, a] if a is not None else np.zeros(n)) * haven
-    aff_t = np.full(n, VICTIM_AFFINITY) if internal or t is None else stage.aff[r, t]
-    risk_a = stage.risk[a] * haven if a is not None else 0.0
-    prox = (stage.prox[r, a] if a is not None else np.zeros(n)) * haven
-    lvl = _level(draft.measure)
-    cost = p.level_cost[lvl] if lvl is not None else 0.0
-    intr = p.level_intrusion[lvl] if lvl is not None else 0.0
-    sponsors = np.array([idx[s] for s in draft.sponsors if s in idx], dtype=np.int64)
+    veto = np.array([m in veto_holders for m in members], dtype=float)
+    a, t = idx.get(accused), idx.get(target)
+    sponsor_idx = np.array([idx[s] for s in sponsors if s in idx], dtype=np.int64)
     align = np.zeros(n)
-    if len(sponsors) and known.any():
-        align[known] = sponsor_alignment(stage.ideal, rows[known], sponsors)
-    feats = vote_features(1.0, tr.severity, aff_t, aff_a, risk_a, prox, cost, intr, internal, align)
-    X = np.stack([np.broadcast_to(np.asarray(f, dtype=float), (n,)) for f in feats], axis=1)
+    if len(sponsor_idx) and known.any():
+        align[known] = sponsor_alignment(stage.ideal, rows[known], sponsor_idx)
+    ident = {
+        "accused": np.array([m == accused for m in members], dtype=float),
+        "target": np.array([m == target for m in members], dtype=float),
+    }
+    if a is None:
+        out = {k: np.zeros(n) for k in MEMBER_TERMS}
+        out.update(ident, sponsor=align, veto=veto, veto_stake=veto * ident["accused"])
+        out["qs"] = np.full(n, float(severity))
+        out["internal"] = np.full(n, 1.0 if internal else 0.0)
+        return out
+    terms = stage.member_terms(
+        np.array([a]),
+        np.array([a if t is None else t]),
+        np.array([float(severity)]),
+        np.array([haven]),
+        np.array([1.0 if internal or t is None else 0.0]),
+        r,
+        sponsor=align,
+        veto=veto,
+    )
+    out = {
+        k: np.broadcast_to(np.asarray(v, dtype=float), (1, n))[0].copy() for k, v in terms.items()
+    }
+    for k in ("affinity", "prox", "tie", "agreement"):
+        out[k] = np.where(known, out[k], 0.0)
+    out.update(ident)
+    out["internal"] = np.full(n, 1.0 if internal else 0.0)
+    out["veto_stake"] = veto * np.maximum(out["accused"], out["tie"])
+    return out
+
+
+def draft_features(
+    case: Case, draft: Draft, stage: Stage, members: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Model and baseline features of ``members`` voting on ``draft``."""
+    tr = case.trigger
+    accused = draft.accused or tr.accused
+    target = draft.target or tr.target
+    internal = tr.kind == "atrocity"
+    haven = 1.0 if tr.sponsored else stage.params.nonstate_haven
+    veto = load_body(draft.body, on=draft.date).groups.get("permanent", frozenset())
+    m = member_terms(
+        stage,
+        members,
+        accused=accused,
+        target=target,
+        severity=tr.severity,
+        internal=internal,
+        haven=haven,
+        sponsors=draft.sponsors,
+        veto_holders=veto,
+    )
+    X = vote_features(m, draft_content_terms(draft, stage.params))
+    idx = {c: i for i, c in enumerate(stage.codes)}
+    rows = np.array([idx.get(x, -1) for x in members], dtype=np.int64)
+    known = rows >= 0
+    r = np.where(known, rows, 0)
     ideal = stage.ideal
+    sponsors = np.array([idx[s] for s in draft.sponsors if s in idx], dtype=np.int64)
     xs = (
         np.nanmean(ideal[sponsors])
         if len(sponsors) and not np.isnan(ideal[sponsors]).all()
         else np.nan
     )
+    a = idx.get(accused)
     xi = ideal[r]
     xa = ideal[a] if a is not None else np.nan
     B = np.stack([np.nan_to_num(np.abs(xi - xs)), np.nan_to_num(np.abs(xi - xa))], axis=1)
-    X[~known] = 0.0
     B[~known] = 0.0
     return X, B
 
 
 def tied_to_accused(stage: Stage, members: list[str], accused: str) -> np.ndarray:
     """Whether each member is the accused or is tied to it: the one definition of
-    a tie, used by the model's features and the great-power baseline (an alliance
-    obligation in force on the stage, :attr:`Stage.alliance`)."""
+    a tie, used by the model's features and the great-power baseline (an ATOP
+    obligation of any kind in force on the stage, :attr:`Stage.tie`)."""
     idx = {c: i for i, c in enumerate(stage.codes)}
     a = idx.get(accused)
     out = np.array([m == accused for m in members], dtype=bool)
     if a is not None:
         rows = np.array([idx.get(m, -1) for m in members], dtype=np.int64)
         known = rows >= 0
-        out[known] |= stage.alliance[rows[known], a]
+        out[known] |= stage.tie[rows[known], a]
     return out
 
 

@@ -47,9 +47,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from collsec.behavior.model import (
-    VICTIM_AFFINITY,
+    LEVEL_PRESSURE,
+    combine,
+    draft_terms,
+    draw_votes,
+    most_probable,
     next_credibility,
     vote_features,
+    vote_probabilities,
     vote_reason,
 )
 from collsec.behavior.policy import UtilityPolicy
@@ -64,7 +69,7 @@ from collsec.crisis.threats import (
     Threat,
     draw_threats,
 )
-from collsec.crisis.voting import ABSENT, ABSTAIN, CODES, NO, YES
+from collsec.crisis.voting import ABSENT, CODES
 from collsec.institutions.rules import Ballot, adjudicate_votes
 
 __all__ = ["LEVELS", "RESPONDERS", "BatchResult", "run_batch"]
@@ -128,8 +133,21 @@ def _ordered_sum(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _vote_codes(u: np.ndarray, yes: float, no: float) -> np.ndarray:
-    return np.where(u > yes, YES, np.where(u < no, NO, ABSTAIN)).astype(np.int8)
+def _scatter(part, go: np.ndarray, b: int, n: int):
+    """A part computed for the crises ``go`` as a (b, n) array (0 elsewhere); a
+    scalar part stays a scalar."""
+    if np.ndim(part) == 0:
+        return part
+    out = np.zeros((b, n))
+    out[go] = np.broadcast_to(part, (len(go), n))
+    return out
+
+
+def _rows(parts: tuple, sel: np.ndarray, cols=None) -> tuple:
+    """The rows ``sel`` (and columns ``cols``) of each part."""
+    if cols is None:
+        return tuple(x if np.ndim(x) == 0 else x[sel] for x in parts)
+    return tuple(x if np.ndim(x) == 0 else x[np.ix_(sel, cols)] for x in parts)
 
 
 def run_batch(
@@ -178,38 +196,36 @@ def run_batch(
     if book is not None:
         book.start(attacked, choosing, cred, delay, conf)
 
-    # utility pieces for every state (B, N); rows of deterred crises stay 0
+    # the vote model's parts for every state (B, N): member terms gathered once per
+    # crisis, then combined with each draft; rows of deterred crises stay 0
     go = np.flatnonzero(attacked)
-    benefit = np.zeros((b, n))
-    burden = np.zeros((b, n))
-    tg, ag = t[go], a[go]
-    aff_t = stage.aff_t[tg]
-    aff_t[internal[go] > 0] = VICTIM_AFFINITY
-    aff_a = stage.aff_t[ag]
-    prox_a = stage.prox_t[ag]
-    haven = np.flatnonzero(hf[go] != 1.0)  # x * 1.0 == x: scale only these rows
-    if len(haven):
-        aff_a[haven] *= hf[go][haven, None]
-        prox_a[haven] *= hf[go][haven, None]
-    benefit[go] = policy.benefit(conf[go, None], sev[go, None], aff_t, aff_a)
-    burden[go] = policy.burden((stage.risk[ag] * hf[go])[:, None], prox_a)
-    lc, li = p.level_cost, p.level_intrusion
-    lc_arr, li_arr = np.array(lc), np.array(li)
+    terms = stage.member_terms(a[go], t[go], (conf * sev)[go], hf[go], internal[go])
+    parts_go = policy.parts(terms)
+    PW, PV = (tuple(_scatter(x, go, b, n) for x in part) for part in parts_go)
+    lc_arr, li_arr = np.array(p.level_cost), np.array(p.level_intrusion)
+    lp_arr = np.array(LEVEL_PRESSURE)
     if book is not None:
         book.inputs = (conf, hf)
 
-    def util_at(sel: np.ndarray, lvl: np.ndarray) -> np.ndarray:
-        """Utilities of every state for crises ``sel`` at levels ``lvl`` (per crisis)."""
-        return policy.utility(
-            benefit[sel],
-            burden[sel],
-            lc_arr[lvl][:, None],
-            li_arr[lvl][:, None],
-            internal[sel, None],
-        )
+    def draft_at(level) -> dict:
+        """The draft terms of ladder level ``level`` (one level, or one per crisis)."""
+        if np.ndim(level) == 0:
+            k = int(level)
+            return draft_terms(lc_arr[k], li_arr[k], lp_arr[k])
+        lv = np.asarray(level)
+        return draft_terms(lc_arr[lv][:, None], li_arr[lv][:, None], lp_arr[lv][:, None])
 
-    def util(level: int, sel=slice(None)):
-        return policy.utility(benefit[sel], burden[sel], lc[level], li[level], internal[sel, None])
+    def support(sel, level, cols=None):
+        """Support of every state (or of ``cols``) for crises ``sel`` at ``level``."""
+        return combine(_rows(PW, sel, cols), draft_at(level))
+
+    def tilt(sel, level, cols=None):
+        return combine(_rows(PV, sel, cols), draft_at(level))
+
+    def cast(u, tl, uniform):
+        """Votes drawn from the vote model at support ``u`` and tilt ``tl``."""
+        pr = vote_probabilities(u, tl, p.vote_no, p.vote_yes, p.vote_noise)
+        return draw_votes(pr, uniform)
 
     live = attacked.copy()
     responder = np.zeros(b, dtype=np.int64)
@@ -219,9 +235,9 @@ def run_batch(
     parties_n[rows, a] = True
     parties_n[rows, t] = True
 
-    def member_forum(compiled, u, present, sel, votes_out, adopted_out, who, lvl, body) -> None:
+    def member_forum(compiled, present, sel, votes_out, adopted_out, who, lvl, body) -> None:
         """One vote of a whole-membership forum (NAC, regional body, Assembly) on ``sel``."""
-        v = _vote_codes(u, p.vote_yes, p.vote_no)
+        v = cast(support(sel, lvl), tilt(sel, lvl), noise.vote_uniform(sel))
         d = compiled.adjudicate(
             v,
             parties=parties_n[sel],
@@ -248,9 +264,8 @@ def run_batch(
     if len(sel):
         if book is not None:
             book.forum(sel, "nato-nac", ART5_GATE)
-        u = util(3, sel=sel) + p.vote_noise * noise.vote(sel)
-        present = np.broadcast_to(stage.nato, u.shape)
-        member_forum(stage.nac, u, present, sel, nac_votes, nac_adopted, NATO, 3, "nato-nac")
+        present = np.broadcast_to(stage.nato, (len(sel), n))
+        member_forum(stage.nac, present, sel, nac_votes, nac_adopted, NATO, 3, "nato-nac")
 
     # 4b. regional body first (Chapter VIII) ----------------------------------------
     regional_votes = np.full((b, n), -1, dtype=np.int8)
@@ -266,13 +281,9 @@ def run_batch(
             if book is not None:
                 book.forum(sel, "regional", "Chapter VIII: regional arrangement first")
             lvl = np.where(allowed[sel, 1], 1, 0)
-            u = np.where(
-                (lvl == 1)[:, None], util(1, sel=sel), util(0, sel=sel)
-            ) + p.vote_noise * noise.vote(sel)
             present = stage.region[None, :] == stage.region[t[sel]][:, None]
             member_forum(
                 stage.regional,
-                u,
                 present,
                 sel,
                 regional_votes,
@@ -310,16 +321,18 @@ def run_batch(
     ex_vii = rule.excludes_parties("VII")
     if len(sel) and m:
         parties_m = parties_n[np.ix_(sel, seats)]
-        ix = np.ix_(sel, seats)
-        b_s, u_s, in_s = benefit[ix], burden[ix], internal[sel, None]
         # the kernel's drafts name no sponsors: their sponsor term is 0
-        base = np.stack([policy.utility(b_s, u_s, lc[k], li[k], in_s) for k in range(4)])
+        base = np.stack([support(sel, k, seats) for k in range(4)])
+        tilts = np.stack([tilt(sel, k, seats) for k in range(4)])
         error = p.misjudgement * noise.misjudge(sel)
         forecast = [base[k] + error for k in range(4)]
         demand = forecast[0].max(axis=1) > p.vote_yes
         vetoed0 = np.zeros(len(sel), dtype=bool)
         for k in range(4):
-            v = _vote_codes(forecast[k], p.vote_yes, p.vote_no)
+            # the sponsor foresees each member's most probable vote, misjudged
+            v = most_probable(
+                vote_probabilities(forecast[k], tilts[k], p.vote_no, p.vote_yes, p.vote_noise)
+            ).astype(np.int8)
             d = council_decide(v, parties_m, ex_vi if k == 0 else ex_vii, kind[sel])
             expected[sel, k] = d.adopted
             if k == 0:
@@ -343,8 +356,8 @@ def run_batch(
         if book is not None:
             book.drafts(sel, draft, chosen, expected)
         if len(tsel):
-            u = base[lvl, np.flatnonzero(tabled)] + p.vote_noise * noise.vote(tsel, seats)
-            v = _vote_codes(u, p.vote_yes, p.vote_no)
+            j_t = np.flatnonzero(tabled)
+            v = cast(base[lvl, j_t], tilts[lvl, j_t], noise.vote_uniform(tsel, seats))
             v = np.where(noise.absent[tsel] < p.absent, ABSENT, v).astype(np.int8)
             ex = np.where(lvl == 0, ex_vi, ex_vii)
             d = council_decide(v, parties_m[tabled], ex, kind[tsel])
@@ -381,16 +394,15 @@ def run_batch(
             if book is not None:
                 book.forum(sel, "unga", "Uniting for Peace (GA res. 377 A (V)) after a veto")
             lvl = draft_level[sel]
-            u = util_at(sel, lvl) + p.vote_noise * noise.vote(sel)
-            present = np.broadcast_to(stage.un, u.shape)
-            member_forum(stage.ga, u, present, sel, ga_votes, ga_adopted, GA, lvl, "unga")
+            present = np.broadcast_to(stage.un, (len(sel), n))
+            member_forum(stage.ga, present, sel, ga_votes, ga_adopted, GA, lvl, "unga")
 
     # 4d. Art. 51 or action without authorisation -----------------------------------------
     armed = live & (kind == AGGRESSION)
     responder[armed], level[armed] = SELF_DEFENCE, 3
     sel = np.flatnonzero(live & ~armed)
     if len(sel):
-        u = util(3, sel=sel) + p.vote_noise * noise.vote(sel)
+        u = support(sel, 3) + p.vote_noise * noise.vote(sel)
         willing = policy.acts_alone(u) & ~parties_n[sel]
         go = willing.any(axis=1)
         done = sel[go]
@@ -405,7 +417,7 @@ def run_batch(
     sel = np.flatnonzero(level >= 1)
     if len(sel):
         lvl = level[sel]
-        u = util_at(sel, lvl)
+        u = support(sel, lvl)
         shock = noise.contrib(sel)
         willing = policy.willing(u, shock)
         sd = responder[sel] == SELF_DEFENCE
@@ -514,6 +526,7 @@ class _Logbook:
         self.day = np.zeros(b)
         self.inputs: tuple[np.ndarray, np.ndarray] | None = None
         self.weights = policy.weights()
+        self.tilt = policy.tilt()
 
     def _add(self, k: int, kind: str, data: dict) -> None:
         self.events[k].append(Event(kind, float(self.day[k]), data))
@@ -588,27 +601,23 @@ class _Logbook:
                 },
             )
 
-    def _terms(self, k: int, i: int, level: int, sponsor: float) -> np.ndarray:
+    def _terms(self, k: int, i: int, level: int) -> np.ndarray:
         """The vote model's features for member ``i`` in crisis ``k`` (as the kernel used)."""
         st, th = self.stage, self.th
         conf, hf = self.inputs
         a, t = int(th.aggressor[k]), int(th.target[k])
         internal = 1.0 if int(th.kind[k]) == ATROCITY else 0.0
         p = st.params
-        return np.array(
-            vote_features(
-                float(conf[k]),
-                float(th.severity[k]),
-                VICTIM_AFFINITY if internal else float(st.aff[i, t]),
-                float(st.aff[i, a]) * float(hf[k]),
-                float(st.risk[a]) * float(hf[k]),
-                float(st.prox[i, a]) * float(hf[k]),
-                p.level_cost[level],
-                p.level_intrusion[level],
-                internal,
-                sponsor,
-            )
+        m = st.member_terms(
+            np.array([a]),
+            np.array([t]),
+            np.array([float(conf[k]) * float(th.severity[k])]),
+            np.array([float(hf[k])]),
+            np.array([internal]),
+            np.array([i]),
         )
+        d = draft_terms(p.level_cost[level], p.level_intrusion[level], LEVEL_PRESSURE[level])
+        return vote_features(m, d).reshape(-1)
 
     def ballot(self, k, body, compiled, members, votes, level, chapter, council=False) -> None:
         st, th = self.stage, self.th
@@ -628,8 +637,8 @@ class _Logbook:
                 why = "absent"
             else:
                 p = st.params
-                terms = self._terms(k, i, level, 0.0)
-                why = vote_reason(terms, self.weights, v, p.vote_no, p.vote_yes)
+                terms = self._terms(k, i, level)
+                why = vote_reason(terms, self.weights, v, p.vote_no, p.vote_yes, self.tilt)
             listed.append({"member": codes[i], "vote": CODES[v].value, "reason": why})
         self._add(k, "vote", {"body": body, "level": LEVELS[level], "votes": listed})
         parties = tuple(dict.fromkeys((codes[a], codes[t])))

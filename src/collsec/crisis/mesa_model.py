@@ -175,12 +175,16 @@ class StateAgent(mesa.Agent):
         return self.state.region
 
     def utility(self, policy: UtilityPolicy, crisis: Crisis, level: int) -> float:
-        """The state's utility for a response of ``level`` (no shock)."""
+        """The state's support for a response of ``level`` (no shock)."""
         return self.state.utility(policy, crisis, level)
 
-    def vote(self, policy: UtilityPolicy, crisis: Crisis, level: int, shock: float) -> int:
-        """The state's vote code (``collsec.crisis.voting``) with ``shock`` added."""
-        return self.state.vote(policy, crisis, level, shock)
+    def tilt(self, policy: UtilityPolicy, crisis: Crisis, level: int) -> float:
+        """The state's no/abstain tilt for a response of ``level``."""
+        return self.state.tilt(policy, crisis, level)
+
+    def vote(self, policy: UtilityPolicy, crisis: Crisis, level: int, uniform: float) -> int:
+        """The state's vote code (``collsec.crisis.voting``) drawn with ``uniform``."""
+        return self.state.vote(policy, crisis, level, uniform)
 
     def observe(self, crisis: Crisis) -> None:
         """Record the state's part in ``crisis`` (called by the model after each crisis)."""

@@ -71,6 +71,13 @@ class Noise:
         u = self.vote_u[rows] if cols is None else self.vote_u[np.ix_(rows, cols)]
         return _logistic(u)
 
+    def vote_uniform(self, rows, cols=None) -> np.ndarray:
+        """The uniforms behind the vote shocks of ``rows`` (and ``cols``), as doubles:
+        a vote is drawn from its distribution by their inverse
+        (:func:`collsec.behavior.model.draw_votes`)."""
+        u = self.vote_u[rows] if cols is None else self.vote_u[np.ix_(rows, cols)]
+        return u.astype(np.float64)
+
     def contrib(self, rows) -> np.ndarray:
         """Logistic contribution shocks of ``rows``."""
         return _logistic(self.contrib_u[rows])

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from collsec.behavior.model import VICTIM_AFFINITY
+from collsec.behavior.model import (
+    LEVEL_PRESSURE,
+    combine,
+    draft_terms,
+    draw_vote,
+    most_probable,
+    vote_probabilities,
+)
 from collsec.behavior.policy import UtilityPolicy
 from collsec.crisis.kernel import (
     COUNCIL,
@@ -39,7 +46,7 @@ from collsec.crisis.kernel import (
 from collsec.crisis.noise import Noise
 from collsec.crisis.stage import Stage
 from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM
-from collsec.crisis.voting import ABSENT, ABSTAIN, CODES, NO, YES
+from collsec.crisis.voting import ABSENT, CODES
 from collsec.institutions.rules import Ballot, VotingRule, adjudicate_votes
 
 __all__ = ["Agent", "Crisis", "Setup", "make_agents", "run_crisis", "run_reference"]
@@ -56,24 +63,46 @@ class Agent:
     nato: bool
     region: int
 
+    def _parts(self, policy: UtilityPolicy, crisis: Crisis) -> tuple:
+        """This state's parts of the vote model in ``crisis`` (computed once)."""
+        got = crisis.parts.get(self.index)
+        if got is None:
+            terms = crisis.stage.member_terms(
+                np.array([crisis.aggressor]),
+                np.array([crisis.target]),
+                np.array([crisis.confidence * crisis.severity]),
+                np.array([crisis.hf]),
+                np.array([crisis.internal]),
+                np.array([self.index]),
+            )
+            got = crisis.parts[self.index] = policy.parts(terms)
+        return got
+
+    def _draft(self, crisis: Crisis, level: int) -> dict:
+        p = crisis.stage.params
+        return draft_terms(p.level_cost[level], p.level_intrusion[level], LEVEL_PRESSURE[level])
+
     def utility(self, policy: UtilityPolicy, crisis: Crisis, level: int) -> float:
-        st = crisis.stage
-        p = st.params
-        i = self.index
-        aff_t = VICTIM_AFFINITY if crisis.internal > 0 else st.aff[i, crisis.target]
-        aff_a = st.aff[i, crisis.aggressor] * crisis.hf
-        benefit = policy.benefit(crisis.confidence, crisis.severity, aff_t, aff_a)
-        burden = policy.burden(
-            st.risk[crisis.aggressor] * crisis.hf, st.prox[i, crisis.aggressor] * crisis.hf
-        )
-        return policy.utility(
-            benefit, burden, p.level_cost[level], p.level_intrusion[level], crisis.internal
+        """The state's support for a draft of ``level``."""
+        return float(
+            np.asarray(combine(self._parts(policy, crisis)[0], self._draft(crisis, level))).reshape(
+                -1
+            )[0]
         )
 
-    def vote(self, policy: UtilityPolicy, crisis: Crisis, level: int, shock: float) -> int:
+    def tilt(self, policy: UtilityPolicy, crisis: Crisis, level: int) -> float:
+        """The state's no/abstain tilt for a draft of ``level``."""
+        return float(
+            np.asarray(combine(self._parts(policy, crisis)[1], self._draft(crisis, level))).reshape(
+                -1
+            )[0]
+        )
+
+    def vote(self, policy: UtilityPolicy, crisis: Crisis, level: int, uniform: float) -> int:
+        """The state's vote drawn with its ``uniform`` (:func:`collsec.behavior.model.draw_vote`)."""
         p = crisis.stage.params
-        u = self.utility(policy, crisis, level) + shock
-        return YES if u > p.vote_yes else (NO if u < p.vote_no else ABSTAIN)
+        u, tl = self.utility(policy, crisis, level), self.tilt(policy, crisis, level)
+        return draw_vote(u, tl, p.vote_no, p.vote_yes, p.vote_noise, uniform)
 
 
 @dataclass
@@ -113,6 +142,8 @@ class Crisis:
     success: bool = False
     fought: bool = False
     time_to_decision: float = 0.0
+    #: each state's parts of the vote model, by state index (filled as states vote)
+    parts: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -218,6 +249,7 @@ def run_crisis(
         atrocity.rule if (kind == ATROCITY and atrocity is not None) else stage.council.rule
     )
     vote_shock = noise.vote(k)
+    vote_u = noise.vote_uniform(k)
     misjudge = noise.misjudge(k)
     contrib_shock = noise.contrib(k)
     # deterrence
@@ -251,9 +283,7 @@ def run_crisis(
     )
     if c.art5:
         allies = [ag for ag in agents if ag.nato]
-        votes = {
-            ag.code: ag.vote(policy, c, 3, p.vote_noise * vote_shock[ag.index]) for ag in allies
-        }
+        votes = {ag.code: ag.vote(policy, c, 3, vote_u[ag.index]) for ag in allies}
         c.nac_votes = {ag.index: votes[ag.code] for ag in allies}
         _decide.groups, _decide.weights = {}, {}
         c.nac_adopted, _ = _decide(
@@ -266,9 +296,7 @@ def run_crisis(
     if live and sc.regional_first:
         lvl = 1 if allowed[1] else 0
         region = [ag for ag in agents if ag.region == agents[t].region]
-        votes = {
-            ag.code: ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index]) for ag in region
-        }
+        votes = {ag.code: ag.vote(policy, c, lvl, vote_u[ag.index]) for ag in region}
         c.regional_votes = {ag.index: votes[ag.code] for ag in region}
         _decide.groups, _decide.weights = {}, {}
         c.regional_adopted, _ = _decide(
@@ -292,8 +320,14 @@ def run_crisis(
         for lvl in range(4):
             votes = {}
             for j, ag in enumerate(seat_agents):
-                u = forecasts[lvl][j]
-                votes[ag.code] = YES if u > p.vote_yes else (NO if u < p.vote_no else ABSTAIN)
+                pr = vote_probabilities(
+                    np.array([forecasts[lvl][j]]),
+                    np.array([ag.tilt(policy, c, lvl)]),
+                    p.vote_no,
+                    p.vote_yes,
+                    p.vote_noise,
+                )
+                votes[ag.code] = int(most_probable(pr)[0])
             ok, vetoed = _decide(
                 council_rule, votes, seat_codes, "VI" if lvl == 0 else "VII", c.parties
             )
@@ -316,7 +350,7 @@ def run_crisis(
             c.draft_level = lvl
             votes = {}
             for j, ag in enumerate(seat_agents):
-                v = ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index])
+                v = ag.vote(policy, c, lvl, vote_u[ag.index])
                 if noise.absent[k][j] < p.absent:
                     v = ABSENT
                 votes[ag.code] = v
@@ -330,9 +364,7 @@ def run_crisis(
     if live and sc.uniting_for_peace and c.council_vetoed:
         lvl = c.draft_level
         members = [ag for ag in agents if ag.un]
-        votes = {
-            ag.code: ag.vote(policy, c, lvl, p.vote_noise * vote_shock[ag.index]) for ag in members
-        }
+        votes = {ag.code: ag.vote(policy, c, lvl, vote_u[ag.index]) for ag in members}
         c.ga_votes = {ag.index: votes[ag.code] for ag in members}
         _decide.groups, _decide.weights = {}, {}
         c.ga_adopted, _ = _decide(

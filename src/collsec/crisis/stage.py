@@ -93,6 +93,13 @@ class Stage:
     ideal: np.ndarray  # (N,) UN ideal point, NaN where unknown
     prox: np.ndarray  # (N, N) proximity
     alliance: np.ndarray  # (N, N) bool defence pact
+    tie: np.ndarray  # (N, N) bool: an ATOP obligation of any kind
+    agree_rel: (
+        np.ndarray
+    )  # (N, N) UN agreement of i with j beyond the world's mean with j (0 unknown)
+    agree_rel_t: np.ndarray  # agree_rel.T, contiguous (rows gathered per accused)
+    aff_mean: np.ndarray  # (N,) a state's mean affinity to the others (its affinity to victims)
+    veto: np.ndarray  # (N,) bool: holds a veto in the Council
     strength: np.ndarray  # (N,) defended strength: own plus honoured allies
     p_win: np.ndarray  # (N, N) attacker a beats defender t (ratio-form CSF)
     shielded: np.ndarray  # (N,) float: holds a veto or is allied to a holder
@@ -119,6 +126,55 @@ class Stage:
     @property
     def n(self) -> int:
         return len(self.codes)
+
+    def member_terms(
+        self,
+        a: np.ndarray,
+        t: np.ndarray,
+        qs: np.ndarray,
+        haven: np.ndarray,
+        internal: np.ndarray,
+        cols: np.ndarray | None = None,
+        *,
+        sponsor: float | np.ndarray = 0.0,
+        veto: np.ndarray | None = None,
+    ) -> dict[str, np.ndarray]:
+        """The vote model's member terms (:data:`collsec.behavior.model.MEMBER_TERMS`)
+        of the states ``cols`` (all when None) in crises against accused ``a`` for
+        targets ``t``: arrays of shape ``(crises, states)`` (or broadcastable).
+
+        ``qs`` is attribution confidence times severity, ``haven`` the share of
+        the accused's weight that counts (1 for a state, ``nonstate_haven`` for a
+        group's host), ``internal`` 1 for an internal conflict (the target is
+        then the victims: the member's mean affinity). ``veto`` replaces the
+        Council's veto holders (a recorded draft's body on its date).
+        """
+        c = slice(None) if cols is None else np.asarray(cols)
+        h = np.asarray(haven, dtype=float)[:, None]
+        aff_a = self.aff_t[a][:, c] * h
+        aff_to = np.where(
+            np.asarray(internal)[:, None] > 0, self.aff_mean[c][None, :], self.aff_t[t][:, c]
+        )
+        idx = np.arange(self.n)[c]
+        accused = (idx[None, :] == np.asarray(a)[:, None]).astype(float)
+        tie = self.tie[a][:, c].astype(float) * h
+        held = self.veto[c] if veto is None else np.asarray(veto)
+        vt = np.asarray(held, dtype=float)[None, :]
+        q = np.asarray(qs, dtype=float)[:, None]
+        return {
+            "qs": q,
+            "affinity": q * (aff_to - aff_a),
+            "risk": (self.risk[a] * np.asarray(haven, dtype=float))[:, None],
+            "prox": self.prox_t[a][:, c] * h,
+            "internal": np.asarray(internal, dtype=float)[:, None],
+            "sponsor": sponsor,
+            "accused": accused,
+            "target": (idx[None, :] == np.asarray(t)[:, None]).astype(float),
+            "tie": tie,
+            "agreement": self.agree_rel_t[a][:, c] * h,
+            "veto_stake": vt * np.maximum(accused, tie),
+            "veto": vt,
+        }
 
     @property
     def m(self) -> int:
@@ -247,6 +303,7 @@ class Stage:
             grp = groups.get(crit.holders or "", frozenset())
             veto_holders |= np.array([c in grp for c in codes], dtype=bool)
         shielded = (veto_holders | (alliance & veto_holders[None, :]).any(axis=1)).astype(float)
+        tie, agree_rel, aff_mean = _relations(world, alliance, aff)
 
         h = p.honour
         honour_logit = math.inf if h >= 1 else (-math.inf if h <= 0 else math.log(h / (1 - h)))
@@ -263,6 +320,11 @@ class Stage:
             ideal=ideal,
             prox=prox,
             alliance=alliance,
+            tie=tie,
+            agree_rel=agree_rel,
+            agree_rel_t=np.ascontiguousarray(agree_rel.T),
+            aff_mean=aff_mean,
+            veto=veto_holders,
             strength=strength,
             p_win=p_win,
             shielded=shielded,
@@ -285,3 +347,32 @@ class Stage:
             council_weights=weights,
             notes=notes,
         )
+
+
+def _relations(
+    world: World, alliance: np.ndarray, aff: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ties of every kind, relative UN agreement and mean affinity (see :class:`Stage`).
+
+    A world without ``ties`` has its defence pacts as ties; without ``agreement``,
+    agreement is unknown (0 relative agreement). Relative agreement of ``i``
+    with ``j`` is ``agreement[i, j]`` minus the mean known agreement of the
+    other states with ``j``; a state's affinity to the victims of an internal
+    conflict is its mean affinity to the other states.
+    """
+    n = world.n
+    ties = getattr(world, "ties", None)
+    tie = alliance.copy() if ties is None else np.asarray(ties) != 0
+    np.fill_diagonal(tie, False)
+    agreement = getattr(world, "agreement", None)
+    rel = np.zeros((n, n))
+    if agreement is not None and n > 1:
+        ag = np.asarray(agreement, dtype=float).copy()
+        np.fill_diagonal(ag, np.nan)
+        known = ~np.isnan(ag)
+        count = known.sum(axis=0)
+        mean = np.where(count > 0, np.nansum(ag, axis=0) / np.maximum(count, 1), 0.0)
+        rel = np.where(known, ag - mean[None, :], 0.0)
+    off = ~np.eye(n, dtype=bool)
+    aff_mean = (aff * off).sum(axis=1) / max(n - 1, 1)
+    return tie, rel, aff_mean
