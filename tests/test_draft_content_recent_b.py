@@ -12,10 +12,7 @@ import pytest
 
 from collsec.cases.case import load_case
 
-PATH = (
-    Path(__file__).resolve().parents[1]
-    / "src/collsec/cases/curated/draft_content_recent_b.toml"
-)
+PATH = Path(__file__).resolve().parents[1] / "src/collsec/cases/curated/draft_content_recent_b.toml"
 CASES = ("syria-2011", "darfur-2004", "rwanda-1994", "liberia-sierra-leone-1990")
 DEMANDS = {
     "ceasefire",
@@ -133,3 +130,18 @@ def test_syria_2042_creates_observer_team():
     # SC/10609: advance team of up to 30 unarmed military observers.
     d = by_symbol("S/RES/2042 (2012)")
     assert d["mission"] == "create" and not d["force"]
+
+
+def test_rwanda_929_authorises_force_under_chapter_vii():
+    # wikimili summary of S/RES/929: Chapter VII, temporary French-led
+    # multinational operation (Operation Turquoise), two months.
+    d = by_symbol("S/RES/929 (1994)")
+    assert d["force"] and d["chapter"] == "VII" and d["measure"] == "art42"
+
+
+def test_darfur_1593_refers_to_the_icc_and_1556_imposes_an_embargo():
+    # unscr.com text of S/RES/1593, para 1; SC/8160 and the 1591 Committee
+    # page for the 1556 arms embargo and the Art. 41 threat.
+    assert by_symbol("S/RES/1593 (2005)")["icc"]
+    d = by_symbol("S/RES/1556 (2004)")
+    assert d["art41"] and d["threatens"] and d["names"] == ["SDN"]
