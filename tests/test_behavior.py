@@ -19,9 +19,18 @@ from collsec.behavior import (
     get_policy,
     is_nuclear,
 )
-from collsec.behavior.model import VOTE_FEATURES
+from collsec.behavior.model import (
+    MEMBER_TERMS,
+    VOTE_FEATURES,
+    combine,
+    draft_terms,
+    draw_votes,
+    most_probable,
+    vote_probabilities,
+)
 from collsec.behavior.policy import UtilityPolicy as Base
 from collsec.errors import InputError
+from collsec.institutions.rules import ABSTAIN, NO, YES
 
 
 def test_every_default_names_its_source() -> None:
@@ -35,7 +44,12 @@ def test_every_default_names_its_source() -> None:
     # the default is the prior with the calibrated vote model, each value saying so
     cal = tomllib.loads(files("collsec.behavior").joinpath("calibrated.toml").read_text())
     d = Parameters.default()
-    assert set(cal) == {*VOTE_FEATURES, "vote_no", "vote_yes"}
+    assert set(cal) == {
+        *VOTE_FEATURES,
+        *(f"tilt_{k}" for k in VOTE_FEATURES),
+        "vote_no",
+        "vote_yes",
+    }
     for name in p.to_dict():
         if name in cal:
             assert getattr(d, name) == cal[name]
@@ -80,30 +94,64 @@ def test_policies_register_and_describe_themselves() -> None:
         get_policy("nope")
 
 
+def _terms(**given: float) -> dict[str, float]:
+    return {k: 0.0 for k in MEMBER_TERMS} | given
+
+
 def test_realist_ignores_commitment_norm_puts_it_first() -> None:
-    args = dict(
-        q=1.0,
-        sev=1.0,
-        aff_t=0.5,
-        aff_a=0.5,
-        risk=0.2,
-        prox=0.1,
-        cost=1.0,
-        intrusion=0.0,
-        internal=0.0,
-    )
     # a crisis between two states the voter likes equally: only commitment argues for action
-    assert RealistPolicy().vote_utility(**args) < 0
-    assert UtilityPolicy().vote_utility(**args) < NormPolicy().vote_utility(**args)
-    assert RealistPolicy().w_commit == 0.0
+    member = _terms(qs=1.0, risk=0.2, prox=0.1)
+    draft = draft_terms(cost=1.0, intrusion=0.0, pressure=1.0)
+    prior = Parameters.prior()
+    realist, util, norm = (cls(prior) for cls in (RealistPolicy, UtilityPolicy, NormPolicy))
+    assert realist.vote_utility(member, draft) < 0
+    assert util.vote_utility(member, draft) < norm.vote_utility(member, draft)
+    assert realist.weight("commitment") == 0.0
 
 
 def test_utility_works_on_arrays_and_floats_alike() -> None:
     pol = UtilityPolicy()
-    aff_t = np.array([0.1, 0.5, 2.0])
-    arr = pol.vote_utility(0.9, 0.7, aff_t, 0.3, 0.4, 0.2, 0.6, 0.5, 1.0)
+    rng = np.random.default_rng(1)
+    member = {k: rng.normal(size=3) for k in MEMBER_TERMS}
+    draft = draft_terms(0.6, 0.5, 1.0)
+    arr = pol.vote_utility(member, draft)
     for k in range(3):
-        assert arr[k] == pol.vote_utility(0.9, 0.7, float(aff_t[k]), 0.3, 0.4, 0.2, 0.6, 0.5, 1.0)
+        one = {m: float(v[k]) for m, v in member.items()}
+        assert arr[k] == pol.vote_utility(one, draft)
+
+
+def test_the_accused_and_a_permanent_patron_vote_no_a_victim_yes() -> None:
+    """Under the prior, the state a draft presses votes no, a permanent member tied
+    to it blocks rather than abstains, and the victim votes yes."""
+    p = Parameters.prior()
+    pol = UtilityPolicy(p)
+    draft = draft_terms(cost=0.1, intrusion=0.1, pressure=1.0)
+    base = {"qs": 0.8}
+    rows = {
+        "accused": _terms(**base, accused=1.0),
+        "patron": _terms(**base, tie=1.0, veto=1.0, veto_stake=1.0),
+        "elected ally": _terms(**base, tie=1.0),
+        "victim": _terms(**base, target=1.0),
+    }
+    prob = {}
+    for name, m in rows.items():
+        w, v = pol.parts(m)
+        prob[name] = vote_probabilities(
+            combine(w, draft), combine(v, draft), p.vote_no, p.vote_yes, p.vote_noise
+        )
+    assert most_probable(prob["accused"]) == NO
+    assert most_probable(prob["victim"]) == YES
+    assert prob["patron"][NO] > prob["elected ally"][NO]
+    assert prob["patron"][NO] / prob["patron"][ABSTAIN] > (
+        prob["elected ally"][NO] / prob["elected ally"][ABSTAIN]
+    )
+
+
+def test_draws_follow_the_probabilities() -> None:
+    p = np.array([[0.2, 0.5, 0.3]])  # by code: yes, no, abstain
+    codes = [int(draw_votes(p, np.array([u]))[0]) for u in (0.1, 0.49, 0.51, 0.79, 0.81, 0.99)]
+    assert codes == [NO, NO, ABSTAIN, ABSTAIN, YES, YES]
+    assert [YES, NO, ABSTAIN] == [0, 1, 2]
 
 
 def test_free_riding_small_states_give_a_smaller_share() -> None:

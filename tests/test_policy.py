@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from collsec.behavior.fit import prior_fit
-from collsec.behavior.model import vote_features
+from collsec.behavior.model import MEMBER_TERMS, combine, draft_terms, vote_features
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import POLICIES, UtilityPolicy, get_policy
 
@@ -26,8 +26,9 @@ class Naysayer(UtilityPolicy):
     citation = "a test policy"
     classifier = {**UtilityPolicy.classifier, "stochastic": False}
 
-    def utility(self, benefit, burden, cost, intrusion, internal, sponsor=0.0):
-        return 0.0 * benefit + (self.params.vote_no - 100.0)
+    def parts(self, member):
+        support, tilt = super().parts(member)
+        return (self.params.vote_no - 100.0, 0.0, 0.0, 0.0), tilt
 '''
 
 
@@ -43,7 +44,8 @@ def naysayer(tmp_path):
 
 def test_policy_file_registers_and_is_refused_when_broken(naysayer, tmp_path):
     assert "test-naysayer" in POLICIES
-    assert get_policy("test-naysayer").utility(1.0, 0.0, 0.0, 0.0, 0.0) < -99
+    terms = {k: 0.0 for k in MEMBER_TERMS}
+    assert get_policy("test-naysayer").vote_utility(terms, draft_terms(0.1, 0.1, 1.0)) < -99
     bad = tmp_path / "bad.py"
     bad.write_text("raise RuntimeError('nope')\n")
     from collsec.errors import InputError
@@ -55,16 +57,20 @@ def test_policy_file_registers_and_is_refused_when_broken(naysayer, tmp_path):
 
 
 def test_utility_is_the_features_times_the_weights():
-    """The kernel's factored utility and the fit's features are the same model."""
+    """The kernel's factored support and the fit's features are the same model."""
     rng = np.random.default_rng(5)
-    args = [rng.random(50) for _ in range(10)]
+    member = {k: rng.normal(size=50) for k in MEMBER_TERMS}
+    draft = draft_terms(rng.random(50), rng.random(50), rng.random(50))
+    f = vote_features(member, draft)
     for name in ("utility", "realist", "norm"):
         pol = get_policy(name, Parameters.default())
-        f = np.stack(vote_features(*args), axis=1)
-        np.testing.assert_allclose(pol.vote_utility(*args), f @ pol.weights(), atol=1e-12)
+        np.testing.assert_allclose(pol.vote_utility(member, draft), f @ pol.weights(), atol=1e-12)
+        tilt = combine(pol.parts(member)[1], draft)
+        np.testing.assert_allclose(tilt, f @ pol.tilt(), atol=1e-12)
     fit = prior_fit(Parameters.prior())
     pol = UtilityPolicy(Parameters.prior())
     np.testing.assert_array_equal(fit.weights, pol.weights())
+    np.testing.assert_array_equal(fit.tilt, pol.tilt())
 
 
 def test_simulate_runs_the_chosen_policy(naysayer, run_cli):

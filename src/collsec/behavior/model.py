@@ -12,16 +12,22 @@ sign fixed by the theory (:data:`FEATURES`)::
     cost         -  risk[a]                      x cost[L]    cost and risk of the measure
     distance     -  prox[i,a]                    x cost[L]    exposure near the accused
     sovereignty  -  internal                     x intrusion  precedent against intervention
-    sponsor      +  align(i, sponsors)           x 1          the sponsors' camp
+    sponsor      -  |x[i] - x[sponsors]|         x 1          the sponsors' camp
+    remoteness   +  |x[i] - x[a]|                x pressure   distance from the accused
     accused      -  [i is the accused]           x pressure   a state shields itself
     target       +  [i is the target]            x 1          a victim asks for help
     tie          -  [ATOP obligation i-a]        x pressure   patronage of the accused
     agreement    -  agree(i,a) - mean agree(.,a) x pressure   UN voting agreement with it
     veto_stake   -  [permanent] x [accused or tie] x pressure the permanent member's stake
     veto         +  [permanent]                  x 1          a permanent member's own habit
+    statism      -  sov[i]                       x intrusion  resistance to intrusive measures
 
-``pressure`` is 1 when the draft names the accused as responsible or
-coerces it (threatens or imposes measures, authorises force, refers it to
+``sov[i]`` is how far the member's UN ideal point lies below the world's
+mean, in standard deviations (0 above it or unknown): Bailey, Strezhnev &
+Voeten (2017) read the dimension as a state's position toward the US-led
+liberal order, whose far side defends sovereignty against intervention.
+``pressure`` is 1 when the draft names a state as responsible or coerces
+one (threatens or imposes measures, authorises force, refers it to
 the ICC) and 0 for a humanitarian text or a mission with consent
 (:func:`draft_terms`); ``intrusion`` grades the draft's measures on the
 scale of the parameter ``level_intrusion``. In internal conflicts the
@@ -80,7 +86,7 @@ __all__ = [
     "factor",
     "most_probable",
     "next_credibility",
-    "sponsor_alignment",
+    "sponsor_distance",
     "vote_features",
     "vote_probabilities",
     "vote_reason",
@@ -94,12 +100,14 @@ MEMBER_TERMS = (
     "prox",
     "internal",
     "sponsor",
+    "remote",
     "accused",
     "target",
     "tie",
     "agreement",
     "veto_stake",
     "veto",
+    "statism",
 )
 #: what a draft brings to a vote (one value per draft)
 DRAFT_TERMS = ("one", "cost", "intrusion", "pressure")
@@ -111,13 +119,15 @@ FEATURES: dict[str, tuple[str, str, float, float | None]] = {
     "cost": ("risk", "cost", -1.0, 0.0),
     "distance": ("prox", "cost", -1.0, 0.0),
     "sovereignty": ("internal", "intrusion", -1.0, 0.0),
-    "sponsor": ("sponsor", "one", 1.0, 0.0),
+    "sponsor": ("sponsor", "one", -1.0, 0.0),
+    "remoteness": ("remote", "pressure", 1.0, 0.0),
     "accused": ("accused", "pressure", -1.0, 0.0),
     "target": ("target", "one", 1.0, 0.0),
     "tie": ("tie", "pressure", -1.0, 0.0),
     "agreement": ("agreement", "pressure", -1.0, None),
     "veto_stake": ("veto_stake", "pressure", -1.0, 0.0),
     "veto": ("veto", "one", 1.0, None),
+    "statism": ("statism", "intrusion", -1.0, 0.0),
 }
 #: the features of the vote, in the order of the weights that multiply them
 VOTE_FEATURES = tuple(FEATURES)
@@ -129,13 +139,15 @@ VOTE_WORDS = {
     "cost": "cost and risk against the accused",
     "distance": "exposure near the accused",
     "sovereignty": "sovereignty concern",
-    "sponsor": "nearness to the sponsors",
+    "sponsor": "distance from the sponsors",
+    "remoteness": "distance from the accused",
     "accused": "the draft is against itself",
     "target": "it is the victim",
     "tie": "treaty ties to the accused",
     "agreement": "UN voting agreement with the accused",
     "veto_stake": "a permanent member's stake in the accused",
     "veto": "a permanent member's habit",
+    "statism": "resistance to intrusive measures",
 }
 
 #: whether a draft of each ladder level presses the accused (the kernel's drafts):
@@ -151,7 +163,7 @@ def draft_terms(cost: Any, intrusion: Any, pressure: Any) -> dict[str, Any]:
 def content_terms(
     level_intrusion: tuple[float, ...],
     *,
-    names_accused: bool,
+    names: bool,
     threatens: bool,
     art41: bool,
     force: bool,
@@ -166,14 +178,14 @@ def content_terms(
     or an ICC referral as Art. 41, a mission as peacekeeping, a threat of
     measures halfway between Chapter VI and Art. 41, anything else Chapter VI;
     a humanitarian-only text intrudes not at all. Pressure is 1 when the text
-    names the accused as responsible or coerces it.
+    names a state as responsible or coerces one.
 
-    >>> content_terms((0.1, 0.5, 0.3, 1.0), names_accused=True, threatens=True, art41=False,
+    >>> content_terms((0.1, 0.5, 0.3, 1.0), names=True, threatens=True, art41=False,
     ...               force=False, icc=False, mission=False, humanitarian=False)
     (0.3, 1.0)
     """
     vi, a41, pk, a42 = level_intrusion
-    if humanitarian and not (names_accused or threatens or art41 or force or icc):
+    if humanitarian and not (names or threatens or art41 or force or icc):
         return 0.0, 0.0
     levels = [vi]
     if threatens:
@@ -184,7 +196,7 @@ def content_terms(
         levels.append(pk)
     if force:
         levels.append(a42)
-    pressure = 1.0 if (names_accused or threatens or art41 or force or icc) else 0.0
+    pressure = 1.0 if (names or threatens or art41 or force or icc) else 0.0
     return max(levels), pressure
 
 
@@ -224,29 +236,40 @@ def combine(parts: tuple, draft: dict[str, Any]) -> Any:
     return out
 
 
-def sponsor_alignment(ideal: np.ndarray, members: np.ndarray, sponsors: np.ndarray) -> np.ndarray:
-    """How much nearer each member sits to the sponsors than the body's average member.
+def sponsor_distance(
+    ideal: np.ndarray, members: np.ndarray, sponsors: np.ndarray, body: np.ndarray
+) -> np.ndarray:
+    """Each member's distance from the sponsors' camp on the UN ideal-point dimension.
 
-    ``ideal`` holds ideal points (NaN where unknown); ``members`` and
-    ``sponsors`` are index arrays into it. The sponsors' position is their
-    mean known ideal point. The result is ``mean_j |x_j - x_S| - |x_i - x_S|``
-    over the members with a known ideal point, and 0 for a member whose ideal
-    point is unknown or when no sponsor's is known. Sums run in member order,
-    so a plain loop gives the same bits.
+    ``ideal`` holds ideal points (NaN where unknown); ``members``,
+    ``sponsors`` and ``body`` are index arrays into it. The camp sits at the
+    sponsors' mean known ideal point, or, when no sponsor's is known (a draft
+    whose sponsors are not recorded, the kernel's own drafts), at the mean of
+    the body's known ideal points. A member whose ideal point is unknown, or
+    a body with none known, gets the mean distance of the members known (0 if
+    none). Sums run in index order, so a plain loop gives the same bits.
+
+    >>> x = np.array([1.0, -1.0, 0.0, np.nan])
+    >>> sponsor_distance(x, np.arange(4), np.array([0]), np.arange(4)).tolist()
+    [0.0, 2.0, 1.0, 1.0]
     """
+    xs = _ordered_mean(ideal[sponsors])
+    if np.isnan(xs):
+        xs = _ordered_mean(ideal[body])
     x = ideal[members]
-    xs_known = ideal[sponsors][~np.isnan(ideal[sponsors])]
-    out = np.zeros(len(members))
-    known = ~np.isnan(x)
-    if len(xs_known) == 0 or not known.any():
-        return out
-    xs = float(np.sum(xs_known)) / len(xs_known)
-    dist = np.abs(x[known] - xs)
-    total = 0.0
-    for v in dist:
-        total += float(v)
-    out[known] = total / len(dist) - dist
-    return out
+    out = np.abs(x - xs) if not np.isnan(xs) else np.full(len(members), np.nan)
+    fill = _ordered_mean(out)
+    return np.where(np.isnan(out), 0.0 if np.isnan(fill) else fill, out)
+
+
+def _ordered_mean(v: np.ndarray) -> float:
+    """The mean of the known values of ``v``, summed in order (NaN if none)."""
+    total, count = 0.0, 0
+    for x in v:
+        if not np.isnan(x):
+            total += float(x)
+            count += 1
+    return total / count if count else float("nan")
 
 
 def vote_probabilities(
@@ -265,8 +288,10 @@ def vote_probabilities(
     True
     """
     u = np.asarray(u, dtype=float)
-    tilt = np.broadcast_to(np.asarray(tilt, dtype=float), u.shape)
-    out = np.zeros((*u.shape, 3))
+    tilt = np.asarray(tilt, dtype=float)
+    shape = np.broadcast_shapes(u.shape, tilt.shape)
+    u, tilt = np.broadcast_to(u, shape), np.broadcast_to(tilt, shape)
+    out = np.zeros((*shape, 3))
     if scale <= 0:
         out[..., YES] = u > vote_yes
         out[..., NO] = u < vote_no

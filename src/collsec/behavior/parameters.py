@@ -92,6 +92,8 @@ CONSTRAINTS: dict[str, str] = {
     "target": _NONNEG,
     "tie": _NONNEG,
     "veto_stake": _NONNEG,
+    "statism": _NONNEG,
+    "remoteness": _NONNEG,
     # gains, costs, days, severities and strengths
     "attack_gain": _NONNEG,
     "deterrence": _NONNEG,
@@ -130,6 +132,8 @@ class Parameters:
     agreement: float
     veto_stake: float
     veto: float
+    statism: float
+    remoteness: float
     tilt_commitment: float
     tilt_affinity: float
     tilt_cost: float
@@ -142,6 +146,8 @@ class Parameters:
     tilt_agreement: float
     tilt_veto_stake: float
     tilt_veto: float
+    tilt_statism: float
+    tilt_remoteness: float
     vote_yes: float
     vote_no: float
     vote_noise: float

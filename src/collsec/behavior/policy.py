@@ -143,7 +143,7 @@ class UtilityPolicy:
 
     def vote_utility(self, member: dict[str, Any], draft: dict[str, Any]) -> Any:
         """The support of a yes vote (arrays broadcast; floats work too)."""
-        return combine(factor(self._w, member), draft)
+        return combine(self.parts(member)[0], draft)
 
     # -- drafting ---------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from collsec.behavior.model import (
     VOTE_FEATURES,
     content_terms,
     draft_terms,
-    sponsor_alignment,
+    sponsor_distance,
     vote_features,
 )
 from collsec.behavior.parameters import Parameters
@@ -166,7 +166,7 @@ def draft_content_terms(draft: Draft, params: Parameters) -> dict[str, float]:
     if c is not None and c.known:
         intrusion, pressure = content_terms(
             params.level_intrusion,
-            names_accused=(draft.accused in c.names),
+            names=bool(c.names),
             threatens=c.threatens,
             art41=c.art41,
             force=c.force,
@@ -207,9 +207,11 @@ def member_terms(
     veto = np.array([m in veto_holders for m in members], dtype=float)
     a, t = idx.get(accused), idx.get(target)
     sponsor_idx = np.array([idx[s] for s in sponsors if s in idx], dtype=np.int64)
+    body = rows[known]
     align = np.zeros(n)
-    if len(sponsor_idx) and known.any():
-        align[known] = sponsor_alignment(stage.ideal, rows[known], sponsor_idx)
+    if known.any():
+        align[known] = sponsor_distance(stage.ideal, rows[known], sponsor_idx, body)
+        align[~known] = float(np.mean(align[known]))
     ident = {
         "accused": np.array([m == accused for m in members], dtype=float),
         "target": np.array([m == target for m in members], dtype=float),

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from collsec.behavior.model import sponsor_distance
 from collsec.behavior.nuclear import nuclear_codes
 from collsec.behavior.parameters import Parameters
 from collsec.crisis.scenario import Scenario
@@ -100,6 +101,9 @@ class Stage:
     agree_rel_t: np.ndarray  # agree_rel.T, contiguous (rows gathered per accused)
     aff_mean: np.ndarray  # (N,) a state's mean affinity to the others (its affinity to victims)
     veto: np.ndarray  # (N,) bool: holds a veto in the Council
+    statism: np.ndarray  # (N,) ideal point below the world's mean, in sd (0 above or unknown)
+    camp: np.ndarray  # (N,) distance from the Council's mean ideal point (drafts without sponsors)
+    remote_t: np.ndarray  # (N, N) ideal-point distance of j from i (i the accused), filled
     strength: np.ndarray  # (N,) defended strength: own plus honoured allies
     p_win: np.ndarray  # (N, N) attacker a beats defender t (ratio-form CSF)
     shielded: np.ndarray  # (N,) float: holds a veto or is allied to a holder
@@ -136,7 +140,7 @@ class Stage:
         internal: np.ndarray,
         cols: np.ndarray | None = None,
         *,
-        sponsor: float | np.ndarray = 0.0,
+        sponsor: np.ndarray | None = None,
         veto: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """The vote model's member terms (:data:`collsec.behavior.model.MEMBER_TERMS`)
@@ -146,8 +150,10 @@ class Stage:
         ``qs`` is attribution confidence times severity, ``haven`` the share of
         the accused's weight that counts (1 for a state, ``nonstate_haven`` for a
         group's host), ``internal`` 1 for an internal conflict (the target is
-        then the victims: the member's mean affinity). ``veto`` replaces the
-        Council's veto holders (a recorded draft's body on its date).
+        then the victims: the member's mean affinity). ``sponsor`` replaces the
+        distance from the sponsors' camp (by default the kernel's drafts name no
+        sponsors: the Council's mean, :func:`collsec.behavior.model.sponsor_distance`);
+        ``veto`` replaces the Council's veto holders (a recorded draft's body on its date).
         """
         c = slice(None) if cols is None else np.asarray(cols)
         h = np.asarray(haven, dtype=float)[:, None]
@@ -167,13 +173,15 @@ class Stage:
             "risk": (self.risk[a] * np.asarray(haven, dtype=float))[:, None],
             "prox": self.prox_t[a][:, c] * h,
             "internal": np.asarray(internal, dtype=float)[:, None],
-            "sponsor": sponsor,
+            "sponsor": (self.camp[c] if sponsor is None else np.asarray(sponsor))[None, :],
+            "remote": self.remote_t[a][:, c],
             "accused": accused,
             "target": (idx[None, :] == np.asarray(t)[:, None]).astype(float),
             "tie": tie,
             "agreement": self.agree_rel_t[a][:, c] * h,
             "veto_stake": vt * np.maximum(accused, tie),
             "veto": vt,
+            "statism": self.statism[c][None, :],
         }
 
     @property
@@ -325,6 +333,9 @@ class Stage:
             agree_rel_t=np.ascontiguousarray(agree_rel.T),
             aff_mean=aff_mean,
             veto=veto_holders,
+            statism=_statism(ideal),
+            camp=sponsor_distance(ideal, np.arange(n), np.zeros(0, dtype=np.int64), seats),
+            remote_t=_remoteness(ideal),
             strength=strength,
             p_win=p_win,
             shielded=shielded,
@@ -376,3 +387,26 @@ def _relations(
     off = ~np.eye(n, dtype=bool)
     aff_mean = (aff * off).sum(axis=1) / max(n - 1, 1)
     return tie, rel, aff_mean
+
+
+def _statism(ideal: np.ndarray) -> np.ndarray:
+    """How far each state's ideal point lies below the mean of the known ones, in
+    standard deviations (0 above the mean or where unknown; all 0 without ideal points)."""
+    x = np.asarray(ideal, dtype=float)
+    known = ~np.isnan(x)
+    if known.sum() < 2:
+        return np.zeros(len(x))
+    mu, sd = float(np.mean(x[known])), float(np.std(x[known]))
+    if sd <= 0:
+        return np.zeros(len(x))
+    return np.where(known, np.maximum(0.0, (mu - np.nan_to_num(x, nan=mu)) / sd), 0.0)
+
+
+def _remoteness(ideal: np.ndarray) -> np.ndarray:
+    """|x_i - x_j| on the ideal-point dimension; a pair with an unknown point gets
+    the mean of the known distances (0 if none)."""
+    x = np.asarray(ideal, dtype=float)
+    d = np.abs(x[:, None] - x[None, :])
+    known = ~np.isnan(d)
+    fill = float(d[known].mean()) if known.any() else 0.0
+    return np.where(known, d, fill)
