@@ -9,6 +9,7 @@ import random
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from collsec.cases import builtin_case_ids, load_case
@@ -537,3 +538,234 @@ def test_an_actors_table_of_binary_garbage(tmp_path, run_cli) -> None:
 def test_a_counterfactual_charter_of_another_time(run_cli, args, expect) -> None:
     code, out, err = run_cli(*args)
     assert code == 2 and out == "" and err.count("\n") == 1 and expect in err
+
+
+# -- the predictors and their scores ----------------------------------------------------------
+
+
+def test_every_predictor_gives_probabilities_that_sum_to_one() -> None:
+    from collsec.cases.fidelity import PREDICTORS as NAMES
+    from collsec.cases.fidelity import train
+    from collsec.cases.model import vote_table
+
+    cases = [CASES[c] for c in ("suez-1956", "hungary-1956", "crimea-2014")]
+    table = vote_table(cases, _params())
+    for name in NAMES:
+        pred = train(name, table.select(table.case != "suez-1956"), _params())
+        p = pred.probabilities(table)
+        assert p.shape == (len(table.y), 3)
+        assert (p >= 0).all() and abs(p.sum(axis=1) - 1).max() < 1e-9, name
+
+
+def test_all_yes_log_loss_is_the_entropy_of_the_vote_shares() -> None:
+    """In-sample, all_yes gives every vote the shares of yes, no and abstain; its mean
+    log-loss is then -sum(p log p) and its Brier score 1 - sum(p^2), by hand."""
+    import math
+
+    case = CASES["hungary-1956"]
+    votes = [v for d in case.record if d.status in ("named", "derived") for v in d.votes().values()]
+    counts = [votes.count(k) for k in ("yes", "no", "abstain")]
+    n = sum(counts)
+    shares = [c / n for c in counts if c]
+    r = fidelity([case], loo=False)["in_sample"]["all_yes"]
+    assert r["log_loss"] == pytest.approx(-sum(p * math.log(p) for p in shares), abs=1e-4)
+    assert r["brier"] == pytest.approx(1 - sum(p * p for p in shares), abs=1e-4)
+    assert r["vote_accuracy"] == pytest.approx(counts[0] / n, abs=1e-4)
+
+
+def test_great_power_predicts_the_british_and_french_no_on_s_3710() -> None:
+    from collsec.cases.fidelity import train
+    from collsec.cases.model import vote_table
+
+    case = CASES["suez-1956"]
+    table = vote_table([case], _params())
+    gp = train("great_power", table, _params())
+    pred = gp.predict(table)
+    first = (table.decision == 0) & (table.case == case.id)
+    assert case.record[0].symbol == "S/3710"
+    no = {m for m, v in zip(table.member[first], pred[first], strict=True) if v == NO}
+    assert {"GBR", "FRA"} <= no
+    # everyone else the rule calls yes: the members neither permanent nor tied
+    assert not no & {"AUS", "BEL", "CUB", "IRN", "PER", "YUG"}
+
+
+def test_veto_recall_and_precision_on_constructed_votes() -> None:
+    """S/2014/189 was vetoed by Russia: a predicted Russian no recalls it; a Chinese no
+    as well is a second predicted veto, not on the record (precision 1/2)."""
+    from collsec.cases.fidelity import case_sums, score
+    from collsec.cases.model import vote_table
+    from collsec.institutions.rules import ABSTAIN, YES
+
+    case = CASES["crimea-2014"]
+    table = vote_table([case], _params())
+    rows = table.decision == 0
+    assert case.record[0].symbol == "S/2014/189" and case.record[0].vetoed_by == ("RUS",)
+
+    def scores(no: set[str], abstain: frozenset[str] = frozenset()):
+        pred = np.full(len(table.y), YES)
+        pred[rows & np.isin(table.member, list(no))] = NO
+        pred[rows & np.isin(table.member, list(abstain))] = ABSTAIN
+        probs = np.eye(3)[pred]
+        return score(case_sums([case], table, probs, pred)[0])
+
+    s = scores({"RUS"})
+    assert s["recall"]["veto"] == 1.0 and s["precision"]["veto"] == 1.0
+    s = scores({"RUS", "CHN"})
+    assert s["recall"]["veto"] == 1.0 and s["precision"]["veto"] == 0.5
+    s = scores(set())
+    assert s["recall"]["veto"] == 0.0 and s["precision"]["veto"] is None
+    # an elected member's no vetoes nothing: it is no predicted veto
+    s = scores({"LTU"})
+    assert s["precision"]["veto"] is None and s["recall"]["veto"] == 0.0
+    # recall of abstentions: China abstained on S/2014/189 (13-1-1)
+    s = scores({"RUS"}, frozenset({"CHN"}))
+    assert s["recall"]["abstain"] == 1.0 and s["precision"]["abstain"] == 1.0
+    # certain and right: log-loss 0 on the draft whose every vote is named
+    assert case.record[0].status == "named" and s["log_loss"] == 0.0
+
+
+def test_a_single_case_has_no_interval() -> None:
+    from collsec.cases.fidelity import bootstrap, bootstrap_weights, case_sums, train
+    from collsec.cases.model import vote_table
+
+    case = CASES["hungary-1956"]
+    table = vote_table([case], _params())
+    p = train("all_yes", table, _params())
+    sums = case_sums([case], table, p.probabilities(table), p.predict(table))
+    ci = bootstrap(sums, bootstrap_weights(1))
+    assert ci["log_loss_ci"] is None and ci["recall_ci"]["no"] is None
+
+
+# -- fidelity --cases: a folder of the user's own cases ------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples" / "cases"
+
+
+def test_fidelity_of_the_example_folder(run_cli) -> None:
+    code, out, err = run_cli("fidelity", "--cases", str(EXAMPLES), "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["scored_with"] == "shipped model" and "loo" not in r and "in_sample" not in r
+    assert set(r["scores"]) == PREDICTORS | {"best"}
+    for name in PREDICTORS:
+        _check_scores(r["scores"][name], ci=True)
+    assert [c["id"] for c in r["cases"]] == ["my-suez"]
+    c = r["cases"][0]
+    # my-suez is the library's suez-1956 under another id: it shares its decisions, so
+    # it is scored without suez-1956 in the training, never in-sample
+    assert r["refitted"] == ["my-suez"] and c["trained_without"] == ["suez-1956"]
+    assert c["scored_with"] == "model refitted"
+    assert c["votes_scored"] == r["votes_scored"] > 0 and c["decisions"] == 3
+    assert set(c["lacks"]) == {"votes", "sponsors"}
+    assert c["lacks"]["votes"] == ["S/3713/Rev.1"]  # partial: the vetoes only
+    assert set(c["scores"]) == PREDICTORS
+    assert {"votes_scored", "contested_votes", "decisions", "vetoes_recorded", "fits"} <= set(r)
+
+
+def test_a_new_case_is_scored_with_the_shipped_model(tmp_path, run_cli) -> None:
+    """A case sharing nothing with the library is scored by the shipped model, not
+    refitted (its decisions renamed here so that none is a library decision)."""
+    for f in EXAMPLES.iterdir():
+        text = f.read_text("utf-8")
+        if f.name.endswith(".record.toml"):
+            text = text.replace('symbol = "S/', 'symbol = "X/')
+        (tmp_path / f.name).write_text(text, "utf-8")
+    code, out, err = run_cli("fidelity", "--cases", str(tmp_path), "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["refitted"] == [] and r["cases"][0]["scored_with"] == "shipped model"
+    assert r["fits"][0]["model_from"] == "shipped" and r["fits"][0]["model"] is None
+    code, ex, _ = run_cli("fidelity", "--cases", str(EXAMPLES), "--format", "json")
+    # the same votes, scored with the shipped model rather than a refit
+    assert json.loads(ex)["votes_scored"] == r["votes_scored"]
+
+
+@pytest.mark.parametrize(
+    ("make", "expect"),
+    [
+        (lambda d: d / "missing", "--cases: no such folder"),
+        (lambda d: (d / "f.txt").write_text("x") and d / "f.txt", "--cases: not a folder"),
+        (lambda d: d, "--cases: no cases"),
+        (
+            lambda d: (d / "x.toml").write_text("id = 3\n") and d,
+            "x.toml",
+        ),
+    ],
+)
+def test_a_bad_cases_folder_is_one_line(tmp_path, run_cli, make, expect) -> None:
+    d = make(tmp_path)
+    code, out, err = run_cli("fidelity", "--cases", str(d))
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert expect in err and "Traceback" not in err
+
+
+def test_a_broken_case_in_the_folder_names_its_file(tmp_path, run_cli) -> None:
+    for f in EXAMPLES.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    _edit(tmp_path / "my-suez.record.toml", 'tally = "7-2-2"', 'tally = "8-2-2"')
+    code, out, err = run_cli("fidelity", "--cases", str(tmp_path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "my-suez.record.toml" in err and "does not add up" in err
+
+
+def test_too_many_case_files(tmp_path, run_cli, monkeypatch) -> None:
+    for f in EXAMPLES.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "another.toml").write_text("")
+    monkeypatch.setenv("COLLSEC_MAX_CASE_FILES", "1")
+    code, _, err = run_cli("fidelity", "--cases", str(tmp_path))
+    assert code == 2 and "must be between 1 and 1, not 2" in err
+
+
+# -- a hand-written record is never overwritten --------------------------------------------------
+
+
+def test_build_refuses_to_overwrite_a_hand_written_record(tmp_path, run_cli) -> None:
+    for f in EXAMPLES.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    before = (tmp_path / "my-suez.record.toml").read_bytes()
+    code, out, err = run_cli("cases", "build", str(tmp_path / "my-suez.toml"))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"{tmp_path / 'my-suez.record.toml'}: written by hand" in err
+    assert "--beside" in err and "my-suez.record.built.toml" in err
+    assert (tmp_path / "my-suez.record.toml").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in EXAMPLES.iterdir())
+
+
+@pytest.mark.data
+def test_build_beside_a_hand_written_record(tmp_path, run_cli) -> None:
+    for f in EXAMPLES.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    before = (tmp_path / "my-suez.record.toml").read_bytes()
+    code, _, err = run_cli("cases", "build", str(tmp_path / "my-suez.toml"), "--beside")
+    assert code == 0, err
+    assert (tmp_path / "my-suez.record.toml").read_bytes() == before
+    built = tmp_path / "my-suez.record.built.toml"
+    from collsec.cases.build import written_by_build
+
+    assert written_by_build(built) and not written_by_build(tmp_path / "my-suez.record.toml")
+    # the built actors table was built before: rebuilt in place
+    assert written_by_build(tmp_path / "my-suez.actors.csv")
+    assert not (tmp_path / "my-suez.actors.built.csv").exists()
+    # the built record beside is not a case of the folder
+    code, out, err = run_cli("fidelity", "--cases", str(tmp_path), "--format", "json")
+    assert code == 0, err and [c["id"] for c in json.loads(out)["cases"]] == ["my-suez"]
+
+
+# -- replay: each member's probabilities ----------------------------------------------------------
+
+
+def test_replay_gives_probabilities_and_votes_the_most_probable(run_cli) -> None:
+    code, out, err = run_cli("replay", "crimea-2014", "--format", "json")
+    assert code == 0, err
+    cond = json.loads(out)["conditional"]
+    assert [d["symbol"] for d in cond] == [d.symbol for d in CASES["crimea-2014"].record]
+    for d in cond:
+        assert {"symbol", "adopted", "vetoed_by", "votes"} <= set(d)
+        for m, v in d["votes"].items():
+            p = {k: v[f"p_{k}"] for k in ("yes", "no", "abstain")}
+            assert sum(p.values()) == pytest.approx(1.0, abs=2e-4), (m, p)
+            assert all(0 <= x <= 1 and round(x, 4) == x for x in p.values())
+            if v["vote"] != "absent":
+                assert p[v["vote"]] == max(p.values()), (d["symbol"], m, v)
+            assert "why" in v

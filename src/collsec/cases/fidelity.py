@@ -648,8 +648,10 @@ def fidelity_of_folder(
             {
                 "cases": [c.id for c in members],
                 "trained_without": list(without),
-                "model": "refitted" if without else "shipped",
-                **{k: preds[k].convergence() for k in ("model", "ideal_point_logit")},
+                "model_from": "refit" if without else "shipped",
+                # the shipped model is not fitted here: no convergence to report
+                "model": preds["model"].convergence() if without else None,
+                "ideal_point_logit": preds["ideal_point_logit"].convergence(),
             }
         )
     sums = scored.sums(cases, table)

@@ -95,8 +95,20 @@ def cases_build_command(
     out: Annotated[
         str | None, typer.Option("--out", help="Directory to write to (default: beside the case).")
     ] = None,
+    beside: Annotated[
+        bool,
+        typer.Option(
+            "--beside",
+            help="Where a record or actors table was written by hand (no build header), write "
+            "the built one beside it (<id>.record.built.toml) instead of refusing.",
+        ),
+    ] = False,
 ) -> None:
-    """Build each case's record (by rule, from the UN pages and curated votes) and actors table."""
+    """Build each case's record (by rule, from the UN pages and curated votes) and actors table.
+
+    A file the build did not write (a hand-written record, with its own sources) is
+    never overwritten: the build refuses, or writes beside it with --beside.
+    """
 
     if out and not Path(out).is_dir():
         raise InputError("directory does not exist", source=out, field="--out")
@@ -108,7 +120,7 @@ def cases_build_command(
     ids = case or [x.id for x in _all_cases()]
     with progress("cases build", unit="cases", total=len(ids)) as bar:
         for c in ids:
-            for path in write_case_files(c, data_dir, Path(out) if out else None):
+            for path in write_case_files(c, data_dir, Path(out) if out else None, beside=beside):
                 print(f"collsec: wrote {path}", file=sys.stderr)
             bar.advance()
 
