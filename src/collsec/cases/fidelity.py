@@ -555,13 +555,15 @@ def fit_without(others: list[Case], params: Parameters) -> Fit:
 LACKS: dict[str, Callable[[RecordedDecision], bool]] = {
     "votes": lambda d: d.status not in ("named", "derived"),
     "sponsors": lambda d: not d.sponsors,
+    "sources": lambda d: not d.sources,
 }
 _SIDE_FILES = (".record.toml", ".record.built.toml")
 
 
 def lacks(case: Case) -> dict[str, list[str]]:
     """For each optional part of a decision, the symbols of the decisions without it
-    (``votes``: status ``partial`` or ``tally``, so not scored; ``sponsors``: none)."""
+    (``votes``: status ``partial`` or ``tally``, so not scored; ``sponsors``, ``sources``:
+    none recorded)."""
     return {k: [d.symbol for d in case.record if test(d)] for k, test in LACKS.items()}
 
 
