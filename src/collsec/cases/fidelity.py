@@ -64,7 +64,7 @@ from typing import Any
 import numpy as np
 
 from collsec import limits
-from collsec.behavior.fit import Fit, most_probable, prior_fit
+from collsec.behavior.fit import Fit, prior_fit
 from collsec.behavior.parameters import Parameters
 from collsec.cases.case import Case, RecordedDecision, builtin_case_ids, load_case
 from collsec.cases.model import VoteTable, fit, vote_table
@@ -169,24 +169,26 @@ class Predictor:
     def probabilities(self, table: VoteTable) -> np.ndarray:
         """(rows, 3) probabilities indexed by ``YES``, ``NO``, ``ABSTAIN``."""
         n = len(table.y)
-        if self.name == "model":
-            return np.asarray(self.fit.probabilities(table.X), dtype=float)  # type: ignore[union-attr]
-        if self.name == "ideal_point_logit":
-            return np.asarray(self.fit.probabilities(table.B), dtype=float)  # type: ignore[union-attr]
+        if self.fit is not None:
+            return np.asarray(self.fit.probabilities(self._features(table)), dtype=float)
         if self.name == "all_yes":
             return np.tile(self.shares["all"], (n, 1))
         rule = great_power_rule(table)
         return np.where(rule[:, None], self.shares["rule_no"], self.shares["rule_yes"])
 
-    def predict(self, table: VoteTable, probs: np.ndarray | None = None) -> np.ndarray:
-        """The point prediction: the rule for ``all_yes`` and ``great_power``, the most
-        probable option for the logits."""
+    def predict(self, table: VoteTable) -> np.ndarray:
+        """The point prediction: the rule for ``all_yes`` and ``great_power``; for the
+        logits, the fit's own (:meth:`Fit.predict`, its most probable option)."""
         if self.name == "all_yes":
             return np.full(len(table.y), YES)
         if self.name == "great_power":
             return np.where(great_power_rule(table), NO, YES)
-        p = self.probabilities(table) if probs is None else probs
-        return most_probable(p)
+        assert self.fit is not None
+        return np.asarray(self.fit.predict(self._features(table)))
+
+    def _features(self, table: VoteTable) -> np.ndarray:
+        """The features the logit reads: the model's, or the baseline's two distances."""
+        return table.X if self.name == "model" else table.B
 
     def summary(self) -> dict[str, Any]:
         """What was fitted: the fit's own summary, or the shares."""
@@ -417,9 +419,8 @@ class Scored:
 
     def fill(self, rows: np.ndarray, table: VoteTable, predictors: dict[str, Predictor]) -> None:
         for k, p in predictors.items():
-            probs = p.probabilities(table)
-            self.probs[k][rows] = probs
-            self.pred[k][rows] = p.predict(table, probs)
+            self.probs[k][rows] = p.probabilities(table)
+            self.pred[k][rows] = p.predict(table)
 
     def sums(self, cases: list[Case], table: VoteTable) -> dict[str, np.ndarray]:
         return {k: case_sums(cases, table, self.probs[k], self.pred[k]) for k in PREDICTORS}
