@@ -157,7 +157,7 @@ def write_fixtures(fx: Path, data_dir: str | None = None) -> None:
     (fx / "adir").mkdir(exist_ok=True)
     # a case and its hostile copies
     library = Path(str(files("collsec.cases").joinpath("library")))
-    for variant in ("case", "case_outcome", "case_vetoed_by", "case_actors"):
+    for variant in ("case", "case_outcome", "case_vetoed_by", "case_actors", "case_hand"):
         d = fx / variant
         d.mkdir(exist_ok=True)
         for suffix in (".toml", ".record.toml", ".actors.csv"):
@@ -172,6 +172,9 @@ def write_fixtures(fx: Path, data_dir: str | None = None) -> None:
         record.replace(old, 'outcome = "vetoed"\nvetoed_by = [\n    "CHN",\n]', 1), "utf-8"
     )
     (fx / "case_actors" / f"{CASE}.actors.csv").write_bytes(GARBAGE)
+    # a record written by hand (no build header): `cases build` must not overwrite it
+    hand = fx / "case_hand" / f"{CASE}.record.toml"
+    hand.write_text("# written by hand\n" + record.split("\n\n", 1)[1], "utf-8")
     # a data directory whose COW state list is binary garbage (the rest links to the mirror)
     data = Path(data_dir or os.environ.get("COLLSEC_DATA_DIR", ""))
     bad = fx / "data_garbage"
@@ -301,6 +304,7 @@ def _file_inputs() -> Iterator[Hostile]:
         "unravel --params",
         "unravel --charter",
         "fidelity --no-loo --params",
+        "fidelity --cases",
         "experiment",
         "sensitivity",
         "report",
@@ -452,6 +456,16 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("replay {fx}/case_outcome/crimea-2014.toml"),
     Hostile("replay {fx}/case_vetoed_by/crimea-2014.toml"),
     Hostile("cases build {fx}/case_actors/crimea-2014.toml --out {out}", expect="any"),
+    Hostile("cases build {fx}/case_hand/crimea-2014.toml"),
+    Hostile("fidelity --cases {fx}/adir"),
+    Hostile("fidelity --cases {fx}/afile.txt"),
+    Hostile("fidelity --cases {fx}"),
+    Hostile("fidelity --cases {fx}/case_actors"),
+    Hostile("fidelity --cases {fx}/case_outcome"),
+    Hostile("fidelity --cases {fx}/case_vetoed_by"),
+    Hostile("fidelity --cases {fx}/case", expect="any"),
+    Hostile("fidelity --cases {fx}/case_hand", expect="any"),
+    Hostile("fidelity --cases {fx}/case", env={"COLLSEC_MAX_CASE_FILES": "0"}),
     Hostile("report {fx}/garbage.duckdb --out {out}/r.html"),
     Hostile("report {fx}/text.duckdb --out {out}/r.html"),
     Hostile("report {fx}/adir --out {out}/r.html"),

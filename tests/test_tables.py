@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import click
 import pytest
 import typer
+
+EXAMPLE_CASES = Path(__file__).resolve().parents[1] / "docs" / "examples" / "cases"
 
 
 @pytest.fixture
@@ -125,5 +128,16 @@ def test_help_at_80_columns(run_cli, monkeypatch):
 def test_fidelity(at_80):
     out, p = at_80("fidelity", "--no-loo")
     assert_whole(out, [c["id"] for c in p["cases"]])
-    assert_whole(out, ["model", "all_yes", "ideal_point_logit"])
-    assert_whole(out, [f"{c['vote_accuracy']:.2f}" for c in p["cases"] if c["vote_accuracy"]])
+    assert_whole(out, ["model", "all_yes", "ideal_point_logit", "great_power"])
+    ll = [c["in_sample"]["model"]["log_loss"] for c in p["cases"]]
+    assert_whole(out, [f"{x:.2f}" for x in ll if x is not None])
+    best = p["in_sample"]["best"]["log_loss"]
+    assert_whole(out, [f"{p['in_sample'][best]['log_loss']:.3f}*"])
+    assert f"In-sample, {best} wins on log-loss" in " ".join(out.split())
+
+
+def test_fidelity_of_a_folder(at_80):
+    out, p = at_80("fidelity", "--cases", str(EXAMPLE_CASES))
+    assert_whole(out, [c["id"] for c in p["cases"]])
+    assert_whole(out, ["model", "all_yes", "ideal_point_logit", "great_power"])
+    assert "shipped model" in " ".join(out.split())

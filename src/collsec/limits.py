@@ -151,6 +151,7 @@ BOUNDS: dict[str, Bound] = {
             "icb_crises", 1, 10_000, "crises in an ICB file",
             "backtest icb, calibrate --crises",
         ),
+        Bound("case_files", 1, 200, "case files in a folder", "fidelity --cases"),
     )
 }  # fmt: skip
 

@@ -333,24 +333,63 @@ def _toml(records: list[dict[str, Any]], case: Case) -> str:
     return head + tomli_w.dumps({"decision": records}, multiline_strings=False)
 
 
+#: what the build writes in the first lines of every file it writes; a record or
+#: actors table without it was written by hand and is never overwritten
+BUILT_MARK = "built by `collsec cases build"
+
+
+def written_by_build(path: Path) -> bool:
+    """Whether ``path`` says, in its first three lines, that the build wrote it."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            head = [f.readline() for _ in range(3)]
+    except OSError:
+        return False
+    return any(BUILT_MARK in line for line in head)
+
+
+def _target(path: Path, beside: bool) -> Path:
+    """Where the build writes ``path``: ``path`` itself, unless a file there was
+    written by hand; then beside it (``<id>.record.built.toml``) with ``beside``,
+    or a one-line error."""
+    if not path.exists() or written_by_build(path):
+        return path
+    stem, dot, ext = path.name.rpartition(".")
+    built = path.with_name(f"{stem}.built{dot}{ext}")
+    if beside:
+        return built
+    raise InputError(
+        "written by hand (no build header), not overwritten; --beside writes the built "
+        f"file to {built.name}",
+        source=str(path),
+    )
+
+
 def write_case_files(
     case_id: str | Path,
     data_dir: str | None = None,
     out_dir: Path | None = None,
     *,
     actors: bool = True,
+    beside: bool = False,
 ) -> list[Path]:
     """Write ``<id>.record.toml`` (and ``<id>.actors.csv``) next to the case file or in ``out_dir``.
 
-    Files are written whole (to a temporary name, then renamed).
+    Files are written whole (to a temporary name, then renamed). A file there that the
+    build did not write (no :data:`BUILT_MARK` in its first lines: a record or table
+    written by hand, with its own sources) is never overwritten: the build refuses,
+    or with ``beside`` writes ``<id>.record.built.toml`` (``<id>.actors.built.csv``)
+    beside it.
     """
     case = load_case(case_id, with_record=False)
     folder = out_dir or case.path.parent
     check_writable(folder)  # before the work, not after
+    record_path = _target(folder / f"{case.id}.record.toml", beside)
+    actors_path = _target(folder / f"{case.id}.actors.csv", beside) if actors else None
     # both files built before either is written: a failure leaves the old pair whole
-    texts = {folder / f"{case.id}.record.toml": _toml(build_record(case, data_dir), case)}
-    if actors:
-        texts[folder / f"{case.id}.actors.csv"] = build_actors(case, data_dir)
+    texts = {record_path: _toml(build_record(case, data_dir), case)}
+    if actors_path is not None:
+        texts[actors_path] = build_actors(case, data_dir)
     for path, text in texts.items():
         atomic_write_text(path, text)
     return list(texts)

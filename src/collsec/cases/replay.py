@@ -277,9 +277,9 @@ def conditional(
                     m: {
                         "vote": CODES[v if m not in out_of_model else ABSENT].value,
                         "utility": round(float(uu), 3),
-                        "p_yes": round(float(pp[YES]), 3),
-                        "p_no": round(float(pp[NO]), 3),
-                        "p_abstain": round(float(pp[ABSTAIN]), 3),
+                        "p_yes": round(float(pp[YES]), 4),
+                        "p_no": round(float(pp[NO]), 4),
+                        "p_abstain": round(float(pp[ABSTAIN]), 4),
                         "why": explain_vote(X[i], f.weights),
                     }
                     for i, (m, v, uu, pp) in enumerate(zip(members, pred, u, probs, strict=True))

@@ -95,8 +95,20 @@ def cases_build_command(
     out: Annotated[
         str | None, typer.Option("--out", help="Directory to write to (default: beside the case).")
     ] = None,
+    beside: Annotated[
+        bool,
+        typer.Option(
+            "--beside",
+            help="Where a record or actors table was written by hand (no build header), write "
+            "the built one beside it (<id>.record.built.toml) instead of refusing.",
+        ),
+    ] = False,
 ) -> None:
-    """Build each case's record (by rule, from the UN pages and curated votes) and actors table."""
+    """Build each case's record (by rule, from the UN pages and curated votes) and actors table.
+
+    A file the build did not write (a hand-written record, with its own sources) is
+    never overwritten: the build refuses, or writes beside it with --beside.
+    """
 
     if out and not Path(out).is_dir():
         raise InputError("directory does not exist", source=out, field="--out")
@@ -108,7 +120,7 @@ def cases_build_command(
     ids = case or [x.id for x in _all_cases()]
     with progress("cases build", unit="cases", total=len(ids)) as bar:
         for c in ids:
-            for path in write_case_files(c, data_dir, Path(out) if out else None):
+            for path in write_case_files(c, data_dir, Path(out) if out else None, beside=beside):
                 print(f"collsec: wrote {path}", file=sys.stderr)
             bar.advance()
 
@@ -243,8 +255,19 @@ def fidelity_command(
     ] = True,
     seed: SeedOpt = 0,
     params: ParamsOpt = None,
+    cases_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--cases",
+            help="Score the cases of this folder (<id>.toml, <id>.record.toml, <id>.actors.csv) "
+            "with the shipped model instead of the library (docs/cases.md).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Score the model against every sourced vote, decision and outcome of the case library.
+    """Score the model and three baselines against the sourced votes and decisions of the
+    case library (log-loss, Brier score, accuracies, recall and precision of no, abstain and
+    veto), in-sample and leave-one-case-out; or, with --cases, a folder of your own cases.
 
     A case's outcome is the free run's most frequent institution class over 200 runs,
     with the vote weights fitted without the case.
@@ -254,6 +277,13 @@ def fidelity_command(
 
     limits.check("seed", seed, source="--seed")
     p = _params(params)
+    if cases_dir is not None:
+        fidelity.case_files(cases_dir)  # a bad folder before any work
+        with progress("fidelity", unit="groups") as bar:
+            bar.step("scores with the shipped model")
+            r = fidelity.fidelity_of_folder(cases_dir, p)
+        emit(r, fmt, _folder_text)
+        return
     cases = _all_cases()
     with progress("fidelity", unit="cases") as bar:
         bar.step("free runs with the weights fitted without the case", total=len(cases))
@@ -272,43 +302,115 @@ def fidelity_command(
     emit(r, fmt, _fidelity_text)
 
 
-def _fidelity_text(r: dict[str, Any]) -> None:
-    t = Table(title="Fidelity on the case library (sourced votes only)", title_justify="left")
-    t.add_column("predictor", no_wrap=True)
-    for col in ("votes", "contested\nvotes", "decisions", "LOO\ncontested", "LOO\ndecisions"):
-        t.add_column(col, justify="right", no_wrap=True)
-    loo = r.get("loo", {})
+#: the predictors, in the order of the JSON (collsec.cases.fidelity.PREDICTORS)
+_PREDICTORS = ("model", "all_yes", "ideal_point_logit", "great_power")
 
-    def row(name: str, s: dict[str, Any]) -> None:
-        lo = loo.get(name, {})
+
+def _f(x: float | None, places: int = 3) -> str:
+    return "-" if x is None else f"{x:.{places}f}"
+
+
+def _ci(ci: list[float] | None) -> str:
+    return "" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def _mark(section: dict[str, Any], name: str, key: str) -> str:
+    """A star after the best proper score of a section."""
+    return "*" if section.get("best", {}).get(key) == name else ""
+
+
+def _recall_table(title: str, section: dict[str, Any]) -> Table:
+    t = Table(title=title, title_justify="left")
+    t.add_column("predictor", no_wrap=True)
+    t.add_column("", no_wrap=True)
+    for target in ("no", "abstain", "veto"):
+        t.add_column(target, justify="right", no_wrap=True)
+    for name in _PREDICTORS:
+        s = section[name]
         t.add_row(
             name,
-            f"{s['vote_accuracy']:.3f}",
-            f"{s['contested_vote_accuracy']:.3f}",
-            f"{s['decision_accuracy']:.3f}",
-            f"{lo['contested_vote_accuracy']:.3f}" if lo else "-",
-            f"{lo['decision_accuracy']:.3f}" if lo else "-",
+            "recall\nprecision",
+            *(f"{_f(s['recall'][x])}\n{_f(s['precision'][x])}" for x in ("no", "abstain", "veto")),
         )
+    return t
 
-    row("model", r)
-    for b, s in r["baselines"].items():
-        row(b, s)
+
+def _winner(section: dict[str, Any], where: str) -> str:
+    b = section.get("best", {})
+    name = b.get("log_loss")
+    if name is None:
+        return f"{where}, no predictor has a log-loss (no sourced votes)."
+    line = f"{where}, {name} wins on log-loss ({section[name]['log_loss']:.3f})"
+    if b.get("runner_up"):
+        ci = b.get("log_loss_margin_ci")
+        line += f"; {b['runner_up']} is next, {b['log_loss_margin']:.3f} higher" + (
+            f" (95% interval {ci[0]:.3f} to {ci[1]:.3f})" if ci else ""
+        )
+    return line + "."
+
+
+def _fidelity_text(r: dict[str, Any]) -> None:
+    ins, loo = r["in_sample"], r.get("loo")
+    t = Table(
+        title="Fidelity on the case library (sourced votes only)",
+        title_justify="left",
+        caption=(
+            "each cell: in-sample above, left out (leave-one-case-out) below; "
+            if loo
+            else "in-sample; "
+        )
+        + "* the lowest (best) log-loss or Brier score",
+        caption_justify="left",
+    )
+    t.add_column("predictor", no_wrap=True)
+    for col in ("log-loss", "Brier", "votes", "contested\nvotes", "decisions"):
+        t.add_column(col, justify="right", no_wrap=True)
+    keys = ("log_loss", "brier", "vote_accuracy", "contested_vote_accuracy", "decision_accuracy")
+    for name in _PREDICTORS:
+        cells = []
+        for k in keys:
+            cell = _f(ins[name][k]) + (_mark(ins, name, k) if k in ("log_loss", "brier") else "")
+            if loo:
+                cell += (
+                    "\n"
+                    + _f(loo[name][k])
+                    + (_mark(loo, name, k) if k in ("log_loss", "brier") else "")
+                )
+            cells.append(cell)
+        t.add_row(name, *cells)
     console.print(t)
     console.print(
         f"{r['votes_scored']} votes scored ({r['contested_votes']} on contested decisions), "
-        f"{r['decisions']} decisions"
+        f"{r['decisions']} decisions, {r['vetoes_recorded']} recorded vetoes, "
+        f"{r['cases_scored']} cases"
     )
+    if loo:
+        console.print(_interval_table(loo, r["loo"]["bootstrap"], "Left out"))
+    console.print(
+        _recall_table(
+            "Recall and precision of no, abstain and veto ("
+            + ("left out)" if loo else "in-sample)"),
+            loo or ins,
+        )
+    )
+    console.print(_winner(loo or ins, "Left out" if loo else "In-sample"))
     om = r.get("outcome_matches")
     if om:
         console.print(
             "free run's most frequent institution class (200 runs) matches the record in "
             f"{om['matches']} of {om['cases']} cases"
         )
-    pt = Table(title="Per case (model; all-yes in brackets)", title_justify="left")
-    # ids and numbers whole at 80 columns: the all-yes share under the model's, the
-    # outcome folded
+    which = "loo" if loo else "in_sample"
+    pt = Table(
+        title="Per case, "
+        + ("left out" if loo else "in-sample")
+        + ": the model (all_yes in brackets)",
+        title_justify="left",
+    )
+    # ids and numbers whole at 80 columns: the all-yes score under the model's, the
+    # outcome in a table of its own
     pt.add_column("case", no_wrap=True)
-    for col in ("votes", "accuracy", "contested", "decisions"):
+    for col in ("votes", "log-loss", "decisions", "vetoes\nrecalled"):
         pt.add_column(col, justify="right", no_wrap=True)
     ot = Table(
         title="Outcome: the record and the free run's most frequent class", title_justify="left"
@@ -316,19 +418,15 @@ def _fidelity_text(r: dict[str, Any]) -> None:
     for col in ("case", "record", "free run", "share of runs"):
         ot.add_column(col, no_wrap=True, justify="right" if col == "share of runs" else "left")
     for c in r["cases"]:
-        ay = c["baselines"]["all_yes"]
-
-        def f(x: float | None) -> str:
-            return "-" if x is None else f"{x:.2f}"
-
-        o = c.get("outcome", {})
+        m, ay = c[which]["model"], c[which]["all_yes"]
         pt.add_row(
             c["id"],
             str(c["votes_scored"]),
-            f"{f(c['vote_accuracy'])}\n({f(ay['vote_accuracy'])})",
-            f"{f(c['contested_vote_accuracy'])}\n({f(ay['contested_vote_accuracy'])})",
-            f"{f(c['decision_accuracy'])}\n({f(ay['decision_accuracy'])})",
+            f"{_f(m['log_loss'], 2)}\n({_f(ay['log_loss'], 2)})",
+            f"{_f(m['decision_accuracy'], 2)}\n({_f(ay['decision_accuracy'], 2)})",
+            _vetoes(m, c["vetoes_recorded"]),
         )
+        o = c.get("outcome", {})
         if o:
             share = o["shares"][o["free_run"]] if o.get("shares") else None
             ot.add_row(
@@ -340,12 +438,109 @@ def _fidelity_text(r: dict[str, Any]) -> None:
     console.print(pt)
     if ot.row_count:
         console.print(ot)
-    w = r["parameters_fitted"]["weights"]
-    console.print(
-        "fitted: "
-        + ", ".join(f"{k} {v}" for k, v in w.items())
-        + f"; thresholds {r['parameters_fitted']['vote_no']} / {r['parameters_fitted']['vote_yes']}"
+    _fitted_line(r["fitted"]["model"])
+
+
+def _vetoes(scores: dict[str, Any], recorded: int) -> str:
+    """``2 of 3``: recorded vetoes the predictor recalled."""
+    if not recorded:
+        return "-"
+    return f"{round(scores['recall']['veto'] * recorded)} of {recorded}"
+
+
+def _fitted_line(fitted: dict[str, Any]) -> None:
+    """The model's fitted weights and thresholds, as far as its summary gives them."""
+    w = fitted.get("weights")
+    parts = []
+    if isinstance(w, dict):
+        parts.append(", ".join(f"{k} {v}" for k, v in w.items()))
+    if "vote_no" in fitted and "vote_yes" in fitted:
+        parts.append(f"thresholds {fitted['vote_no']} / {fitted['vote_yes']}")
+    if parts:
+        console.print("fitted: " + "; ".join(parts))
+
+
+def _interval_table(section: dict[str, Any], b: dict[str, Any], where: str) -> Table:
+    t = Table(
+        title=f"{where}, with {b['level']:.0%} case-bootstrap intervals ({b['draws']} draws)",
+        title_justify="left",
     )
+    t.add_column("predictor", no_wrap=True)
+    for col in ("log-loss", "Brier", "decisions"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for name in _PREDICTORS:
+        s = section[name]
+        t.add_row(
+            name,
+            *(
+                f"{_f(s[k])}\n{_ci(s[k + '_ci'])}"
+                for k in ("log_loss", "brier", "decision_accuracy")
+            ),
+        )
+    return t
+
+
+def _folder_text(r: dict[str, Any]) -> None:
+    s = r["scores"]
+    n = r["cases_scored"]
+    t = Table(
+        title=f"Fidelity of {n} case{'' if n == 1 else 's'} in {r['cases_dir']}: the shipped model",
+        title_justify="left",
+        caption="* the lowest (best) log-loss or Brier score",
+        caption_justify="left",
+    )
+    t.add_column("predictor", no_wrap=True)
+    for col in ("log-loss", "Brier", "votes", "contested\nvotes", "decisions"):
+        t.add_column(col, justify="right", no_wrap=True)
+    keys = ("log_loss", "brier", "vote_accuracy", "contested_vote_accuracy", "decision_accuracy")
+    for name in _PREDICTORS:
+        t.add_row(
+            name,
+            *(
+                _f(s[name][k]) + (_mark(s, name, k) if k in ("log_loss", "brier") else "")
+                for k in keys
+            ),
+        )
+    console.print(t)
+    console.print(
+        f"{r['votes_scored']} votes scored ({r['contested_votes']} on contested decisions), "
+        f"{r['decisions']} decisions, {r['vetoes_recorded']} recorded vetoes. "
+        "The model is the shipped one (calibrated parameters, not refitted); the baselines "
+        "are fitted on the case library."
+        + (
+            " A case that shares decisions with library cases is scored by the model and "
+            f"baselines fitted without them: {', '.join(r['refitted'])}."
+            if r["refitted"]
+            else ""
+        )
+    )
+    if n > 1:
+        console.print(_interval_table(s, r["bootstrap"], "On these cases"))
+    console.print(_recall_table("Recall and precision of no, abstain and veto", s))
+    console.print(_winner(s, "On these cases"))
+    pt = Table(title="Per case", title_justify="left")
+    pt.add_column("case", no_wrap=True)
+    pt.add_column("votes", justify="right", no_wrap=True)
+    pt.add_column("model\nlog-loss", justify="right", no_wrap=True)
+    pt.add_column("decisions", justify="right", no_wrap=True)
+    pt.add_column("scored with; what it lacks", ratio=1, overflow="fold")
+    for c in r["cases"]:
+        m = c["scores"]["model"]
+        lack = "; ".join(
+            f"{k}: {len(v)} of {c['decisions']} decisions" for k, v in c["lacks"].items() if v
+        )
+        pt.add_row(
+            c["id"],
+            str(c["votes_scored"]),
+            _f(m["log_loss"]),
+            _f(m["decision_accuracy"]),
+            Text(
+                c["scored_with"]
+                + (f" (without {', '.join(c['trained_without'])})" if c["trained_without"] else "")
+                + ("\nlacks " + lack if lack else "")
+            ),
+        )
+    console.print(pt)
 
 
 # -- unravel -------------------------------------------------------------------------------
