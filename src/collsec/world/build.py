@@ -22,8 +22,13 @@ from collsec.codes.codes import code_table
 from collsec.data import loaders as L
 from collsec.errors import InputError
 from collsec.institutions.charter import membership_table
+from collsec.world.agreement import agreement
 
-__all__ = ["COW_LAST", "ORGANIZATIONS", "SOURCES", "cow_region", "world_fields"]
+__all__ = ["ATOP_KINDS", "COW_LAST", "ORGANIZATIONS", "SOURCES", "cow_region", "world_fields"]
+
+#: The ATOP obligations of :attr:`World.ties <collsec.world.world.World.ties>`, in bit
+#: order: kind ``k`` is bit ``1 << k`` (defense 1, offense 2, neutral 4, nonagg 8, consul 16).
+ATOP_KINDS = ("defense", "offense", "neutral", "nonagg", "consul")
 
 COW_LAST = pd.Timestamp("2016-12-31")  # COW v2016: spells ending here are still running
 IDEAL_COLUMN = "idealpointall"
@@ -35,6 +40,7 @@ SOURCES = (
     "atop",
     "cow_contiguity",
     "cow_mindist",
+    "unga_votes",
 )
 ORGANIZATIONS = {
     "un": "un.csv",
@@ -170,6 +176,7 @@ def world_fields(
             flags[k].append("system membership: COW v2016 spell assumed to continue")
     code = np.array(codes, dtype=object)
     pos = pd.Index(ccode)
+    vote_keys = ccode.copy()  # whose General Assembly votes each row casts
 
     # -- capability ------------------------------------------------------------
     cinc = np.zeros(n)
@@ -223,10 +230,17 @@ def world_fields(
     at = f["atop"]
     atop_years = at["year"][at["year"] <= value_year]
     defense = np.zeros((n, n), dtype=np.int8)
+    ties = np.zeros((n, n), dtype=np.int8)
     if len(atop_years):
         ay = int(atop_years.max())
-        rows = at[(at["year"] == ay) & at["atop_defense"].fillna(False)]
+        year_rows = at[at["year"] == ay]
+        rows = year_rows[year_rows["atop_defense"].fillna(False)]
         defense = fill(rows, 1, np.int8)
+        for bit, kind in enumerate(ATOP_KINDS):
+            rows = year_rows[year_rows[f"atop_{kind}"].fillna(False)]
+            ties |= fill(rows, 1 << bit, np.int8)
+        ties |= ties.T  # an obligation either way is a tie
+        np.fill_diagonal(ties, 0)
         if ay != value_year:
             for k in range(n):
                 flags[k].append(f"defense: ATOP {ay} used")
@@ -251,6 +265,9 @@ def world_fields(
         distance = np.where(known, d, np.where(known.T, d.T, np.nan))
     np.fill_diagonal(distance, 0.0)
 
+    # -- General Assembly agreement (roll calls of the three years before) ---------
+    agree = agreement(vote_keys, label_year, data_dir)
+
     return dict(
         year=label_year,
         date=date,
@@ -263,6 +280,8 @@ def world_fields(
         major_power=major,
         memberships=memberships,
         defense=defense,
+        ties=ties,
+        agreement=agree,
         contiguity=contiguity,
         distance=distance,
         flags=flags,
