@@ -109,3 +109,38 @@ def test_synthetic_world_has_ties_and_agreement() -> None:
     x = w.ideal_point
     assert np.allclose(w.agreement, np.exp(-np.abs(x[:, None] - x[None, :])))
     assert (np.diag(w.agreement) == 1).all()
+
+
+@pytest.mark.data
+def test_a_missing_ideal_point_is_nan_and_null_in_json(w1990: World) -> None:
+    che = w1990.index("CHE")  # not a UN member until 2002: no ideal point for 1989
+    assert np.isnan(w1990.ideal_point[che])
+    assert "ideal_point: none" in w1990.flags[che]
+    row = next(s for s in w1990.to_dict()["states"] if s["iso3"] == "CHE")
+    assert row["ideal_point"] is None
+    usa = next(s for s in w1990.to_dict()["states"] if s["iso3"] == "USA")
+    assert isinstance(usa["ideal_point"], float)
+
+
+@pytest.mark.data
+def test_the_stage_fills_a_missing_ideal_point_with_its_regions_mean(w1990: World) -> None:
+    from collsec.behavior.parameters import Parameters
+    from collsec.crisis.stage import Stage, fill_ideal
+
+    p = Parameters.default()
+    st = Stage.build(w1990, p)
+    che, usa = w1990.index("CHE"), w1990.index("USA")
+    assert np.isnan(st.ideal[che])  # the stage keeps it unknown
+    europe = (w1990.region == "europe") & ~np.isnan(w1990.ideal_point)
+    xbar = float(np.mean(w1990.ideal_point[europe]))
+    assert fill_ideal(w1990.ideal_point, w1990.region)[che] == pytest.approx(xbar)
+    want = np.exp(-abs(xbar - w1990.ideal_point[usa]) / p.ideal_scale)
+    tie = p.alliance_tie * bool(w1990.defense[che, usa])
+    assert st.aff[che, usa] == pytest.approx(want + tie)
+
+
+def test_fill_ideal_without_any_known_in_the_region_is_the_centre() -> None:
+    from collsec.crisis.stage import fill_ideal
+
+    x = fill_ideal(np.array([np.nan, np.nan, 2.0]), np.array(["a", "a", "b"]))
+    assert x.tolist() == [0.0, 0.0, 2.0]

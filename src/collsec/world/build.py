@@ -191,7 +191,7 @@ def world_fields(
             flags[k].append("cinc: no NMC record")
 
     # -- ideal point -------------------------------------------------------------
-    ideal = np.zeros(n)
+    ideal = np.full(n, np.nan)  # missing stays missing (NaN)
     latest = _latest(f["ideal"], IDEAL_COLUMN, value_year)
     for k, c in enumerate(ccode):
         if c in latest.index:
@@ -200,7 +200,7 @@ def world_fields(
             if y != value_year:
                 flags[k].append(f"ideal_point: carried forward from {y}")
         else:
-            flags[k].append("ideal_point: none, set to 0")
+            flags[k].append("ideal_point: none")
 
     # -- major powers -----------------------------------------------------------
     mj = f["majors"]

@@ -45,7 +45,10 @@ Gaps are filled by documented rules and flagged per value in ``flags``:
   none at all: 0, flagged ``cinc: no NMC record``.
 * Ideal point missing (before 1946, not yet voting, or a gap): the state's
   latest earlier value, flagged ``ideal_point: carried forward from YEAR``;
-  none: 0.0 (the centre of the scale), flagged ``ideal_point: none, set to 0``.
+  none: NaN (unknown), flagged ``ideal_point: none``; ``to_dict`` gives
+  ``null``. The crisis stage fills it for affinity and threats only
+  (:func:`collsec.crisis.stage.fill_ideal`: the mean known ideal point of the
+  state's region in that world, 0.0 if none there).
 * Minimum distance missing (outside 1886-2019): the nearest year's value,
   flagged in ``dyad_flags``; none: NaN.
 """
@@ -68,6 +71,12 @@ __all__ = ["ATOP_KINDS", "REGIONS", "State", "World"]
 
 REGIONS = ("americas", "europe", "africa", "middle_east", "asia", "oceania")
 FIRST_YEAR, LAST_YEAR = 1816, 2024
+
+
+def _number(v: Any) -> float | None:
+    """A float for JSON, None for NaN (unknown)."""
+    v = float(v)
+    return None if np.isnan(v) else v
 
 
 @dataclass(frozen=True)
@@ -234,7 +243,7 @@ class World:
                     "iso3": str(self.code[k]),
                     "name": str(self.name[k]),
                     "cinc": float(self.cinc[k]),
-                    "ideal_point": float(self.ideal_point[k]),
+                    "ideal_point": _number(self.ideal_point[k]),
                     "region": str(self.region[k]),
                     "major_power": bool(self.major_power[k]),
                     "un_member": bool(self.un_member[k]),
