@@ -164,7 +164,7 @@ class Stage:
         if synthetic:
             nuclear = np.asarray(world.major_power, dtype=bool).copy()
         else:
-            nuc = nuclear_codes(on.year)
+            nuc = nuclear_codes(on.year, on)
             nuclear = np.array([c in nuc for c in codes], dtype=bool)
         risk = cap_norm + p.nuclear * nuclear
         ideal = np.asarray(world.ideal_point, dtype=float).copy()  # NaN: unknown
