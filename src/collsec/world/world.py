@@ -51,6 +51,22 @@ Gaps are filled by documented rules and flagged per value in ``flags``:
   state's region in that world, 0.0 if none there).
 * Minimum distance missing (outside 1886-2019): the nearest year's value,
   flagged in ``dyad_flags``; none: NaN.
+
+China's seat. Before 25 October 1971 (GA res. 2758 (XXVI)) the state with
+member code ``CHN`` is the Republic of China, judged on the world's day (the
+date, or 31 December for :meth:`World.from_year`):
+
+* before 1 October 1949, COW 710 with 710's capability and ATOP rows (and
+  ATOP's rows of 713, its code for the ROC's 1947 treaty with the Philippines);
+* from 1 October 1949, COW 713 (Taiwan; COW starts it on 1949-12-08, so the
+  row is added, flagged, to earlier worlds) with 713's capability (710's for
+  value years before 1949, flagged), ATOP rows and distances; the People's
+  Republic is the separate non-member ``PRC`` with COW 710's values.
+
+Throughout, ``CHN``'s ideal point is the ideal-point file's 713 row (its code
+for the seat's holder, 1946-1971) and its votes are the vote file's ``TW``
+(1946-01-01 to 1971-10-07). From 25 October 1971, ``CHN`` is COW 710 and
+``TWN`` COW 713. Both rows carry a ``china seat:`` flag; see ``docs/data.md``.
 """
 
 from __future__ import annotations
