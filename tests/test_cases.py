@@ -396,7 +396,7 @@ def _edit(path: Path, old: str, new: str) -> None:
             ".actors.csv",
             "USA,United States of America,2,0.148239,",
             "USA,United States of America,2,abc,",
-            "actors.csv: line 11: cinc: must be a number, not 'abc'",
+            "actors.csv: line 12: cinc: must be a number, not 'abc'",
         ),
     ],
 )

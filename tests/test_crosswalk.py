@@ -154,7 +154,14 @@ HARD_CASES = [
     ("cow", 713, "iso3", D(1949, 12, 7), None),
     ("iso2", "TW", "cow", D(1948, 1, 1), None),
     ("cow", 710, "iso3", D(1948, 1, 1), "CHN"),
-    ("cow", 710, "code", D(1960, 1, 1), "CHN"),
+    # China's seat (collsec CHN) is the ROC's until 1971-10-25; the People's Republic PRC
+    ("cow", 710, "code", D(1948, 1, 1), "CHN"),
+    ("cow", 710, "code", D(1960, 1, 1), "PRC"),
+    ("cow", 710, "code", D(1972, 1, 1), "CHN"),
+    ("cow", 713, "code", D(1960, 1, 1), "CHN"),
+    ("cow", 713, "code", D(1972, 1, 1), "TWN"),
+    ("code", "CHN", "cow", D(1960, 1, 1), 713),
+    ("code", "PRC", "cow", D(1960, 1, 1), 710),
     # Kosovo, South Sudan
     ("cow", 347, "iso3", D(2010, 1, 1), None),
     ("cow", 347, "gw", D(2010, 1, 1), 347),
@@ -329,7 +336,20 @@ def test_agrees_with_member_codes():
 
 def test_hard_case_codes_present():
     codes = {r.code for r in crosswalk_rows()}
-    for code in ("SUN", "YUG", "SCG", "CSK", "DDR", "YAR", "YMD", "RVN", "TGK", "ZAN", "CHN"):
+    for code in (
+        "SUN",
+        "YUG",
+        "SCG",
+        "CSK",
+        "DDR",
+        "YAR",
+        "YMD",
+        "RVN",
+        "TGK",
+        "ZAN",
+        "CHN",
+        "PRC",
+    ):
         assert code in codes
 
 

@@ -319,7 +319,8 @@ HAND: dict[int, list[tuple[str, dict[str, object]]]] = {
                 "iso2": "CN",
                 "note": "the government of China: the Republic of China until COW starts Taiwan "
                 "(713) on 1949-12-08; China's UN seat (collsec CHN) was held by the ROC until "
-                "1971-10-25",
+                "1971-10-25, so collsec codes the People's Republic PRC from its proclamation "
+                "(1949-10-01) to 1971-10-24",
                 "source": "COW2016; BSV2017; VSB2009; GW1999; COLLSEC",
             },
         )
@@ -330,8 +331,8 @@ HAND: dict[int, list[tuple[str, dict[str, object]]]] = {
             {
                 "iso3": "TWN",
                 "iso2": "TW",
-                "note": "Republic of China on Taiwan; it held China's UN seat until 1971-10-25 "
-                "(GA res. 2758 (XXVI)), which UN data label TW/TWN",
+                "note": "Republic of China on Taiwan; it held China's UN seat (collsec CHN) until "
+                "1971-10-25 (GA res. 2758 (XXVI)), which UN data label TW/TWN; TWN after",
                 "source": "COW2016; BSV2017; VSB2009; GWLIST; COLLSEC",
             },
         )

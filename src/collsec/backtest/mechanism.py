@@ -552,7 +552,7 @@ def _key(
     blob = json.dumps(
         {
             "v": __version__,
-            "mechanism": 12,
+            "mechanism": 13,  # 13: worlds with NaN ideal points and the ROC as CHN
             "policy": policy,
             "crises": [asdict(c) for c in crises],
             "params": params.to_dict(),

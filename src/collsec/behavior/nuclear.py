@@ -12,6 +12,10 @@ Glance"; Federation of American Scientists, "Status of World Nuclear Forces").
 
 from __future__ import annotations
 
+import datetime as dt
+
+from collsec.codes.codes import ROC_SEAT_END
+
 __all__ = ["NUCLEAR_STATES", "is_nuclear", "nuclear_codes"]
 
 #: code -> (first year, source)
@@ -21,7 +25,11 @@ NUCLEAR_STATES: dict[str, tuple[int, str]] = {
     "RUS": (1949, "successor to the USSR's arsenal (Alma-Ata/Lisbon 1991-92)"),
     "GBR": (1952, "Operation Hurricane, 3 October 1952"),
     "FRA": (1960, "Gerboise Bleue, 13 February 1960"),
-    "CHN": (1964, "first Chinese test, 16 October 1964"),
+    "CHN": (
+        1964,
+        "first Chinese test, 16 October 1964 (the People's Republic: CHN from 1971-10-25)",
+    ),
+    "PRC": (1964, "first Chinese test, 16 October 1964 (the People's Republic before 1971-10-25)"),
     "ISR": (1967, "undeclared; weapons believed assembled by the 1967 war (Cohen 1998)"),
     "IND": (1974, "Smiling Buddha test, 18 May 1974"),
     "PAK": (1998, "Chagai-I tests, 28 May 1998"),
@@ -35,6 +43,17 @@ def is_nuclear(code: str, year: int) -> bool:
     return entry is not None and year >= entry[0]
 
 
-def nuclear_codes(year: int) -> frozenset[str]:
-    """The codes that count as nuclear-armed in ``year``."""
-    return frozenset(c for c in NUCLEAR_STATES if is_nuclear(c, year))
+def nuclear_codes(year: int, on: dt.date | None = None) -> frozenset[str]:
+    """The codes that count as nuclear-armed in ``year`` (on the day ``on``, if given).
+
+    Before 25 October 1971 ``CHN`` is the Republic of China, which had no weapons;
+    the People's Republic is ``PRC`` then (:mod:`collsec.codes.codes`).
+
+    >>> import datetime as dt
+    >>> sorted(nuclear_codes(1965, dt.date(1965, 7, 1)) & {"CHN", "PRC"})
+    ['PRC']
+    """
+    out = frozenset(c for c in NUCLEAR_STATES if is_nuclear(c, year))
+    if on is not None and on < ROC_SEAT_END:
+        out = out - {"CHN"}
+    return out

@@ -28,7 +28,9 @@ case's dates), plus any listed in ``record.include``.
 The actors table is :meth:`collsec.world.World.at` on the trigger date: every
 state in the system, with its capability share (COW NMC), ideal point
 (Bailey, Strezhnev & Voeten; none before 1946), region, defence pacts (ATOP)
-and minimum distance to the accused and the target (COW/Gleditsch-Ward).
+and minimum distance to the accused and the target (COW/Gleditsch-Ward), the
+ATOP obligations of every kind with the accused and the target, and the UN
+General Assembly agreement with them (Voeten, Strezhnev & Bailey).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from collsec.data.registry import get_dataset
 from collsec.data.unsc import load_actions
 from collsec.errors import InputError
 from collsec.institutions import load_body
-from collsec.world.world import World
+from collsec.world.world import ATOP_KINDS, World
 
 __all__ = ["annotations", "build_actors", "build_record", "write_case_files"]
 
@@ -282,7 +284,9 @@ def build_actors(case: Case, data_dir: str | None = None) -> str:
         "# built by `collsec cases build` from World.at(trigger date): capability share "
         "= COW NMC CINC of the year before; ideal point = Bailey, Strezhnev & Voeten (2017) "
         "of the year before (none before 1946); allies = ATOP defence pacts in force; "
-        "km = COW minimum distance (empty beyond the dataset's range)\n"
+        "km = COW minimum distance (empty beyond the dataset's range); ties = ATOP "
+        "obligations in force with the party (either way); agree = UN General Assembly "
+        "agreement with the party over the three years before (empty: unknown)\n"
     )
     for s in w.sources:
         ds = get_dataset(s)
@@ -290,7 +294,20 @@ def build_actors(case: Case, data_dir: str | None = None) -> str:
     wr = csv.writer(buf, lineterminator="\n")
     wr.writerow(ACTOR_COLUMNS)
     defense = np.asarray(w.defense) > 0
+    ties = np.asarray(w.ties)
+    agree = np.asarray(w.agreement, dtype=float)
     un = np.asarray(w.un_member, dtype=bool)
+
+    def kinds(i: int, j: int | None) -> str:
+        if j is None or i == j:
+            return ""
+        return ";".join(k for b, k in enumerate(ATOP_KINDS) if int(ties[i, j]) & (1 << b))
+
+    def share(i: int, j: int | None) -> str:
+        if j is None or pre_un:
+            return ""
+        v = agree[i, j]
+        return "" if np.isnan(v) else f"{v:.3f}"
 
     def km(i: int, j: int | None) -> str:
         if j is None:
@@ -316,6 +333,10 @@ def build_actors(case: Case, data_dir: str | None = None) -> str:
                 allies,
                 km(i, ia),
                 km(i, it),
+                kinds(i, ia),
+                kinds(i, it),
+                share(i, ia),
+                share(i, it),
             ]
         )
     return buf.getvalue()

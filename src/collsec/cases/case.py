@@ -20,7 +20,9 @@ user's own case):
 ``<id>.actors.csv``
     every state in the system at the trigger, with the attributes the model
     needs (capability share, ideal point, region, defence pacts, distance to
-    the parties), so that a case replays offline; ``--world data`` rebuilds
+    the parties; optionally the ATOP ties and General Assembly agreement with
+    the parties, :data:`ACTOR_COLUMNS`: a table without them means no ties and
+    unknown agreement), so that a case replays offline; ``--world data`` rebuilds
     the full world of the day from the datasets instead.
 
 Outcome classes (``outcome.conflict`` and ``outcome.institution``):
@@ -74,6 +76,7 @@ from collsec.validation_style import (
     read_toml,
     validate,
 )
+from collsec.world.build import ATOP_KINDS
 
 __all__ = [
     "CONFLICT_OUTCOMES",
@@ -274,6 +277,14 @@ class Actor:
     allies: tuple[str, ...]
     km_accused: float | None
     km_target: float | None
+    #: ATOP kinds (names from :data:`collsec.world.ATOP_KINDS`) between the actor and the
+    #: accused / the target; optional columns: an older table without them means no ties
+    ties_accused: tuple[str, ...] = ()
+    ties_target: tuple[str, ...] = ()
+    #: UN General Assembly agreement with the accused / the target (None: unknown, the
+    #: default of an older table)
+    agree_accused: float | None = None
+    agree_target: float | None = None
 
 
 @dataclass(frozen=True)
@@ -509,6 +520,19 @@ def _capability(v: float) -> float:
 Maybe = Annotated[float | None, BeforeValidator(_empty_none)]
 
 
+def _atop_kinds(v: str) -> str:
+    bad = [k for k in v.split(";") if k and k not in ATOP_KINDS]
+    if bad:
+        raise ValueError(f"unknown ATOP kind {bad[0]!r} (use {', '.join(ATOP_KINDS)})")
+    return v
+
+
+def _share(v: float | None) -> float | None:
+    if v is not None and not 0.0 <= v <= 1.0:
+        raise ValueError("agreement must be between 0 and 1")
+    return v
+
+
 class ActorRow(BaseModel):
     """One row of ``<id>.actors.csv`` (its cells are text: numbers are read from it)."""
 
@@ -525,6 +549,14 @@ class ActorRow(BaseModel):
     allies: str = Field(description="codes separated by ;")
     km_accused: Maybe
     km_target: Maybe
+    ties_accused: Annotated[str, AfterValidator(_atop_kinds)] = Field(
+        "", description="ATOP kinds with the accused, separated by ; (optional column)"
+    )
+    ties_target: Annotated[str, AfterValidator(_atop_kinds)] = Field(
+        "", description="ATOP kinds with the target, separated by ; (optional column)"
+    )
+    agree_accused: Annotated[Maybe, AfterValidator(_share)] = None
+    agree_target: Annotated[Maybe, AfterValidator(_share)] = None
 
 
 def _member(token: str, on: dt.date, source: str, fld: str) -> str:
@@ -754,7 +786,14 @@ ACTOR_COLUMNS = (
     "allies",
     "km_accused",
     "km_target",
+    "ties_accused",
+    "ties_target",
+    "agree_accused",
+    "agree_target",
 )
+#: the columns an actors table must have; the rest of ACTOR_COLUMNS are optional
+#: (tables built before them load with no ties and unknown agreement)
+ACTOR_REQUIRED = ACTOR_COLUMNS[:11]
 
 
 def read_actors(path: Path, case: Case) -> tuple[tuple[Actor, ...], tuple[str, ...]]:
@@ -776,9 +815,15 @@ def read_actors(path: Path, case: Case) -> tuple[tuple[Actor, ...], tuple[str, .
         rows = list(csv.DictReader(ln for ln in lines if not ln.startswith("#")))
     except csv.Error as e:
         raise InputError(f"not a CSV table ({e})", source=src) from None
-    if not rows or tuple(rows[0].keys()) != ACTOR_COLUMNS:
+    head = tuple(rows[0].keys()) if rows else ()
+    if head not in (ACTOR_COLUMNS, ACTOR_REQUIRED):
         header = f"line {numbers[0]}" if numbers else "line 1"
-        raise InputError(f"header must be {','.join(ACTOR_COLUMNS)}", source=src, field=header)
+        raise InputError(
+            f"header must be {','.join(ACTOR_COLUMNS)} (the last {len(ACTOR_COLUMNS) - 11} "
+            "optional)",
+            source=src,
+            field=header,
+        )
     out = []
     codes = set()
     for i, row in zip(numbers[1:], rows, strict=False):
@@ -794,8 +839,10 @@ def read_actors(path: Path, case: Case) -> tuple[tuple[Actor, ...], tuple[str, .
         codes.add(a.code)
         out.append(
             Actor(
-                **a.model_dump(exclude={"allies"}),
+                **a.model_dump(exclude={"allies", "ties_accused", "ties_target"}),
                 allies=tuple(x for x in a.allies.split(";") if x),
+                ties_accused=tuple(x for x in a.ties_accused.split(";") if x),
+                ties_target=tuple(x for x in a.ties_target.split(";") if x),
             )
         )
     for code in (case.trigger.accused, case.trigger.target):

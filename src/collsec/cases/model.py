@@ -37,7 +37,7 @@ from collsec.crisis.kernel import LEVELS
 from collsec.crisis.stage import Scenario, Stage
 from collsec.institutions import load_body
 from collsec.institutions.rules import ABSTAIN, NO, YES
-from collsec.world.world import World
+from collsec.world.world import ATOP_KINDS, World
 
 __all__ = [
     "BASELINE_FEATURES",
@@ -82,8 +82,12 @@ class VoteTable:
 def case_world(case: Case) -> World:
     """A :class:`collsec.world.World` from the case's actors table (offline).
 
-    Distances are known to the accused and the target only; an unknown ideal
-    point stays NaN (the stage counts it as unknown).
+    Distances, ATOP ties of every kind and General Assembly agreement are known
+    to the accused and the target only (from the table's ``km_*``, ``ties_*``
+    and ``agree_*`` columns; an older table without the last two means no ties
+    and unknown agreement); elsewhere ``ties`` holds the defence bit of the
+    ``allies`` column and ``agreement`` is NaN (1 on the diagonal). An unknown
+    ideal point stays NaN (the stage counts it as unknown).
     """
     acts = case.actors
     n = len(acts)
@@ -102,6 +106,21 @@ def case_world(case: Case) -> World:
             dist[:, j] = col
             dist[j, :] = col
     np.fill_diagonal(dist, 0.0)
+    ties = (defense | defense.T).astype(np.int8)
+    agree = np.full((n, n), np.nan)
+    for party, sfx in ((case.trigger.accused, "accused"), (case.trigger.target, "target")):
+        if party in index:
+            j = index[party]
+            for i, a in enumerate(acts):
+                bits = sum(1 << ATOP_KINDS.index(k) for k in getattr(a, f"ties_{sfx}"))
+                if i != j:
+                    ties[i, j] |= bits
+                    ties[j, i] |= bits
+                v = getattr(a, f"agree_{sfx}")
+                if v is not None:
+                    agree[i, j] = agree[j, i] = v
+    np.fill_diagonal(ties, 0)
+    np.fill_diagonal(agree, 1.0)
     pre_un = case.trigger.date.year < 1946
     return World(
         year=case.trigger.date.year,
@@ -120,6 +139,8 @@ def case_world(case: Case) -> World:
         flags=[[] for _ in acts],
         sources=case.actor_sources,
         kind="data",
+        ties=ties,
+        agreement=agree,
     )
 
 

@@ -71,9 +71,10 @@ def world(
         t.add_column("member\nof", no_wrap=True)
         for s in p["states"]:
             notes = (["major power"] if s["major_power"] else []) + s["flags"]
+            ideal = "" if s["ideal_point"] is None else f"{s['ideal_point']:+.2f}"
             t.add_row(
                 str(s["ccode"]), s["iso3"], Text("\n".join([s["name"], *notes])),
-                f"{s['cinc']:.4f}", f"{s['ideal_point']:+.2f}", s["region"],
+                f"{s['cinc']:.4f}", ideal, s["region"],
                 "\n".join(s["memberships"]),
             )  # fmt: skip
         console.print(t)

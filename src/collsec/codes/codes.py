@@ -6,6 +6,11 @@ keep documented codes (``SUN`` the USSR, ``YUG`` Yugoslavia, ``DDR`` the GDR,
 Montenegro, ``RVN`` South Vietnam, ``TGK``/``ZAN`` Tanganyika and Zanzibar).
 China's UN seat is always ``CHN``; it was held by the Republic of China until
 25 October 1971 (GA res. 2758 (XXVI)), and ``ROC`` is accepted for it before then.
+The People's Republic of China, proclaimed on 1 October 1949, is ``PRC`` until it
+took the seat on 25 October 1971 and ``CHN`` from then: so ``cow:710`` resolves
+to ``CHN`` before 1949-10-01 (the ROC on the mainland), to ``PRC`` until
+1971-10-24 and to ``CHN`` after, and ``cow:713`` (COW's Taiwan, from
+1949-12-08) to ``CHN`` until 1971-10-24 and to ``TWN`` after.
 
 Correlates of War codes are accepted as ``cow:365`` or ``cow:RUS`` and resolve
 by date: ``cow:365`` is ``SUN`` before 24 December 1991 and ``RUS`` after.
@@ -22,9 +27,22 @@ from importlib.resources import files
 
 from collsec.errors import InputError
 
-__all__ = ["CodeRow", "code_table", "member_name", "resolve_member"]
+__all__ = [
+    "PRC_CODE",
+    "PRC_START",
+    "ROC_SEAT_END",
+    "CodeRow",
+    "code_table",
+    "member_name",
+    "resolve_member",
+]
 
+#: GA res. 2758 (XXVI), 25 October 1971: the People's Republic takes China's seat
 ROC_SEAT_END = dt.date(1971, 10, 25)
+#: the People's Republic of China proclaimed (Beijing, 1 October 1949)
+PRC_START = dt.date(1949, 10, 1)
+#: the collsec code of the People's Republic before it held China's seat
+PRC_CODE = "PRC"
 ALIASES = {"ROC": "CHN", "USSR": "SUN"}
 
 

@@ -42,12 +42,34 @@ __all__ = [
     "Scenario",
     "Stage",
     "as_practised",
+    "fill_ideal",
     "load_council",
     "stage_charters",
 ]
 
 #: COW codes of North American states (treaty-area region "north_america")
 NORTH_AMERICA = (2, 20)
+
+
+def fill_ideal(ideal: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Ideal points with the unknown ones (NaN) filled, for affinity and threats only.
+
+    A state without an ideal point takes the mean of the known ideal points of
+    its region in the same world (0.0, the centre of the scale, if its region has
+    none). :attr:`Stage.ideal` keeps NaN: sponsor alignment treats it as unknown.
+
+    >>> fill_ideal(np.array([1.0, np.nan, 3.0, np.nan]), np.array(["a", "a", "a", "b"]))
+    array([1., 2., 3., 0.])
+    """
+    x = np.asarray(ideal, dtype=float).copy()
+    missing = np.isnan(x)
+    if not missing.any():
+        return x
+    reg = np.asarray(region).astype(str)
+    for r in np.unique(reg[missing]):
+        known = (reg == r) & ~missing
+        x[(reg == r) & missing] = float(x[known].mean()) if known.any() else 0.0
+    return x
 
 
 def as_practised(rule: VotingRule, charter: Charter) -> VotingRule:
@@ -206,11 +228,11 @@ class Stage:
         if synthetic:
             nuclear = np.asarray(world.major_power, dtype=bool).copy()
         else:
-            nuc = nuclear_codes(on.year)
+            nuc = nuclear_codes(on.year, on)
             nuclear = np.array([c in nuc for c in codes], dtype=bool)
         risk = cap_norm + p.nuclear * nuclear
-        ideal = np.asarray(world.ideal_point, dtype=float).copy()
-        x = np.nan_to_num(ideal)
+        ideal = np.asarray(world.ideal_point, dtype=float).copy()  # NaN: unknown
+        x = fill_ideal(ideal, world.region)  # for affinity and the threat tables only
         alliance = np.asarray(world.defense) > 0
         np.fill_diagonal(alliance, False)
         aff = np.exp(-np.abs(x[:, None] - x[None, :]) / p.ideal_scale) + p.alliance_tie * alliance

@@ -86,6 +86,7 @@ MODEL_CODE: tuple[str, ...] = (
     "codes",
     "crisis",
     "data/loaders",
+    "data/crosswalk_check.py",
     "data/registry.py",
     "data/registry.toml",
     "data/unsc.py",

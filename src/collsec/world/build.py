@@ -18,12 +18,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from collsec.codes.codes import code_table
+from collsec.codes.codes import PRC_CODE, PRC_START, ROC_SEAT_END, code_table
 from collsec.data import loaders as L
 from collsec.errors import InputError
 from collsec.institutions.charter import membership_table
+from collsec.world.agreement import CHINA_SEAT_KEY, agreement
 
-__all__ = ["COW_LAST", "ORGANIZATIONS", "SOURCES", "cow_region", "world_fields"]
+__all__ = ["ATOP_KINDS", "COW_LAST", "ORGANIZATIONS", "SOURCES", "cow_region", "world_fields"]
+
+#: China's seat (see the module docstring of :mod:`collsec.world.world`): the ROC's COW
+#: code from 1949 (Taiwan), the first NMC year of that code, names and flags
+ROC_COW = 713
+ROC_COW_FIRST_YEAR = 1949
+ROC_NAME = "China (Republic of China)"
+PRC_NAME = "China (People's Republic)"
+ROC_FLAG = "china seat: the Republic of China holds CHN (before 1971-10-25)"
+PRC_FLAG = "china seat: the People's Republic, not the holder of CHN (before 1971-10-25)"
+
+#: The ATOP obligations of :attr:`World.ties <collsec.world.world.World.ties>`, in bit
+#: order: kind ``k`` is bit ``1 << k`` (defense 1, offense 2, neutral 4, nonagg 8, consul 16).
+ATOP_KINDS = ("defense", "offense", "neutral", "nonagg", "consul")
 
 COW_LAST = pd.Timestamp("2016-12-31")  # COW v2016: spells ending here are still running
 IDEAL_COLUMN = "idealpointall"
@@ -35,6 +49,7 @@ SOURCES = (
     "atop",
     "cow_contiguity",
     "cow_mindist",
+    "unga_votes",
 )
 ORGANIZATIONS = {
     "un": "un.csv",
@@ -154,13 +169,23 @@ def world_fields(
     live = live.sort_values(["ccode", "start"]).drop_duplicates("ccode", keep="last")
     if live.empty:
         raise InputError(f"no states in the COW system in {period_start.date()}", source="world")
+    live = live.assign(spell_end=end.loc[live.index])
+    # -- China's seat: who holds CHN on the reference day ------------------------
+    ref = period_end.date()
+    split = PRC_START <= ref < ROC_SEAT_END and bool((live["ccode"] == 710).any())
+    roc_added = split and not bool((live["ccode"] == ROC_COW).any())
+    if roc_added:  # COW starts Taiwan on 1949-12-08; the ROC held the seat throughout
+        roc_row = pd.DataFrame(
+            {"ccode": [ROC_COW], "stateabb": ["TAW"], "statenme": ["Taiwan"]}
+        ).assign(spell_end=pd.Timestamp.max)
+        live = pd.concat([live, roc_row], ignore_index=True).sort_values("ccode")
     ccode = live["ccode"].to_numpy(dtype=np.int64)
     n = len(ccode)
     flags: list[list[str]] = [[] for _ in range(n)]
     beyond_cow = period_end > COW_LAST
     codes, names = [], []
     for k, row in enumerate(live.itertuples(index=False)):
-        last_day = min(end.loc[live.index[k]], period_end).date()
+        last_day = min(row.spell_end, period_end).date()
         code, flag = _member_code(int(row.ccode), str(row.stateabb), last_day)
         codes.append(code)
         names.append(str(row.statenme))
@@ -170,11 +195,37 @@ def world_fields(
             flags[k].append("system membership: COW v2016 spell assumed to continue")
     code = np.array(codes, dtype=object)
     pos = pd.Index(ccode)
+    vote_keys = ccode.copy()  # whose General Assembly votes each row casts
+    nmc_src = ccode.copy()  # whose NMC, ideal-point rows each row takes
+    ideal_src = ccode.copy()
+    atop_extra: dict[int, int] = {}  # ATOP codes that also mean a row (the ROC's 713)
+    roc = None
+    if ref < ROC_SEAT_END and bool((ccode == 710).any()):
+        roc = int(np.flatnonzero(ccode == (ROC_COW if split else 710))[0])
+        code[roc], names[roc] = "CHN", ROC_NAME
+        ideal_src[roc] = ROC_COW  # the ideal-point file codes the seat's holder 713, 1946-1971
+        vote_keys[roc] = CHINA_SEAT_KEY  # the vote file labels the seat TW before 1971-10-25
+        flags[roc].append(ROC_FLAG)
+        if split:
+            prc = int(np.flatnonzero(ccode == 710)[0])
+            code[prc], names[prc] = PRC_CODE, PRC_NAME
+            flags[prc].append(PRC_FLAG)
+            if value_year < ROC_COW_FIRST_YEAR:  # no 713 rows yet: the mainland's (710)
+                nmc_src[roc] = 710
+                flags[roc].append(
+                    f"cinc: COW 710 (China) used for the ROC before {ROC_COW_FIRST_YEAR}"
+                )
+        else:
+            atop_extra[ROC_COW] = roc  # ATOP codes the ROC's 1947 treaty with the Philippines 713
+        if roc_added:
+            flags[roc].append(
+                "system membership: the ROC from 1949-10-01 (COW starts Taiwan on 1949-12-08)"
+            )
 
     # -- capability ------------------------------------------------------------
     cinc = np.zeros(n)
     latest = _latest(f["nmc"], "cinc", value_year)
-    for k, c in enumerate(ccode):
+    for k, c in enumerate(nmc_src):
         if c in latest.index:
             y, v = int(latest.at[c, "year"]), float(latest.at[c, "cinc"])
             cinc[k] = v
@@ -184,16 +235,16 @@ def world_fields(
             flags[k].append("cinc: no NMC record")
 
     # -- ideal point -------------------------------------------------------------
-    ideal = np.zeros(n)
+    ideal = np.full(n, np.nan)  # missing stays missing (NaN)
     latest = _latest(f["ideal"], IDEAL_COLUMN, value_year)
-    for k, c in enumerate(ccode):
+    for k, c in enumerate(ideal_src):
         if c in latest.index:
             y, v = int(latest.at[c, "year"]), float(latest.at[c, IDEAL_COLUMN])
             ideal[k] = v
             if y != value_year:
                 flags[k].append(f"ideal_point: carried forward from {y}")
         else:
-            flags[k].append("ideal_point: none, set to 0")
+            flags[k].append("ideal_point: none")
 
     # -- major powers -----------------------------------------------------------
     mj = f["majors"]
@@ -211,11 +262,16 @@ def world_fields(
     }
 
     # -- dyads ---------------------------------------------------------------------
-    def fill(rows: pd.DataFrame, value: np.ndarray | int, dtype) -> np.ndarray:
+    def fill(
+        rows: pd.DataFrame, value: np.ndarray | int, dtype, extra: dict[int, int] | None = None
+    ) -> np.ndarray:
         m = np.zeros((n, n), dtype=dtype)
-        i = pos.get_indexer(rows["ccode1"].to_numpy(dtype=np.int64))
-        j = pos.get_indexer(rows["ccode2"].to_numpy(dtype=np.int64))
-        ok = (i >= 0) & (j >= 0)
+        c1 = rows["ccode1"].to_numpy(dtype=np.int64)
+        c2 = rows["ccode2"].to_numpy(dtype=np.int64)
+        i, j = pos.get_indexer(c1), pos.get_indexer(c2)
+        for c, k in (extra or {}).items():
+            i[c1 == c], j[c2 == c] = k, k
+        ok = (i >= 0) & (j >= 0) & (i != j)
         vals = value if np.isscalar(value) else np.asarray(value)[ok]
         m[i[ok], j[ok]] = vals
         return m
@@ -223,10 +279,17 @@ def world_fields(
     at = f["atop"]
     atop_years = at["year"][at["year"] <= value_year]
     defense = np.zeros((n, n), dtype=np.int8)
+    ties = np.zeros((n, n), dtype=np.int8)
     if len(atop_years):
         ay = int(atop_years.max())
-        rows = at[(at["year"] == ay) & at["atop_defense"].fillna(False)]
-        defense = fill(rows, 1, np.int8)
+        year_rows = at[at["year"] == ay]
+        rows = year_rows[year_rows["atop_defense"].fillna(False)]
+        defense = fill(rows, 1, np.int8, atop_extra)
+        for bit, kind in enumerate(ATOP_KINDS):
+            rows = year_rows[year_rows[f"atop_{kind}"].fillna(False)]
+            ties |= fill(rows, 1 << bit, np.int8, atop_extra)
+        ties |= ties.T  # an obligation either way is a tie
+        np.fill_diagonal(ties, 0)
         if ay != value_year:
             for k in range(n):
                 flags[k].append(f"defense: ATOP {ay} used")
@@ -251,6 +314,9 @@ def world_fields(
         distance = np.where(known, d, np.where(known.T, d.T, np.nan))
     np.fill_diagonal(distance, 0.0)
 
+    # -- General Assembly agreement (roll calls of the three years before) ---------
+    agree = agreement(vote_keys, label_year, data_dir)
+
     return dict(
         year=label_year,
         date=date,
@@ -263,6 +329,8 @@ def world_fields(
         major_power=major,
         memberships=memberships,
         defense=defense,
+        ties=ties,
+        agreement=agree,
         contiguity=contiguity,
         distance=distance,
         flags=flags,

@@ -3,8 +3,30 @@
 A :class:`World` holds one row per state: COW code, member code (ISO3 or a
 documented historical code), name, capability (CINC), UN ideal point, region,
 major-power status, UN and other memberships, plus dyadic matrices (ATOP
-defence obligations, contiguity, minimum distance). ``State`` objects are
-views for people; the arrays are the storage (see ``DESIGN.md``).
+defence obligations, contiguity, minimum distance, ATOP ties of every kind, UN
+General Assembly agreement). ``State`` objects are views for people; the
+arrays are the storage (see ``DESIGN.md``).
+
+Dyadic arrays, (n, n):
+
+* ``defense`` (int8): 1 where ATOP v5.1 (Leeds et al. 2002) codes a defence
+  obligation of i to j, as the file's directed dyads have it (the United
+  States to Japan, not Japan to the United States).
+* ``ties`` (int8 bitmask): the ATOP obligations in force between i and j,
+  either way (symmetric, 0 on the diagonal); kind ``ATOP_KINDS[k]`` is bit
+  ``1 << k``: defense 1, offense 2, neutral 4, nonagg 8, consul 16. So
+  ``ties & 1`` is ``defense`` made symmetric. Same ATOP year as ``defense``
+  (the latest ATOP year not after the value year).
+* ``agreement`` (float): the share of the UN General Assembly roll calls of the
+  three calendar years before the world's year (for ``World.at`` and
+  ``World.from_year`` alike) on which both states voted (yes, no or abstain)
+  and cast the same vote; NaN where they shared fewer than 10 such roll calls
+  (not members, not voting, or after the votes end in 2019), 1 on the
+  diagonal; worlds of 1946 and earlier are all NaN. Votes: Voeten, Strezhnev &
+  Bailey (2009), United Nations General Assembly Voting Data, Harvard
+  Dataverse, doi:10.7910/DVN/LEJUQZ (:mod:`collsec.world.agreement`, cached
+  per year). No per-state flag.
+* ``contiguity`` (int8, COW type), ``distance`` (float km, NaN unknown).
 
 Two ways to build one from data, and one without data:
 
@@ -23,9 +45,28 @@ Gaps are filled by documented rules and flagged per value in ``flags``:
   none at all: 0, flagged ``cinc: no NMC record``.
 * Ideal point missing (before 1946, not yet voting, or a gap): the state's
   latest earlier value, flagged ``ideal_point: carried forward from YEAR``;
-  none: 0.0 (the centre of the scale), flagged ``ideal_point: none, set to 0``.
+  none: NaN (unknown), flagged ``ideal_point: none``; ``to_dict`` gives
+  ``null``. The crisis stage fills it for affinity and threats only
+  (:func:`collsec.crisis.stage.fill_ideal`: the mean known ideal point of the
+  state's region in that world, 0.0 if none there).
 * Minimum distance missing (outside 1886-2019): the nearest year's value,
   flagged in ``dyad_flags``; none: NaN.
+
+China's seat. Before 25 October 1971 (GA res. 2758 (XXVI)) the state with
+member code ``CHN`` is the Republic of China, judged on the world's day (the
+date, or 31 December for :meth:`World.from_year`):
+
+* before 1 October 1949, COW 710 with 710's capability and ATOP rows (and
+  ATOP's rows of 713, its code for the ROC's 1947 treaty with the Philippines);
+* from 1 October 1949, COW 713 (Taiwan; COW starts it on 1949-12-08, so the
+  row is added, flagged, to earlier worlds) with 713's capability (710's for
+  value years before 1949, flagged), ATOP rows and distances; the People's
+  Republic is the separate non-member ``PRC`` with COW 710's values.
+
+Throughout, ``CHN``'s ideal point is the ideal-point file's 713 row (its code
+for the seat's holder, 1946-1971) and its votes are the vote file's ``TW``
+(1946-01-01 to 1971-10-07). From 25 October 1971, ``CHN`` is COW 710 and
+``TWN`` COW 713. Both rows carry a ``china seat:`` flag; see ``docs/data.md``.
 """
 
 from __future__ import annotations
@@ -39,13 +80,19 @@ import pandas as pd
 
 from collsec import limits
 from collsec.errors import InputError
-from collsec.world.build import world_fields
+from collsec.world.build import ATOP_KINDS, world_fields
 from collsec.world.similarity import cohen_kappa, ideal_point_distance, portfolio, s_score, scott_pi
 
-__all__ = ["REGIONS", "State", "World"]
+__all__ = ["ATOP_KINDS", "REGIONS", "State", "World"]
 
 REGIONS = ("americas", "europe", "africa", "middle_east", "asia", "oceania")
 FIRST_YEAR, LAST_YEAR = 1816, 2024
+
+
+def _number(v: Any) -> float | None:
+    """A float for JSON, None for NaN (unknown)."""
+    v = float(v)
+    return None if np.isnan(v) else v
 
 
 @dataclass(frozen=True)
@@ -86,8 +133,26 @@ class World:
     flags: list[list[str]]
     sources: tuple[str, ...] = ()
     kind: str = "data"
+    #: (n, n) int8 bitmask of the ATOP obligations between i and j (bits: :data:`ATOP_KINDS`);
+    #: None when built: the defence bit of ``defense`` (either way)
+    ties: np.ndarray = None  # type: ignore[assignment]
+    #: (n, n) float, UN General Assembly agreement (see the module docstring); None when
+    #: built: unknown (NaN) off the diagonal, 1 on it
+    agreement: np.ndarray = None  # type: ignore[assignment]
 
     STATE_FIELDS = ("ccode", "code", "name", "cinc", "ideal_point", "region", "major_power")
+
+    def __post_init__(self) -> None:
+        n = len(self.ccode)
+        if self.ties is None:
+            d = np.asarray(self.defense) > 0
+            ties = (d | d.T).astype(np.int8)
+            np.fill_diagonal(ties, 0)
+            object.__setattr__(self, "ties", ties)
+        if self.agreement is None:
+            agree = np.full((n, n), np.nan)
+            np.fill_diagonal(agree, 1.0)
+            object.__setattr__(self, "agreement", agree)
 
     # -- access ------------------------------------------------------------
 
@@ -194,7 +259,7 @@ class World:
                     "iso3": str(self.code[k]),
                     "name": str(self.name[k]),
                     "cinc": float(self.cinc[k]),
-                    "ideal_point": float(self.ideal_point[k]),
+                    "ideal_point": _number(self.ideal_point[k]),
                     "region": str(self.region[k]),
                     "major_power": bool(self.major_power[k]),
                     "un_member": bool(self.un_member[k]),
@@ -241,6 +306,10 @@ class World:
         states sit in ``n_regions`` regions on a plane, so contiguity and
         distance follow geography; ideal points cluster by region; defence
         pacts form mostly within regions and between like-minded states.
+        ``ties`` holds the defence bit of those pacts only; ``agreement`` is
+        ``exp(-|x_i - x_j|)`` of the ideal points ``x`` (1 on the diagonal, in
+        (0, 1]: the General Assembly agreement of two states one unit apart on the
+        ideal-point scale is about 0.37).
         ``seed`` makes it reproducible; without one a seed is drawn and
         recorded in ``sources``.
         """
@@ -298,6 +367,8 @@ class World:
             contiguity=contiguity,
             distance=distance,
             flags=[[] for _ in range(n)],
+            ties=defense.copy(),  # the defence bit (1 << 0) only
+            agreement=np.exp(-np.abs(ideal[:, None] - ideal[None, :])),
             sources=(f"synthetic(n_states={n}, seed={seed}, n_regions={n_regions})",),
             kind="synthetic",
         )
