@@ -4,8 +4,8 @@ Two fits, both on development data only:
 
 1. **The vote model** on every sourced vote of the case library
    (:func:`collsec.cases.fidelity.fit_library`, with
-   :mod:`collsec.behavior.fit`): the six utility weights and the two vote
-   thresholds, written as ``calibrated.toml`` (read with
+   :mod:`collsec.behavior.fit`): the support weights, the no/abstain tilt
+   and the two vote thresholds, written as ``calibrated.toml`` (read with
    :meth:`collsec.behavior.parameters.Parameters.from_file`).
 2. **The ICB link** on the development split of ICB: for each target, the
    logistic calibration of the kernel's signals (run with the parameters of
@@ -64,7 +64,8 @@ def calibrate(
     report, _ = backtest_icb(
         crises_path, actors_path, params=params, data_dir=data_dir, seed=seed, progress=progress
     )
-    fitted = {k: getattr(params, k) for k in (*vote["weights"], "vote_no", "vote_yes")}
+    keys = (*vote["weights"], *(f"tilt_{k}" for k in vote.get("tilt", {})), "vote_no", "vote_yes")
+    fitted = {k: getattr(params, k) for k in keys}
     stamp = {
         "collsec": __version__,
         "date": dt.date.today().isoformat(),
@@ -74,7 +75,7 @@ def calibrate(
         "draws": DRAWS,
     }
     header = (
-        "# Written by `collsec calibrate`: the vote model's weights and thresholds fitted on\n"
+        "# Written by `collsec calibrate`: the vote model's weights, tilt and thresholds fitted on\n"
         f"# every sourced vote of the case library ({vote['votes_fitted']} votes, "
         f"{vote['cases']} cases; {vote['iterations']} iterations, converged).\n"
         "# Read with Parameters.from_file; do not edit by hand.\n"

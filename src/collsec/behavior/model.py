@@ -21,6 +21,7 @@ sign fixed by the theory (:data:`FEATURES`)::
     veto_stake   -  [permanent] x [accused or tie] x pressure the permanent member's stake
     veto         +  [permanent]                  x 1          a permanent member's own habit
     statism      -  sov[i]                       x intrusion  resistance to intrusive measures
+    shield       -  [tie] x agree(i,a) x internal x intrusion shielding a partner's internal affairs
 
 ``sov[i]`` is how far the member's UN ideal point lies below the world's
 mean, in standard deviations (0 above it or unknown): Bailey, Strezhnev &
@@ -108,6 +109,7 @@ MEMBER_TERMS = (
     "veto_stake",
     "veto",
     "statism",
+    "shield",
 )
 #: what a draft brings to a vote (one value per draft)
 DRAFT_TERMS = ("one", "cost", "intrusion", "pressure")
@@ -128,6 +130,7 @@ FEATURES: dict[str, tuple[str, str, float, float | None]] = {
     "veto_stake": ("veto_stake", "pressure", -1.0, 0.0),
     "veto": ("veto", "one", 1.0, None),
     "statism": ("statism", "intrusion", -1.0, 0.0),
+    "shield": ("shield", "intrusion", -1.0, 0.0),
 }
 #: the features of the vote, in the order of the weights that multiply them
 VOTE_FEATURES = tuple(FEATURES)
@@ -144,10 +147,11 @@ VOTE_WORDS = {
     "accused": "the draft is against itself",
     "target": "it is the victim",
     "tie": "treaty ties to the accused",
-    "agreement": "UN voting agreement with the accused",
+    "agreement": "UN voting distance from the accused",
     "veto_stake": "a permanent member's stake in the accused",
     "veto": "a permanent member's habit",
     "statism": "resistance to intrusive measures",
+    "shield": "shielding a partner's internal affairs",
 }
 
 #: whether a draft of each ladder level presses the accused (the kernel's drafts):

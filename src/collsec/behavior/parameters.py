@@ -94,6 +94,7 @@ CONSTRAINTS: dict[str, str] = {
     "veto_stake": _NONNEG,
     "statism": _NONNEG,
     "remoteness": _NONNEG,
+    "shield": _NONNEG,
     # gains, costs, days, severities and strengths
     "attack_gain": _NONNEG,
     "deterrence": _NONNEG,
@@ -134,6 +135,7 @@ class Parameters:
     veto: float
     statism: float
     remoteness: float
+    shield: float
     tilt_commitment: float
     tilt_affinity: float
     tilt_cost: float
@@ -148,6 +150,7 @@ class Parameters:
     tilt_veto: float
     tilt_statism: float
     tilt_remoteness: float
+    tilt_shield: float
     vote_yes: float
     vote_no: float
     vote_noise: float

@@ -121,6 +121,7 @@ class Stage:
         np.ndarray
     )  # (N, N) UN agreement of i with j beyond the world's mean with j (0 unknown)
     agree_rel_t: np.ndarray  # agree_rel.T, contiguous (rows gathered per accused)
+    agree_t: np.ndarray  # (N, N) UN agreement of j with i (0 unknown), i the accused
     aff_mean: np.ndarray  # (N,) a state's mean affinity to the others (its affinity to victims)
     veto: np.ndarray  # (N,) bool: holds a veto in the Council
     statism: np.ndarray  # (N,) ideal point below the world's mean, in sd (0 above or unknown)
@@ -204,6 +205,7 @@ class Stage:
             "veto_stake": vt * np.maximum(accused, tie),
             "veto": vt,
             "statism": self.statism[c][None, :],
+            "shield": tie * self.agree_t[a][:, c] * np.asarray(internal, dtype=float)[:, None],
         }
 
     @property
@@ -333,7 +335,7 @@ class Stage:
             grp = groups.get(crit.holders or "", frozenset())
             veto_holders |= np.array([c in grp for c in codes], dtype=bool)
         shielded = (veto_holders | (alliance & veto_holders[None, :]).any(axis=1)).astype(float)
-        tie, agree_rel, aff_mean = _relations(world, alliance, aff)
+        tie, agree_rel, agree, aff_mean = _relations(world, alliance, aff)
 
         h = p.honour
         honour_logit = math.inf if h >= 1 else (-math.inf if h <= 0 else math.log(h / (1 - h)))
@@ -353,6 +355,7 @@ class Stage:
             tie=tie,
             agree_rel=agree_rel,
             agree_rel_t=np.ascontiguousarray(agree_rel.T),
+            agree_t=np.ascontiguousarray(agree.T),
             aff_mean=aff_mean,
             veto=veto_holders,
             statism=_statism(ideal),
@@ -384,8 +387,9 @@ class Stage:
 
 def _relations(
     world: World, alliance: np.ndarray, aff: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Ties of every kind, relative UN agreement and mean affinity (see :class:`Stage`).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ties of every kind, relative and raw UN agreement (0 where unknown) and mean
+    affinity (see :class:`Stage`).
 
     A world without ``ties`` has its defence pacts as ties; without ``agreement``,
     agreement is unknown (0 relative agreement). Relative agreement of ``i``
@@ -399,6 +403,7 @@ def _relations(
     np.fill_diagonal(tie, False)
     agreement = getattr(world, "agreement", None)
     rel = np.zeros((n, n))
+    raw = np.zeros((n, n))
     if agreement is not None and n > 1:
         ag = np.asarray(agreement, dtype=float).copy()
         np.fill_diagonal(ag, np.nan)
@@ -406,9 +411,10 @@ def _relations(
         count = known.sum(axis=0)
         mean = np.where(count > 0, np.nansum(ag, axis=0) / np.maximum(count, 1), 0.0)
         rel = np.where(known, ag - mean[None, :], 0.0)
+        raw = np.where(known, ag, 0.0)
     off = ~np.eye(n, dtype=bool)
     aff_mean = (aff * off).sum(axis=1) / max(n - 1, 1)
-    return tie, rel, aff_mean
+    return tie, rel, raw, aff_mean
 
 
 def _statism(ideal: np.ndarray) -> np.ndarray:
