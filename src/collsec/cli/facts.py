@@ -28,6 +28,13 @@ def facts_command(
     ] = "2000",
     states: StatesOpt = None,
     crises: Annotated[int, typer.Option("--crises", help="Generated crises to run.")] = 40_000,
+    vetoes: Annotated[
+        bool,
+        typer.Option(
+            "--vetoes/--no-vetoes",
+            help="Also compare vetoed drafts per decade with the record (worlds from data).",
+        ),
+    ] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the crises.")] = 0,
     params: ParamsOpt = None,
     council: CouncilOpt = None,
@@ -38,7 +45,7 @@ def facts_command(
 
     # lazy: the facts and the kernel (scipy.stats, pandas) only when this command runs
     from collsec.crisis import Stage
-    from collsec.validation.facts import stylised_facts
+    from collsec.validation.facts import DECADES, stylised_facts, vetoes_by_decade
 
     if crises < 1000:
         raise InputError("must be >= 1000 (the facts are rates)", source="--crises")
@@ -55,6 +62,12 @@ def facts_command(
     with progress("facts", unit="crises", total=crises) as bar:
         r = stylised_facts(stage, crises=crises, seed=seed, progress=bar.advance)
     r["world"] = world if world != "synthetic" else f"synthetic({w.n}, seed=7)"
+    if vetoes and world != "synthetic":
+        n = max(1000, crises // 4)
+        with progress("facts: vetoes per decade", unit="decades", total=len(DECADES)) as bar:
+            r["vetoes_by_decade"] = vetoes_by_decade(
+                p, crises=n, seed=seed, data_dir=data_dir, progress=bar.advance
+            )
     emit(r, fmt, _text)
 
 
@@ -90,6 +103,36 @@ def _text(r: dict[str, Any]) -> None:
             )
         console.print(f"  built into the model: {f['built_in']}.")
     console.print(f"{r['holds']} of {len(r['facts'])} facts hold.")
+    v = r.get("vetoes_by_decade")
+    if v:
+        t = Table(
+            title=f"Vetoed drafts per decade: the record and the model "
+            f"({v['crises_per_decade']:,} crises per decade)",
+            title_justify="left",
+        )
+        for c in ("decade", "record", "share", "model", "share", "hidden"):
+            t.add_column(c, justify="left" if c == "decade" else "right")
+        for d in v["decades"]:
+            rec = f"{d['record_vetoed']}/{d['record_decisions']}"
+            mod = f"{d['model_vetoed']}/{d['model_tabled']}"
+
+            def pct(x: float | None) -> str:
+                return "-" if x is None else f"{100 * x:.1f}%"
+
+            t.add_row(
+                d["decade"],
+                rec,
+                pct(d["record_share"]),
+                mod,
+                pct(d["model_share"]),
+                f"{d['model_hidden_vetoes']:,}",
+            )
+        console.print(t)
+        console.print(
+            f"record: {v['record']['vetoed']} vetoed drafts of {v['record']['decisions']:,} "
+            "decisions (Dag Hammarskjold Library); model: vetoed of tabled drafts, and drafts "
+            "withheld because a veto was foreseen (hidden)."
+        )
 
 
 def register(app: typer.Typer) -> None:
