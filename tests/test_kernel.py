@@ -346,10 +346,17 @@ def test_article5_gate_follows_the_charter() -> None:
         region = region if region in ("europe", "north_america", "turkey") else "elsewhere"
         assert bool(stage.treaty_area[i]) == article5_applies(code, on=on, region=region)[0]
     noise = _quiet_noise(stage, position=0.99)
-    # an armed attack on an ally in Europe goes to the NAC under Art. 5
+    # an armed attack on an ally in Europe goes to the NAC under Art. 5; the NAC decides
+    # by consensus (no ally objects; an abstention does not block), and with every
+    # ally's shock towards yes it acts
     r = run_batch(stage, pol, noise, 0.0, threat=_one(AGGRESSION, rus, pol_))
     assert r.art5[0] and (r.nac_votes[0] >= 0).sum() == stage.nato.sum()
-    assert int(r.responder[0]) == NATO
+    no_objection = not bool(np.any(r.nac_votes[0][stage.nato] == 1))
+    assert (int(r.responder[0]) == NATO) == no_objection
+    keen = _quiet_noise(stage, position=0.99)
+    keen.vote_u[:] = 0.999
+    r = run_batch(stage, pol, keen, 0.0, threat=_one(AGGRESSION, rus, pol_))
+    assert np.all(r.nac_votes[0][stage.nato] == 0) and int(r.responder[0]) == NATO
     # not for a non-member, nor for a cyber attack (not an armed attack)
     assert not run_batch(stage, pol, noise, 0.0, threat=_one(AGGRESSION, rus, ukr)).art5[0]
     assert not run_batch(stage, pol, noise, 0.0, threat=_one(CYBER, rus, pol_)).art5[0]

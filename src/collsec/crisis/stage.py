@@ -385,13 +385,19 @@ class Stage:
         )
 
 
+#: the ATOP kinds (``collsec.world.world.ATOP_KINDS`` bits) that make a tie: every
+#: kind but non-aggression alone
+PARTNER_BITS = 0b10111
+
+
 def _relations(
     world: World, alliance: np.ndarray, aff: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Ties of every kind, relative and raw UN agreement (0 where unknown) and mean
     affinity (see :class:`Stage`).
 
-    A world without ``ties`` has its defence pacts as ties; without ``agreement``,
+    A tie is an ATOP obligation other than non-aggression alone (:data:`PARTNER_BITS`);
+    a world without ``ties`` has its defence pacts as ties; without ``agreement``,
     agreement is unknown (0 relative agreement). Relative agreement of ``i``
     with ``j`` is ``agreement[i, j]`` minus the mean known agreement of the
     other states with ``j``; a state's affinity to the victims of an internal
@@ -399,7 +405,10 @@ def _relations(
     """
     n = world.n
     ties = getattr(world, "ties", None)
-    tie = alliance.copy() if ties is None else np.asarray(ties) != 0
+    # a tie is an obligation beyond non-aggression: bilateral non-aggression pledges
+    # are near universal among the great powers (the US and Russia, China and
+    # Russia), while defence, offence, neutrality and consultation bind partners
+    tie = alliance.copy() if ties is None else (np.asarray(ties) & PARTNER_BITS) != 0
     np.fill_diagonal(tie, False)
     agreement = getattr(world, "agreement", None)
     rel = np.zeros((n, n))
