@@ -135,7 +135,9 @@ def _fields(c) -> dict:
     ("policy", "scenario", "seed"),
     [
         ("utility", Scenario(), 5),
-        ("realist", Scenario(regional_first=True, intelligence_sharing=True), 9),
+        # a seed whose 300 crises include Council vetoes and adoptions under the realist
+        # policy with regional bodies first (most crises end before the Council)
+        ("realist", Scenario(regional_first=True, intelligence_sharing=True), 17),
     ],
 )
 def test_mesa_model_equals_kernel_and_reference_vote_for_vote(mm, policy, scenario, seed):

@@ -59,7 +59,7 @@ and evaluates them in factored form (:func:`factor`, :func:`combine`).
 >>> m.update(qs=0.5, accused=1.0)
 >>> d = draft_terms(cost=0.4, intrusion=0.5, pressure=1.0)
 >>> f = vote_features(m, d)
->>> [round(float(f[k]), 2) for k in (0, 6)]
+>>> [round(float(f[VOTE_FEATURES.index(k)]), 2) for k in ("commitment", "accused")]
 [0.5, -1.0]
 """
 
@@ -373,7 +373,7 @@ def vote_reason(
     >>> vote_reason(t, w, YES, -0.25, 0.25)
     'affinity to the target over the accused (+1.00)'
     >>> vote_reason(t, w, NO, -0.25, 0.25)
-    'shock of the crisis (support +0.90 alone points to yes)'
+    'shock of the crisis (support +0.80 alone points to yes)'
     >>> vote_reason(np.zeros(len(w)), w, YES, -0.9, -0.6)
     'support +0.00 clears the yes threshold (-0.60)'
     """

@@ -47,10 +47,19 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
+from collsec.behavior.parameters import Parameters
 from collsec.crisis.api import resolve_policy, sim_crises
-from collsec.crisis.kernel import AGGRESSION, SELF_DEFENCE, BatchResult
+from collsec.crisis.kernel import (
+    AGGRESSION,
+    DRAFT_HIDDEN_VETO,
+    DRAFT_TABLED,
+    SELF_DEFENCE,
+    BatchResult,
+)
 from collsec.crisis.stage import Stage
 from collsec.crisis.threats import Threat
+from collsec.data.unsc import load_actions
+from collsec.world.world import World
 
 __all__ = ["DECADES", "FACTS", "FactCounter", "stylised_facts", "vetoes_by_decade"]
 
@@ -295,12 +304,6 @@ def vetoes_by_decade(
     withheld because it foresaw a veto (the hidden veto). The record's share is
     vetoed drafts over decisions taken; the model's, vetoed over tabled drafts.
     """
-    # lazy: the UN record and the data worlds (pandas, the loaders) only when compared
-    from collsec.behavior.parameters import Parameters
-    from collsec.crisis.kernel import DRAFT_HIDDEN_VETO, DRAFT_TABLED
-    from collsec.data.unsc import load_actions
-    from collsec.world.world import World
-
     p = params or Parameters.default()
     acts = load_actions(data_dir)
     year = acts["date"].dt.year.to_numpy()
