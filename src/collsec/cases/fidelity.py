@@ -557,6 +557,7 @@ LACKS: dict[str, Callable[[RecordedDecision], bool]] = {
     "votes": lambda d: d.status not in ("named", "derived"),
     "sponsors": lambda d: not d.sponsors,
     "sources": lambda d: not d.sources,
+    "content": lambda d: d.content is None or not d.content.known,
 }
 _SIDE_FILES = (".record.toml", ".record.built.toml")
 
@@ -564,7 +565,8 @@ _SIDE_FILES = (".record.toml", ".record.built.toml")
 def lacks(case: Case) -> dict[str, list[str]]:
     """For each optional part of a decision, the symbols of the decisions without it
     (``votes``: status ``partial`` or ``tally``, so not scored; ``sponsors``, ``sources``:
-    none recorded)."""
+    none recorded; ``content``: no ``[decision.content]`` table, or its text unknown, so
+    the draft is read by its measure)."""
     return {k: [d.symbol for d in case.record if test(d)] for k, test in LACKS.items()}
 
 
