@@ -23,7 +23,7 @@ demo: setup
 	@$(BIN)/collsec demo
 	@echo; echo "== The Gulf War 1990-91: the Council acts =="; $(BIN)/collsec replay gulf-1990
 	@echo; echo "== Ukraine 2022: the Council is vetoed =="; $(BIN)/collsec replay ukraine-2022
-	@echo; echo "== Syria 2011-16 with the veto restrained on atrocity cases =="; $(BIN)/collsec replay syria-2011 --charter unsc-restrained-veto
+	@echo; echo "== Syria 2011-16: the model against the record, then the recorded votes under a veto restrained on atrocity cases =="; $(BIN)/collsec replay syria-2011 --charter unsc-restrained-veto
 	@echo; echo "== Veto variants over simulated history (a quick run: 50 replications x 25 years) =="
 	@mkdir -p .demo && $(BIN)/collsec experiment veto-variants --replications 50 --years 25 --workers 2 --db .demo/veto-variants.duckdb --resume --fresh-if-changed
 	@$(BIN)/collsec report .demo/veto-variants.duckdb --out .demo/veto-variants.html

@@ -247,13 +247,13 @@ def test_free_run_is_deterministic() -> None:
 #: became spatial; the floors are the levels reached on that larger record.
 FLOORS = {
     "votes_scored": 2385,
-    "vote_accuracy": 0.910,
-    "contested_vote_accuracy": 0.767,
+    "vote_accuracy": 0.911,
+    "contested_vote_accuracy": 0.769,
     "decision_accuracy": 0.857,
 }
-#: in-sample mean log-loss per vote reached by the vote model (0.3053) and the
+#: in-sample mean log-loss per vote reached by the vote model (0.3021) and the
 #: ideal-point logit's (0.3318) when the floors were set
-LOG_LOSS_CEILING = 0.306
+LOG_LOSS_CEILING = 0.303
 
 
 def test_fidelity_scores_do_not_fall() -> None:
@@ -263,28 +263,28 @@ def test_fidelity_scores_do_not_fall() -> None:
     print(got)
     for k, floor in FLOORS.items():
         assert got[k] >= floor, (k, got[k])
-    # On contested votes the model is ahead of every-member-votes-yes by 0.026 (0.767
+    # On contested votes the model is ahead of every-member-votes-yes by 0.028 (0.769
     # against 0.741); the gap must not close, and decisions stay ahead of both baselines'
     gap = m["contested_vote_accuracy"] - ay["contested_vote_accuracy"]
     assert gap >= 0.025, gap
     assert m["decision_accuracy"] > ay["decision_accuracy"]
     ip = r["in_sample"]["ideal_point_logit"]
     assert m["log_loss"] <= LOG_LOSS_CEILING and m["log_loss"] < ip["log_loss"]
-    assert m["recall"]["no"] >= 0.24 and m["recall"]["veto"] >= 0.27
+    assert m["recall"]["no"] >= 0.25 and m["recall"]["veto"] >= 0.31
 
 
 def test_free_run_outcomes_do_not_fall() -> None:
     """The free run's most frequent class (200 runs, weights fitted without the case)
-    matched the record in 11 of 22 cases when this was written (13 with the previous
-    vote model: Ukraine is now paralysed in every run, the Congo and Manchuria no
-    longer; docs/cases.md)."""
+    matched the record in 12 of 22 cases when this was written (13 with the previous
+    vote model; Ukraine is now paralysed in every run, Manchuria no longer matches;
+    docs/cases.md)."""
     from collsec.cases.replay import predicted_outcomes
 
     cases = list(CASES.values())
     outcomes, shares = predicted_outcomes(cases)
     matches = [c.id for c in cases if outcomes[c.id] == c.outcome.institution]
     print(len(matches), matches)
-    assert len(matches) >= 11
+    assert len(matches) >= 12
     # a permanent member that is the aggressor blocks the Council, as on the record
     # (vetoes S/2014/189, S/2022/155 and S/3730/Rev.1)
     for cid in ("crimea-2014", "ukraine-2022", "hungary-1956"):
@@ -458,10 +458,10 @@ def test_usage_error_is_one_line(run_cli) -> None:
 
 
 #: leave-one-case-out floors (the refits; `make validate`)
-LOO_FLOORS = {"vote_accuracy": 0.903, "contested_vote_accuracy": 0.751, "decision_accuracy": 0.826}
-#: left-out mean log-loss per vote reached (0.3517; ideal-point logit 0.3534, great-power
+LOO_FLOORS = {"vote_accuracy": 0.904, "contested_vote_accuracy": 0.754, "decision_accuracy": 0.831}
+#: left-out mean log-loss per vote reached (0.3470; ideal-point logit 0.3534, great-power
 #: rule 0.400, every member yes at the fold's base rates 0.400)
-LOO_LOG_LOSS_CEILING = 0.352
+LOO_LOG_LOSS_CEILING = 0.348
 
 
 @pytest.mark.validate
@@ -474,14 +474,14 @@ def test_leave_one_case_out_scores_do_not_fall() -> None:
         assert loo["model"][k] >= floor, (k, loo["model"][k])
     # scored out of sample, the model still decides at least as well as all-yes
     assert loo["model"]["decision_accuracy"] >= loo["all_yes"]["decision_accuracy"]
-    # and its probabilities beat every baseline on both proper scores (0.352 against
-    # 0.353, 0.400 and 0.400 log-loss; 0.163 against 0.167, 0.184, 0.184 Brier)
+    # and its probabilities beat every baseline on both proper scores (0.347 against
+    # 0.353, 0.400 and 0.400 log-loss; 0.161 against 0.167, 0.184, 0.184 Brier)
     print({k: (loo[k]["log_loss"], loo[k]["brier"]) for k in PREDICTORS}, loo["best"])
     for k in ("log_loss", "brier"):
         for base in ("all_yes", "ideal_point_logit", "great_power"):
             assert loo["model"][k] < loo[base][k], (k, base)
     assert loo["model"]["log_loss"] <= LOO_LOG_LOSS_CEILING
-    assert loo["model"]["recall"]["veto"] >= 0.20 and loo["model"]["recall"]["no"] >= 0.10
+    assert loo["model"]["recall"]["veto"] >= 0.24 and loo["model"]["recall"]["no"] >= 0.13
     for name in PREDICTORS:
         _check_scores(loo[name], ci=True)
         for k in ("log_loss", "brier", "decision_accuracy"):

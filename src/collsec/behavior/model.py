@@ -24,7 +24,7 @@ sign fixed by the theory (:data:`FEATURES`)::
     shield       -  [tie] x agree(i,a) x internal x intrusion shielding a partner's internal affairs
 
 ``sov[i]`` is how far the member's UN ideal point lies below the world's
-mean, in standard deviations (0 above it or unknown): Bailey, Strezhnev &
+mean, in standard deviations (negative above it, 0 unknown): Bailey, Strezhnev &
 Voeten (2017) read the dimension as a state's position toward the US-led
 liberal order, whose far side defends sovereignty against intervention.
 ``pressure`` is 1 when the draft names a state as responsible or coerces
@@ -150,7 +150,7 @@ VOTE_WORDS = {
     "agreement": "UN voting distance from the accused",
     "veto_stake": "a permanent member's stake in the accused",
     "veto": "a permanent member's habit",
-    "statism": "resistance to intrusive measures",
+    "statism": "stance on intrusive measures",
     "shield": "shielding a partner's internal affairs",
 }
 

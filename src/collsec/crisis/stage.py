@@ -124,7 +124,7 @@ class Stage:
     agree_t: np.ndarray  # (N, N) UN agreement of j with i (0 unknown), i the accused
     aff_mean: np.ndarray  # (N,) a state's mean affinity to the others (its affinity to victims)
     veto: np.ndarray  # (N,) bool: holds a veto in the Council
-    statism: np.ndarray  # (N,) ideal point below the world's mean, in sd (0 above or unknown)
+    statism: np.ndarray  # (N,) ideal point below the world's mean, in sd (negative above; 0 unknown)
     camp: np.ndarray  # (N,) distance from the Council's mean ideal point (drafts without sponsors)
     remote_t: np.ndarray  # (N, N) ideal-point distance of j from i (i the accused), filled
     strength: np.ndarray  # (N,) defended strength: own plus honoured allies
@@ -428,7 +428,8 @@ def _relations(
 
 def _statism(ideal: np.ndarray) -> np.ndarray:
     """How far each state's ideal point lies below the mean of the known ones, in
-    standard deviations (0 above the mean or where unknown; all 0 without ideal points)."""
+    standard deviations (negative above the mean; 0 where unknown, and all 0 without
+    ideal points). Signed: a state on the liberal side welcomes intrusive measures."""
     x = np.asarray(ideal, dtype=float)
     known = ~np.isnan(x)
     if known.sum() < 2:
@@ -436,7 +437,7 @@ def _statism(ideal: np.ndarray) -> np.ndarray:
     mu, sd = float(np.mean(x[known])), float(np.std(x[known]))
     if sd <= 0:
         return np.zeros(len(x))
-    return np.where(known, np.maximum(0.0, (mu - np.nan_to_num(x, nan=mu)) / sd), 0.0)
+    return np.where(known, (mu - np.nan_to_num(x, nan=mu)) / sd, 0.0)
 
 
 def _remoteness(ideal: np.ndarray) -> np.ndarray:
