@@ -157,7 +157,15 @@ def write_fixtures(fx: Path, data_dir: str | None = None) -> None:
     (fx / "adir").mkdir(exist_ok=True)
     # a case and its hostile copies
     library = Path(str(files("collsec.cases").joinpath("library")))
-    for variant in ("case", "case_outcome", "case_vetoed_by", "case_actors", "case_hand"):
+    for variant in (
+        "case",
+        "case_outcome",
+        "case_vetoed_by",
+        "case_actors",
+        "case_hand",
+        "case_consent",
+        "case_demand",
+    ):
         d = fx / variant
         d.mkdir(exist_ok=True)
         for suffix in (".toml", ".record.toml", ".actors.csv"):
@@ -172,6 +180,17 @@ def write_fixtures(fx: Path, data_dir: str | None = None) -> None:
         record.replace(old, 'outcome = "vetoed"\nvetoed_by = [\n    "CHN",\n]', 1), "utf-8"
     )
     (fx / "case_actors" / f"{CASE}.actors.csv").write_bytes(GARBAGE)
+    # a draft's content that contradicts itself (consent without a mission), and one
+    # that demands what the vocabulary does not know
+    built = (fx / "case_consent" / f"{CASE}.record.toml").read_text("utf-8")
+    assert 'mission = ""\nconsent = false' in built, "update tests/hostile.py"
+    (fx / "case_consent" / f"{CASE}.record.toml").write_text(
+        built.replace('mission = ""\nconsent = false', 'mission = ""\nconsent = true', 1), "utf-8"
+    )
+    assert '"political",' in built, "update tests/hostile.py"
+    (fx / "case_demand" / f"{CASE}.record.toml").write_text(
+        built.replace('"political",', '"regime change",', 1), "utf-8"
+    )
     # a record written by hand (no build header): `cases build` must not overwrite it
     hand = fx / "case_hand" / f"{CASE}.record.toml"
     hand.write_text("# written by hand\n" + record.split("\n\n", 1)[1], "utf-8")
@@ -463,6 +482,10 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("fidelity --cases {fx}/case_actors"),
     Hostile("fidelity --cases {fx}/case_outcome"),
     Hostile("fidelity --cases {fx}/case_vetoed_by"),
+    Hostile("fidelity --cases {fx}/case_consent"),
+    Hostile("fidelity --cases {fx}/case_demand"),
+    Hostile("replay {fx}/case_consent/crimea-2014.toml"),
+    Hostile("facts --world synthetic --states 20 --crises 999 --no-vetoes"),
     Hostile("fidelity --cases {fx}/case", expect="any"),
     Hostile("fidelity --cases {fx}/case_hand", expect="any"),
     Hostile("fidelity --cases {fx}/case", env={"COLLSEC_MAX_CASE_FILES": "0"}),

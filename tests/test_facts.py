@@ -55,3 +55,21 @@ def test_facts_cli(run_cli) -> None:
     assert "facts hold" in out and "with the pacts removed" in out
     code, _, err = run_cli("facts", "--world", "synthetic", "--crises", "10")
     assert code == 2 and "--crises" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.data
+def test_vetoes_by_decade_sets_the_model_beside_the_record() -> None:
+    """The record's totals are the Library's (213 vetoed drafts of 2,962 decisions,
+    1946-2022); the model's free runs table drafts, and some are vetoed or withheld."""
+    from collsec.validation.facts import DECADES, vetoes_by_decade
+
+    r = vetoes_by_decade(crises=1000, seed=1)
+    assert r["record"] == {"decisions": 2962, "vetoed": 213}
+    assert [d["decade"] for d in r["decades"]] == [f"{k}s" for k in DECADES]
+    by = {d["decade"]: d for d in r["decades"]}
+    # the Cold War vetoes: 41 of 156 decisions in 1946-49, 9 of 651 in the 1990s
+    assert (by["1940s"]["record_vetoed"], by["1940s"]["record_decisions"]) == (41, 156)
+    assert (by["1990s"]["record_vetoed"], by["1990s"]["record_decisions"]) == (9, 651)
+    for d in r["decades"]:
+        assert 0 < d["model_vetoed"] < d["model_tabled"] and d["model_hidden_vetoes"] > 0
+    assert vetoes_by_decade(crises=1000, seed=1) == r
