@@ -124,7 +124,7 @@ class Stage:
     agree_t: np.ndarray  # (N, N) UN agreement of j with i (0 unknown), i the accused
     aff_mean: np.ndarray  # (N,) a state's mean affinity to the others (its affinity to victims)
     veto: np.ndarray  # (N,) bool: holds a veto in the Council
-    statism: np.ndarray  # (N,) ideal point below the world's mean, in sd (negative above; 0 unknown)
+    statism: np.ndarray  # (N,) ideal point below the world's mean in sd (negative above)
     camp: np.ndarray  # (N,) distance from the Council's mean ideal point (drafts without sponsors)
     remote_t: np.ndarray  # (N, N) ideal-point distance of j from i (i the accused), filled
     strength: np.ndarray  # (N,) defended strength: own plus honoured allies
