@@ -137,7 +137,7 @@ def _fields(c) -> dict:
         ("utility", Scenario(), 5),
         # a seed whose 300 crises include Council vetoes and adoptions under the realist
         # policy with regional bodies first (most crises end before the Council)
-        ("realist", Scenario(regional_first=True, intelligence_sharing=True), 17),
+        ("realist", Scenario(regional_first=True, intelligence_sharing=True), 10),
     ],
 )
 def test_mesa_model_equals_kernel_and_reference_vote_for_vote(mm, policy, scenario, seed):
