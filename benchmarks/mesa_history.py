@@ -123,8 +123,11 @@ class HistoryAgent(mesa.Agent):
     def utility(self, policy, crisis: Crisis, level: int) -> float:
         return self.state.utility(policy, crisis, level)
 
-    def vote(self, policy, crisis: Crisis, level: int, shock: float) -> int:
-        return self.state.vote(policy, crisis, level, shock)
+    def tilt(self, policy, crisis: Crisis, level: int) -> float:
+        return self.state.tilt(policy, crisis, level)
+
+    def vote(self, policy, crisis: Crisis, level: int, uniform: float) -> int:
+        return self.state.vote(policy, crisis, level, uniform)
 
     def opportunities(self, draws: list[float]) -> list[int]:
         """Partners this state has an opportunity against this year; ages its peace years."""
