@@ -153,6 +153,15 @@ def prior_fit(params: Parameters) -> Fit:
     )
 
 
+def _converged(th: np.ndarray, grad: np.ndarray, bounds: list, n: int) -> tuple[float, bool]:
+    """The largest projected gradient (at a lower bound only the part pointing inside
+    counts) and whether it is under the tolerance for ``n`` votes."""
+    lo = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
+    at_lo = (th <= lo + 1e-12) & (grad > 0)
+    gnorm = float(np.max(np.abs(np.where(at_lo, 0.0, grad)))) if len(grad) else 0.0
+    return gnorm, gnorm < GRADIENT_TOLERANCE * max(1.0, n / 1000.0)
+
+
 def _ordered_probabilities(u, vote_no: float, vote_yes: float, scale: float) -> np.ndarray:
     """P(vote) under the ordered logit (the ideal-point baseline)."""
     u = np.asarray(u, dtype=float)
@@ -258,11 +267,7 @@ def fit_ordered_logit(
     )
     th = res.x
     nll, grad = _nll_and_grad(th, F, y, scale, prior, prior_sd)
-    # the projected gradient: at a bound, only the part pointing inside counts
-    lo = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
-    at_lo = (th <= lo + 1e-12) & (grad > 0)
-    gnorm = float(np.max(np.abs(np.where(at_lo, 0.0, grad)))) if len(grad) else 0.0
-    converged = gnorm < GRADIENT_TOLERANCE * max(1.0, len(y) / 1000.0)
+    gnorm, converged = _converged(th, grad, bounds, len(y))
     if not converged:
         raise FitError(
             f"{kind} fit: did not converge after {res.nit} iterations "
@@ -336,7 +341,6 @@ def fit_vote_model(
     # lazy: scipy.optimize takes about 0.3 s to import; only fits need it
     from scipy.optimize import minimize
 
-    lo = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
     th, nit = theta0, 0
     for _ in range(RESTARTS):
         # L-BFGS-B can stop on its relative-reduction test short of the gradient
@@ -353,9 +357,7 @@ def fit_vote_model(
         )
         th, nit = res.x, nit + int(res.nit)
         nll, grad = _adjacent_nll(th, F, y, scale, w0, v0)
-        at_lo = (th <= lo + 1e-12) & (grad > 0)
-        gnorm = float(np.max(np.abs(np.where(at_lo, 0.0, grad)))) if len(grad) else 0.0
-        converged = gnorm < GRADIENT_TOLERANCE * max(1.0, len(y) / 1000.0)
+        gnorm, converged = _converged(th, grad, bounds, len(y))
         if converged:
             break
     if not converged:
