@@ -11,7 +11,8 @@ from importlib.resources import files
 
 import pytest
 
-from collsec.cases.case import load_case
+from collsec.cases.build import CONTENT_FIELDS
+from collsec.cases.case import CONTENT_TEXT, DEMANDS, MEASURES, MISSIONS, load_case
 
 CASES = (
     "gulf-1990",
@@ -23,23 +24,11 @@ CASES = (
     "ukraine-2022",
     "east-timor-1999",
 )
-TEXT = {"read", "summary", "unknown"}
-DEMANDS = {
-    "ceasefire",
-    "withdrawal",
-    "access",
-    "political",
-    "compliance",
-    "accountability",
-    "release",
-}
-MISSION = {"create", "extend", ""}
+TEXT = set(CONTENT_TEXT)
+MISSION = set(MISSIONS)
 CHAPTER = {"VII", ""}
-MEASURE = {"chapter_vi", "art41", "peacekeeping", "art42", "procedural", "other"}
-FIELDS = {
-    "symbol", "case", "text", "names", "demands", "threatens", "art41", "force", "icc",
-    "mission", "consent", "humanitarian", "chapter", "measure", "sources", "note",
-}  # fmt: skip
+MEASURE = set(MEASURES)
+FIELDS = {"symbol", "case", "chapter", "measure", *CONTENT_FIELDS}
 UNKNOWN_FIELDS = {"symbol", "case", "text", "note"}
 
 
@@ -75,7 +64,7 @@ def test_vocabulary(drafts):
             continue
         assert set(d) == FIELDS, s
         assert all(isinstance(n, str) and len(n) == 3 and n.isupper() for n in d["names"]), s
-        assert set(d["demands"]) <= DEMANDS and len(set(d["demands"])) == len(d["demands"]), s
+        assert set(d["demands"]) <= set(DEMANDS) and len(set(d["demands"])) == len(d["demands"]), s
         for flag in ("threatens", "art41", "force", "icc", "consent", "humanitarian"):
             assert isinstance(d[flag], bool), (s, flag)
         assert d["mission"] in MISSION, s

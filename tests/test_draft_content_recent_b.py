@@ -10,38 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from collsec.cases.case import load_case
+from collsec.cases.build import CONTENT_FIELDS
+from collsec.cases.case import DEMANDS, MEASURES, load_case
 
 PATH = Path(__file__).resolve().parents[1] / "src/collsec/cases/curated/draft_content_recent_b.toml"
 CASES = ("syria-2011", "darfur-2004", "rwanda-1994", "liberia-sierra-leone-1990")
-DEMANDS = {
-    "ceasefire",
-    "withdrawal",
-    "access",
-    "political",
-    "compliance",
-    "accountability",
-    "release",
-}
-MEASURES = {"chapter_vi", "art41", "peacekeeping", "art42", "procedural", "other"}
-FULL = {
-    "symbol",
-    "case",
-    "text",
-    "names",
-    "demands",
-    "threatens",
-    "art41",
-    "force",
-    "icc",
-    "mission",
-    "consent",
-    "humanitarian",
-    "chapter",
-    "measure",
-    "sources",
-    "note",
-}
+FULL = {"symbol", "case", "chapter", "measure", *CONTENT_FIELDS}
 UNKNOWN = {"symbol", "case", "text", "note"}
 
 
@@ -85,7 +59,7 @@ def test_vocabulary():
             continue
         assert set(d) == FULL, (where, set(d) ^ FULL)
         assert all(len(n) == 3 and n.isupper() for n in d["names"]), where
-        assert set(d["demands"]) <= DEMANDS, where
+        assert set(d["demands"]) <= set(DEMANDS), where
         assert len(set(d["demands"])) == len(d["demands"]), where
         for flag in ("threatens", "art41", "force", "icc", "consent", "humanitarian"):
             assert isinstance(d[flag], bool), (where, flag)
