@@ -88,7 +88,10 @@ def test_an_older_actors_table_without_the_new_columns_loads(tmp_path: Path) -> 
     w = case_world(c)
     usa, irq = list(w.code).index("USA"), list(w.code).index("IRQ")
     assert np.isnan(w.agreement[usa, irq]) and (np.diag(w.agreement) == 1).all()
-    assert len(ACTOR_COLUMNS) == keep + 4
+    # forces and population unknown: the contribution rule fills them from CINC
+    assert all(a.milex is None and a.milper is None and a.tpop is None for a in c.actors)
+    assert np.isnan(w.milex).all() and np.isnan(w.tpop).all()
+    assert len(ACTOR_COLUMNS) == keep + 7
 
 
 def test_an_unknown_atop_kind_is_a_one_line_error(tmp_path: Path) -> None:

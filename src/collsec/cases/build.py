@@ -286,7 +286,10 @@ def build_actors(case: Case, data_dir: str | None = None) -> str:
         "of the year before (none before 1946); allies = ATOP defence pacts in force; "
         "km = COW minimum distance (empty beyond the dataset's range); ties = ATOP "
         "obligations in force with the party (either way); agree = UN General Assembly "
-        "agreement with the party over the three years before (empty: unknown)\n"
+        "agreement with the party over the three years before (empty: unknown); milex, "
+        "milper, tpop = COW NMC military expenditure (thousands of US$), personnel "
+        "(thousands) and population (thousands), the latest before the trigger's year "
+        "(empty: unknown)\n"
     )
     for s in w.sources:
         ds = get_dataset(s)
@@ -337,9 +340,16 @@ def build_actors(case: Case, data_dir: str | None = None) -> str:
                 kinds(i, it),
                 share(i, ia),
                 share(i, it),
+                _count(w.milex[i]),
+                _count(w.milper[i]),
+                _count(w.tpop[i]),
             ]
         )
     return buf.getvalue()
+
+
+def _count(v: float) -> str:
+    return "" if v != v else f"{v:.0f}"
 
 
 def _toml(records: list[dict[str, Any]], case: Case) -> str:

@@ -285,6 +285,12 @@ class Actor:
     #: default of an older table)
     agree_accused: float | None = None
     agree_target: float | None = None
+    #: COW NMC military expenditure (thousands of US$) and personnel (thousands) of the
+    #: year before (optional columns; None: unknown, filled from CINC)
+    milex: float | None = None
+    milper: float | None = None
+    #: COW NMC total population (thousands), optional like milex
+    tpop: float | None = None
 
 
 @dataclass(frozen=True)
@@ -527,6 +533,12 @@ def _atop_kinds(v: str) -> str:
     return v
 
 
+def _forces(v: float | None) -> float | None:
+    if v is not None and not (v >= 0 and v < float("inf")):
+        raise ValueError("military expenditure, personnel and population must be >= 0")
+    return v
+
+
 def _share(v: float | None) -> float | None:
     if v is not None and not 0.0 <= v <= 1.0:
         raise ValueError("agreement must be between 0 and 1")
@@ -557,6 +569,9 @@ class ActorRow(BaseModel):
     )
     agree_accused: Annotated[Maybe, AfterValidator(_share)] = None
     agree_target: Annotated[Maybe, AfterValidator(_share)] = None
+    milex: Annotated[Maybe, AfterValidator(_forces)] = None
+    milper: Annotated[Maybe, AfterValidator(_forces)] = None
+    tpop: Annotated[Maybe, AfterValidator(_forces)] = None
 
 
 def _member(token: str, on: dt.date, source: str, fld: str) -> str:
@@ -790,9 +805,13 @@ ACTOR_COLUMNS = (
     "ties_target",
     "agree_accused",
     "agree_target",
+    "milex",
+    "milper",
+    "tpop",
 )
 #: the columns an actors table must have; the rest of ACTOR_COLUMNS are optional
-#: (tables built before them load with no ties and unknown agreement)
+#: (tables built before them load with no ties, unknown agreement and forces
+#: filled from CINC): a table has the first 11, 15, 17 or all of them
 ACTOR_REQUIRED = ACTOR_COLUMNS[:11]
 
 
@@ -816,7 +835,7 @@ def read_actors(path: Path, case: Case) -> tuple[tuple[Actor, ...], tuple[str, .
     except csv.Error as e:
         raise InputError(f"not a CSV table ({e})", source=src) from None
     head = tuple(rows[0].keys()) if rows else ()
-    if head not in (ACTOR_COLUMNS, ACTOR_REQUIRED):
+    if head not in (ACTOR_COLUMNS, ACTOR_COLUMNS[:15], ACTOR_COLUMNS[:17], ACTOR_REQUIRED):
         header = f"line {numbers[0]}" if numbers else "line 1"
         raise InputError(
             f"header must be {','.join(ACTOR_COLUMNS)} (the last {len(ACTOR_COLUMNS) - 11} "

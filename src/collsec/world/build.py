@@ -233,6 +233,15 @@ def world_fields(
                 flags[k].append(f"cinc: carried forward from {y}")
         else:
             flags[k].append("cinc: no NMC record")
+    # military expenditure, personnel and population (NMC), for the capability to
+    # project force and the pool peacekeepers are drawn from:
+    # the latest known value (NaN when none; the contribution rule fills it from CINC)
+    milex, milper, tpop = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    for arr, col in ((milex, "milex"), (milper, "milper"), (tpop, "tpop")):
+        latest = _latest(f["nmc"], col, value_year)
+        for k, c in enumerate(nmc_src):
+            if c in latest.index:
+                arr[k] = float(latest.at[c, col])
 
     # -- ideal point -------------------------------------------------------------
     ideal = np.full(n, np.nan)  # missing stays missing (NaN)
@@ -324,6 +333,9 @@ def world_fields(
         code=code,
         name=np.array(names, dtype=object),
         cinc=cinc,
+        milex=milex,
+        milper=milper,
+        tpop=tpop,
         ideal_point=ideal,
         region=np.array([cow_region(int(c)) for c in ccode], dtype=object),
         major_power=major,

@@ -139,6 +139,12 @@ class World:
     #: (n, n) float, UN General Assembly agreement (see the module docstring); None when
     #: built: unknown (NaN) off the diagonal, 1 on it
     agreement: np.ndarray = None  # type: ignore[assignment]
+    #: (n,) NMC military expenditure (thousands of US$) and personnel (thousands), the
+    #: latest known value; NaN when unknown (None when built: unknown for every state)
+    milex: np.ndarray = None  # type: ignore[assignment]
+    milper: np.ndarray = None  # type: ignore[assignment]
+    #: (n,) NMC total population (thousands), the latest known value; NaN when unknown
+    tpop: np.ndarray = None  # type: ignore[assignment]
 
     STATE_FIELDS = ("ccode", "code", "name", "cinc", "ideal_point", "region", "major_power")
 
@@ -149,6 +155,9 @@ class World:
             ties = (d | d.T).astype(np.int8)
             np.fill_diagonal(ties, 0)
             object.__setattr__(self, "ties", ties)
+        for name in ("milex", "milper", "tpop"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.full(n, np.nan))
         if self.agreement is None:
             agree = np.full((n, n), np.nan)
             np.fill_diagonal(agree, 1.0)
