@@ -41,6 +41,7 @@ from pydantic import (
 )
 
 from collsec import limits
+from collsec.behavior.contribution import FEATURES as CONTRIBUTION_FEATURES
 from collsec.errors import InputError
 from collsec.validation_style import Problem, SchemaExtra, read_toml, validate
 
@@ -73,7 +74,6 @@ CONSTRAINTS: dict[str, str] = {
     "ideal_scale": _POS,
     "distance_scale": _POS,
     "csf_exponent": _POS,
-    "free_riding": _POS,
     "vote_noise": _NONNEG,
     "misjudgement": _NONNEG,
     "attack_noise": _NONNEG,
@@ -157,8 +157,6 @@ class Parameters:
     absent: float
     misjudgement: float
     position_taking: float
-    contribute: float
-    free_riding: float
     leakage: float
     csf_exponent: float
     coerce: float
@@ -192,6 +190,11 @@ class Parameters:
     state_sponsor: float
     level_cost: tuple[float, float, float, float]
     level_intrusion: tuple[float, float, float, float]
+    #: the contribution rule's weights over collsec.behavior.contribution.FEATURES
+    contrib_join: tuple[float, ...]
+    contrib_size: tuple[float, ...]
+    pk_join: tuple[float, ...]
+    pk_size: tuple[float, ...]
     sources: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -277,7 +280,33 @@ def _four(name: str) -> Any:
     return Annotated[list[float], BeforeValidator(check), schema]
 
 
+#: weight vectors of the contribution rule: one finite number (any sign) per feature
+WEIGHT_VECTORS = ("contrib_join", "contrib_size", "pk_join", "pk_size")
+
+
+def _weights(name: str) -> Any:
+    """One finite number per feature of the contribution rule (a list in a file)."""
+    n = len(CONTRIBUTION_FEATURES)
+
+    def check(v: Any) -> list[float]:
+        ok = isinstance(v, list | tuple) and len(v) == n
+        ok = ok and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in v
+        )
+        if not ok:
+            raise ValueError(
+                f"must be a list of {n} finite numbers, one per feature "
+                f"({', '.join(CONTRIBUTION_FEATURES)})"
+            )
+        return [float(x) for x in v]
+
+    schema = SchemaExtra(minItems=n, maxItems=n, items={"type": "number"})
+    return Annotated[list[float], BeforeValidator(check), schema]
+
+
 def _annotation(name: str, kind: str) -> Any:
+    if name in WEIGHT_VECTORS:
+        return _weights(name)
     if kind.startswith("tuple"):
         return _four(name)
     if kind == "int":
@@ -385,7 +414,11 @@ def _calibrated() -> Parameters:
     p = _build(raw, f"collsec/behavior/{CALIBRATED_FILE}", base=_default())
     prior = _default().sources
     note = "calibrated: maximum likelihood on the case library's sourced votes (collsec calibrate)"
-    sources = {**p.sources, **{k: f"{note}; prior: {prior[k]}" for k in raw}}
+    burden = "calibrated: fitted on the coalitions of Korea and the Gulf and the IPI peacekeeping record (collsec calibrate; collsec burden scores it)"
+    sources = {
+        **p.sources,
+        **{k: f"{burden if k in WEIGHT_VECTORS else note}; prior: {prior[k]}" for k in raw},
+    }
     return dataclasses.replace(p, sources=sources)
 
 

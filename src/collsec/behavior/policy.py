@@ -37,6 +37,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
+from collsec.behavior.contribution import MODES
 from collsec.behavior.model import VOTE_FEATURES, combine, factor
 from collsec.behavior.parameters import Parameters
 from collsec.errors import InputError
@@ -77,7 +78,7 @@ class Policy(Protocol):
 
     def choose_draft(self, expected_pass: Any, allowed: Any) -> Any: ...
 
-    def contribution(self, willing: Any, cinc: Any, legitimacy: Any) -> Any: ...
+    def contribution_weights(self, mode: str) -> tuple[np.ndarray, np.ndarray]: ...
 
     def attack_value(self, sev: Any, p_win: Any, credibility: Any, shielded: Any) -> Any: ...
 
@@ -95,7 +96,8 @@ class UtilityPolicy:
     citation: ClassVar[str] = (
         "DESIGN.md 'The model' and docs/model.md; Signorino & Ritter (1999) for affinity; "
         "Voeten (2000) for UN voting alignment; Leeds et al. (2002) for ATOP; "
-        "Olson & Zeckhauser (1966) for burden sharing; Tullock (1980) for the contest"
+        "Cragg (1971) for who joins a response and how much, fitted on Korea and the Gulf "
+        "(docs/burden.md); Tullock (1980) for the contest"
     )
     classifier: ClassVar[dict[str, Any]] = {
         "stochastic": True,
@@ -159,12 +161,6 @@ class UtilityPolicy:
         return idx.max(axis=0)
 
     # -- acting ----------------------------------------------------------------
-    def willing(self, u, shock):
-        """Contributes to a response: utility plus its shock clears the yes
-        threshold by the ``contribute`` margin."""
-        p = self.params
-        return u + p.vote_noise * shock > p.vote_yes + p.contribute
-
     def acts_alone(self, u):
         """Acts without authorisation: utility (shock included) clears the yes
         threshold by the ``unauthorised`` margin."""
@@ -173,9 +169,14 @@ class UtilityPolicy:
 
     # -- burden sharing ---------------------------------------------------------
 
-    def contribution(self, willing, cinc, legitimacy):
-        """Effort of a willing state: ``c * c / (c + k)`` (Olson & Zeckhauser 1966)."""
-        return willing * (cinc * (cinc / (cinc + self.params.free_riding))) * legitimacy
+    def contribution_weights(self, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """The join and size weights of the contribution rule in ``mode``
+        (:data:`collsec.behavior.contribution.MODES`)."""
+        join, size = MODES[mode]
+        return (
+            np.asarray(getattr(self.params, join), dtype=float),
+            np.asarray(getattr(self.params, size), dtype=float),
+        )
 
     # -- deterrence -------------------------------------------------------------
 
