@@ -93,7 +93,8 @@ def narrate(events: list[Event]) -> str:
             big = ", ".join(f"{x['state']} {x['share']:.0%}" for x in d["largest"])
             n = d["contributors"]
             who = "1 state contributes" if n == 1 else f"{n} states contribute"
-            lines.append(f"{head}{who}; largest shares: {big}")
+            led = f", led by {d['lead']}" if d.get("lead") else ""
+            lines.append(f"{head}{who}{led}; largest shares: {big}")
         elif e.type == "outcome":
             if not d.get("responded", True):
                 lines.append(f"{head}no response: the aggressor prevails")

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from collsec.behavior import contribution
 from collsec.behavior.model import (
     LEVEL_PRESSURE,
     combine,
@@ -70,7 +71,7 @@ from collsec.crisis.threats import (
     draw_threats,
 )
 from collsec.crisis.voting import ABSENT, CODES
-from collsec.institutions.rules import Ballot, adjudicate_votes
+from collsec.institutions.rules import YES, Ballot, adjudicate_votes
 
 __all__ = ["LEVELS", "RESPONDERS", "BatchResult", "run_batch"]
 
@@ -118,6 +119,8 @@ class BatchResult:
     duration: np.ndarray
     cost: np.ndarray
     credibility: float | np.ndarray
+    #: the lead state of each response (-1: none; :func:`collsec.behavior.contribution.choose_lead`)
+    lead: np.ndarray | None = None
     #: with ``log=True``: each crisis's event log, written as the kernel ran it
     events: list[list[Event]] | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
@@ -401,33 +404,93 @@ def run_batch(
     armed = live & (kind == AGGRESSION)
     responder[armed], level[armed] = SELF_DEFENCE, 3
     sel = np.flatnonzero(live & ~armed)
+    alone = np.zeros((b, n), dtype=bool)
     if len(sel):
         u = support(sel, 3) + p.vote_noise * noise.vote(sel)
         willing = policy.acts_alone(u) & ~parties_n[sel]
+        alone[sel] = willing
         go = willing.any(axis=1)
         done = sel[go]
         responder[done], level[done] = UNAUTHORISED, 3
     live[:] = False
 
-    # 7. contributions and outcome ------------------------------------------------------
+    # 7. who carries the response (collsec.behavior.contribution) and the outcome --------
     contributions = np.zeros((b, n))
+    lead = np.full(b, -1, dtype=np.int64)
     legit = np.select(
         [responder == GA, responder == UNAUTHORISED], [p.ga_legitimacy, p.legitimacy_cost], 1.0
     )
-    sel = np.flatnonzero(level >= 1)
+    # an armed attack met with words alone (Chapter VI) leaves self-defence in place:
+    # Art. 51 holds "until the Security Council has taken measures necessary"
+    words = attacked & (kind == AGGRESSION) & (level == 0)
+    sel = np.flatnonzero((level >= 1) | words)
     if len(sel):
         lvl = level[sel]
-        u = support(sel, lvl)
+        resp = responder[sel]
+        # each state's vote on the decision behind the response (-1: did not vote)
+        ballot = np.full((len(sel), n), -1, dtype=np.int8)
+        for who, votes in ((NATO, nac_votes), (REGIONAL, regional_votes), (GA, ga_votes)):
+            r = np.flatnonzero(resp == who)
+            ballot[r] = votes[sel[r]]
+        r = np.flatnonzero(resp == COUNCIL)
+        if len(r):
+            ballot[np.ix_(r, seats)] = council_votes[sel[r]]
         shock = noise.contrib(sel)
-        willing = policy.willing(u, shock)
-        sd = responder[sel] == SELF_DEFENCE
+        aa, tt = a[sel], t[sel]
+        rows_s = np.arange(len(sel))
+        is_a = np.zeros((len(sel), n), dtype=bool)
+        is_a[rows_s, aa] = True
+        is_t = np.zeros((len(sel), n), dtype=bool)
+        is_t[rows_s, tt] = True
+        # a peacekeeping mission serves a host that consents: ties to it do not bar
+        tied = stage.tie[aa] & (lvl != 2)[:, None]
+        may = contribution.eligible(
+            aggressor=is_a,
+            voted_against=(ballot >= 0) & (ballot != YES),
+            tied_to_aggressor=tied,
+            # (a tie to the target offsets one to the aggressor only when they differ)
+            tied_to_target=stage.tie[tt] & (tt != aa)[:, None],
+            outside=np.isin(resp, (COUNCIL, GA))[:, None] & ~stage.un[None, :],
+        )
+        may &= ~is_t
+        yes = ballot == YES
+        # the lead: a state whose most probable vote is yes (not one carried there by
+        # its shock in this draw) that voted for the response, or acted alone
+        steady = (
+            most_probable(
+                vote_probabilities(
+                    support(sel, lvl), tilt(sel, lvl), p.vote_no, p.vote_yes, p.vote_noise
+                )
+            )
+            == YES
+        )
+        voted_for = np.where((resp == UNAUTHORISED)[:, None], alone[sel], yes & steady)
+        lead_sel = contribution.choose_lead(stage.capability, may & voted_for)
+        sd = (resp == SELF_DEFENCE) | words[sel]
+        lead_sel[sd | (lvl == 2)] = -1  # a peacekeeping mission has no lead state
+        lead[sel] = lead_sel
+        x = stage.contribution_terms(aa, tt, lead_sel, yes)
+        is_lead = x["lead"] > 0.0
+        given = np.zeros((len(sel), n))
+        for mode in contribution.MODES:
+            r = np.flatnonzero((lvl == 2) == (mode == "peacekeeping"))
+            if not len(r):
+                continue
+            jw, sw = policy.contribution_weights(mode)
+            xr = {k: (v[r] if np.shape(v)[:1] == (len(sel),) else v) for k, v in x.items()}
+            given[r] = contribution.contributions(
+                jw, sw, xr, shock[r], may[r], is_lead[r], legit[sel[r]][:, None]
+            )
+        # the target defends itself against force; under Art. 51 its allies honour
+        # their pacts at the Leeds, Long & Mitchell (2000) rate
+        own = is_t & ~is_a & ((lvl == 3) | words[sel])[:, None]
         sdr = np.flatnonzero(sd)
-        if len(sdr):
-            allies = stage.alliance[t[sel[sdr]]] & (shock[sdr] < stage.honour_logit)
-            allies[np.arange(len(sdr)), t[sel[sdr]]] = True
-            willing[sdr] = allies
-        willing[np.arange(len(sel)), a[sel]] = False
-        given = policy.contribution(willing.astype(float), stage.cinc[None, :], legit[sel][:, None])
+        given[sdr] = 0.0
+        joined_sd = stage.alliance[tt[sdr]] & (shock[sdr] < stage.honour_logit) & ~is_a[sdr]
+        own[sdr] |= joined_sd
+        if own.any():
+            _, sw = policy.contribution_weights("enforcement")
+            given = np.where(own, contribution.effort(sw, x) * legit[sel][:, None], given)
         contributions[sel] = given
         total_sel = _ordered_sum(given)
     total = np.zeros(b)
@@ -439,7 +502,7 @@ def run_batch(
         if len(sanc):
             rows = sel[sanc]
             leak = _ordered_sum(
-                (~willing[sanc]).astype(float) * stage.cinc[None, :] * stage.prox[a[rows]]
+                (given[sanc] == 0.0).astype(float) * stage.cinc[None, :] * stage.prox[a[rows]]
             )
             ts = total_sel[sanc]
             eff[rows] = ts * p.sanctions_efficacy * (1.0 - p.leakage * leak / (leak + ts + 1e-12))
@@ -448,16 +511,23 @@ def run_batch(
     resist = np.where(th.sponsored, stage.strength[a], p.nonstate_strength * sev)
     mexp = p.csf_exponent
     em = np.power(eff, mexp)
-    p_success = np.where(level >= 1, em / (em + np.power(resist, mexp)), 0.0)
-    p_success = np.where(level == 0, p.chapter_vi_efficacy * (1.0 - sev), p_success)
+    p_fight = em / (em + np.power(resist, mexp))
+    p_words = p.chapter_vi_efficacy * (1.0 - sev)
+    p_success = np.where(level >= 1, p_fight, 0.0)
+    # words alone, or words and the victim's self-defence (either can end it)
+    p_success = np.where(
+        level == 0, np.where(words, p_words + (1.0 - p_words) * p_fight, p_words), p_success
+    )
     p_success = np.where(attacked, p_success, 0.0)
     success = attacked & (level >= 0) & (s["outcome"] < p_success)
-    fought = (level >= 1) & attacked & ~(success & (p_success >= p.coerce))
+    fought = ((level >= 1) | words) & attacked & ~(success & (p_success >= p.coerce))
     time_to_decision = np.where(attacked, delay + p.deliberation_days * forums, 0.0)
     duration = time_to_decision + np.where(fought, p.fight_days, 0.0)
     cost = total * np.where(fought, 1.0, 0.1)
     if book is not None:
-        book.finish(responder, level, contributions, success, p_success, fought, duration, cost)
+        book.finish(
+            responder, level, contributions, lead, success, p_success, fought, duration, cost
+        )
         book.credibility(cred, success & np.isin(responder, (NATO, REGIONAL, COUNCIL, GA)))
     return BatchResult(
         kind=kind,
@@ -493,6 +563,7 @@ def run_batch(
         duration=duration,
         cost=cost,
         credibility=credibility,
+        lead=lead,
         events=book.events if book is not None else None,
     )
 
@@ -671,7 +742,7 @@ class _Logbook:
                     k, "credibility", {"before": round(float(cred[k]), 3), "after": round(after, 3)}
                 )
 
-    def finish(self, responder, level, contributions, success, p_success, fought, dur, cost):
+    def finish(self, responder, level, contributions, lead, success, p_success, fought, dur, cost):
         codes = self.stage.codes
         for k, ev in enumerate(self.events):
             if not any(e.type == "attribution" for e in ev):
@@ -698,7 +769,12 @@ class _Logbook:
                 self._add(
                     k,
                     "contribution",
-                    {"contributors": int((c > 0).sum()), "largest": top, "total": tot},
+                    {
+                        "contributors": int((c > 0).sum()),
+                        "lead": codes[lead[k]] if lead[k] >= 0 else None,
+                        "largest": top,
+                        "total": tot,
+                    },
                 )
             self.day[k] = float(dur[k])
             self._add(

@@ -116,7 +116,7 @@ AGENT_COLUMNS = (
     "regional_vote",
     "council_vote",
     "ga_vote",
-    "contribution",  # share of world capability contributed to the response
+    "contribution",  # effort given to the response (shares of world military expenditure)
 )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from collsec.behavior import contribution
 from collsec.behavior.model import (
     LEVEL_PRESSURE,
     combine,
@@ -47,7 +48,7 @@ from collsec.crisis.noise import Noise
 from collsec.crisis.stage import Stage
 from collsec.crisis.threats import AGGRESSION, ATROCITY, CYBER, TERRORISM
 from collsec.crisis.voting import ABSENT, CODES
-from collsec.institutions.rules import Ballot, VotingRule, adjudicate_votes
+from collsec.institutions.rules import YES, Ballot, VotingRule, adjudicate_votes
 
 __all__ = ["Agent", "Crisis", "Setup", "make_agents", "run_crisis", "run_reference"]
 
@@ -137,6 +138,8 @@ class Crisis:
     responder: int = NONE
     level: int = -1
     contributions: list[float] = field(default_factory=list)
+    #: the lead state of the response (-1: none)
+    lead: int = -1
     strength: float = 0.0
     p_success: float = 0.0
     success: bool = False
@@ -374,37 +377,81 @@ def run_crisis(
         if c.ga_adopted:
             c.responder, c.level, live = GA, lvl, False
     # Art. 51 or action without authorisation
+    alone: set[int] = set()
     if live:
         if kind == AGGRESSION:
             c.responder, c.level = SELF_DEFENCE, 3
         else:
-            willing = [
-                ag
+            alone = {
+                ag.index
                 for ag in agents
                 if ag.index not in (a, t)
                 and policy.acts_alone(
                     ag.utility(policy, c, 3) + p.vote_noise * vote_shock[ag.index]
                 )
-            ]
-            if willing:
+            }
+            if alone:
                 c.responder, c.level = UNAUTHORISED, 3
-    # contributions and outcome
+    # who carries the response (collsec.behavior.contribution) and the outcome
     legit = {GA: p.ga_legitimacy, UNAUTHORISED: p.legitimacy_cost}.get(c.responder, 1.0)
     c.contributions = [0.0] * n
     total = 0.0
     leak = 0.0
-    if c.level >= 1:
+    # an armed attack met with words alone leaves self-defence in place (Art. 51)
+    words = c.attacked and kind == AGGRESSION and c.level == 0
+    if c.level >= 1 or words:
+        ballot = {
+            NATO: c.nac_votes,
+            REGIONAL: c.regional_votes,
+            GA: c.ga_votes,
+            COUNCIL: dict(zip(stage.seats.tolist(), c.council_votes, strict=False)),
+        }.get(c.responder, {})
+        may, cand = [], []
+        for ag in agents:
+            i = ag.index
+            vote = ballot.get(i, -1)
+            # barred by a tie to the aggressor alone; peacekeeping: the host consents
+            cross = bool(stage.tie[t, i]) and t != a  # tied to the victim as well
+            tied = bool(stage.tie[a, i]) and not cross and c.level != 2
+            outside = c.responder in (COUNCIL, GA) and not ag.un  # Charter Art. 48(1)
+            ok = not (i in (a, t) or (vote >= 0 and vote != YES) or tied or outside)
+            may.append(ok)
+            pr = vote_probabilities(
+                np.array([ag.utility(policy, c, c.level)]),
+                np.array([ag.tilt(policy, c, c.level)]),
+                p.vote_no,
+                p.vote_yes,
+                p.vote_noise,
+            )
+            steady = int(most_probable(pr)[0]) == YES  # most probably yes, not by its shock
+            voted = i in alone if c.responder == UNAUTHORISED else (vote == YES and steady)
+            cand.append(ok and voted)
+        lead = -1
+        if c.responder != SELF_DEFENCE and c.level != 2 and not words:
+            lead = int(contribution.choose_lead(stage.capability, np.array([cand]))[0])
+        c.lead = lead
+        mode = contribution.mode_of(c.level)
+        jw, sw = policy.contribution_weights(mode)
+        _, sw_force = policy.contribution_weights("enforcement")
         for ag in agents:
             i = ag.index
             shock = contrib_shock[i]
-            if c.responder == SELF_DEFENCE:
-                w = i == t or (bool(stage.alliance[t, i]) and shock < stage.honour_logit)
+            x = stage.contribution_terms(
+                np.array([a]),
+                np.array([t]),
+                np.array([lead]),
+                np.array([[float(ballot.get(i, -1) == YES)]]),
+                np.array([i]),
+            )
+            if i == t and i != a and (c.level == 3 or words):  # the target defends itself
+                given = contribution.effort(sw_force, x) * legit
+            elif c.responder == SELF_DEFENCE or words:  # allies honour pacts (Leeds et al.)
+                honour = bool(stage.alliance[t, i]) and shock < stage.honour_logit and i != a
+                given = contribution.effort(sw_force, x) * legit if honour else 0.0
             else:
-                w = bool(policy.willing(ag.utility(policy, c, c.level), shock))
-            if i == a:
-                w = False
-            c.contributions[i] = policy.contribution(float(w), ag.cinc, legit)
-            leak += float(not w) * ag.cinc * stage.prox[a, i]
+                given = contribution.contributions(jw, sw, x, shock, may[i], i == lead, legit)
+            c.contributions[i] = float(np.asarray(given).reshape(-1)[0])
+            leak += float(c.contributions[i] == 0.0) * ag.cinc * stage.prox[a, i]
     for x in c.contributions:
         total += x
     eff = total
@@ -420,8 +467,12 @@ def run_crisis(
         c.p_success = float(em / (em + np.power(np.float64(resist), mexp)))
     elif c.level == 0:
         c.p_success = p.chapter_vi_efficacy * (1.0 - c.severity)
+        if words:  # words, or the victim's self-defence
+            em = np.power(np.float64(eff), mexp)
+            fight = float(em / (em + np.power(np.float64(resist), mexp)))
+            c.p_success = c.p_success + (1.0 - c.p_success) * fight
     c.success = c.level >= 0 and s["outcome"] < c.p_success
-    c.fought = c.level >= 1 and not (c.success and c.p_success >= p.coerce)
+    c.fought = (c.level >= 1 or words) and not (c.success and c.p_success >= p.coerce)
     c.time_to_decision = c.delay + p.deliberation_days * c.forums
     return c
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from collsec.behavior import contribution
+from collsec.behavior.contribution import capability_logs
 from collsec.behavior.model import sponsor_distance
 from collsec.behavior.nuclear import nuclear_codes
 from collsec.behavior.parameters import Parameters
@@ -128,6 +130,11 @@ class Stage:
     camp: np.ndarray  # (N,) distance from the Council's mean ideal point (drafts without sponsors)
     remote_t: np.ndarray  # (N, N) ideal-point distance of j from i (i the accused), filled
     strength: np.ndarray  # (N,) defended strength: own plus honoured allies
+    capability: np.ndarray  # (N,) log share of world military expenditure (NMC; CINC fills)
+    personnel: np.ndarray  # (N,) log share of world military personnel (NMC; CINC fills)
+    population: np.ndarray  # (N,) log share of world population (NMC; CINC fills)
+    km: np.ndarray  # (N, N) minimum distance in km (NaN unknown)
+    ideal_fill: np.ndarray  # (N,) ideal point, the region's mean where unknown
     p_win: np.ndarray  # (N, N) attacker a beats defender t (ratio-form CSF)
     shielded: np.ndarray  # (N,) float: holds a veto or is allied to a holder
     seats: np.ndarray  # (M,) state index of each Council seat
@@ -207,6 +214,41 @@ class Stage:
             "statism": self.statism[c][None, :],
             "shield": tie * self.agree_t[a][:, c] * np.asarray(internal, dtype=float)[:, None],
         }
+
+    def contribution_terms(
+        self,
+        a: np.ndarray,
+        t: np.ndarray,
+        lead: np.ndarray,
+        yes: np.ndarray,
+        cols: np.ndarray | None = None,
+    ) -> dict[str, np.ndarray]:
+        """The contribution rule's features (:func:`collsec.behavior.contribution.terms`)
+        of every state (or of ``cols``) in responses against ``a`` for ``t`` led by
+        ``lead`` (-1: none), with ``yes`` (rows by the same columns) the states
+        that voted for the decision. Arrays are (B, len(cols))."""
+        c = np.arange(self.n) if cols is None else np.asarray(cols)
+        a, t, lead = np.asarray(a), np.asarray(t), np.asarray(lead)
+        has = (lead >= 0)[:, None]
+        ld = np.maximum(lead, 0)
+        km_a = self.km[a][:, c]
+        return contribution.terms(
+            capability=self.capability[c][None, :],
+            personnel=self.personnel[c][None, :],
+            population=self.population[c][None, :],
+            # the theatre: the target's territory, or the aggressor's where the data
+            # give no distance to the target (South Korea before 1950 in CShapes)
+            km=np.where(np.isnan(self.km[t][:, c]), km_a, self.km[t][:, c]),
+            exposure=(km_a == 0.0).astype(float),
+            tie=self.tie[t][:, c].astype(float),
+            agreement=self.agree_rel_t[t][:, c],
+            lead_ally=np.where(has, self.alliance[ld][:, c], False).astype(float),
+            lead_camp=np.where(
+                has, -np.abs(self.ideal_fill[c][None, :] - self.ideal_fill[ld][:, None]), 0.0
+            ),
+            yes=np.asarray(yes, dtype=float),
+            lead=(c[None, :] == np.where(lead >= 0, lead, -1)[:, None]).astype(float),
+        )
 
     @property
     def m(self) -> int:
@@ -337,6 +379,9 @@ class Stage:
         shielded = (veto_holders | (alliance & veto_holders[None, :]).any(axis=1)).astype(float)
         tie, agree_rel, agree, aff_mean = _relations(world, alliance, aff)
 
+        capability, personnel, population = capability_logs(
+            world.milex, world.milper, world.cinc, world.tpop
+        )
         h = p.honour
         honour_logit = math.inf if h >= 1 else (-math.inf if h <= 0 else math.log(h / (1 - h)))
         return cls(
@@ -362,6 +407,11 @@ class Stage:
             camp=sponsor_distance(ideal, np.arange(n), np.zeros(0, dtype=np.int64), seats),
             remote_t=_remoteness(ideal),
             strength=strength,
+            capability=capability,
+            personnel=personnel,
+            population=population,
+            km=dist,
+            ideal_fill=x,
             p_win=p_win,
             shielded=shielded,
             seats=seats,
