@@ -47,6 +47,7 @@ def calibrate(
     params: Parameters,
     vote: dict[str, Any],
     out_dir: str | Path,
+    contribution: dict[str, Any] | None = None,
     data_dir: str | None = None,
     seed: int = 0,
     progress: Progress | None = None,
@@ -65,7 +66,9 @@ def calibrate(
         crises_path, actors_path, params=params, data_dir=data_dir, seed=seed, progress=progress
     )
     keys = (*vote["weights"], *(f"tilt_{k}" for k in vote.get("tilt", {})), "vote_no", "vote_yes")
-    fitted = {k: getattr(params, k) for k in keys}
+    fitted: dict[str, Any] = {k: float(getattr(params, k)) for k in keys}
+    for k in (contribution or {}).get("weights", {}):
+        fitted[k] = [float(x) for x in getattr(params, k)]
     stamp = {
         "collsec": __version__,
         "date": dt.date.today().isoformat(),
@@ -78,11 +81,11 @@ def calibrate(
         "# Written by `collsec calibrate`: the vote model's weights, tilt and thresholds fitted on\n"
         f"# every sourced vote of the case library ({vote['votes_fitted']} votes, "
         f"{vote['cases']} cases; {vote['iterations']} iterations, converged).\n"
+        "# The contribution rule's weights (contrib_*, pk_*) fitted on the coalitions of Korea\n"
+        "# and the Gulf and on the IPI peacekeeping record (collsec.validation.burden).\n"
         "# Read with Parameters.from_file; do not edit by hand.\n"
     )
-    atomic_write_text(
-        out / PARAMETER_FILE, header + tomli_w.dumps({k: float(v) for k, v in fitted.items()})
-    )
+    atomic_write_text(out / PARAMETER_FILE, header + tomli_w.dumps(fitted))
     link_doc = {
         "about": "ICB link: logistic calibration of the kernel's signals, all development crises",
         "provenance": stamp,
@@ -101,7 +104,11 @@ def calibrate(
         "parameters_file": str(out / PARAMETER_FILE),
         "link_file": str(out / LINK_FILE),
         "vote_model": vote,
-        "parameters_fitted": {k: round(float(v), 4) for k, v in fitted.items()},
+        "parameters_fitted": {
+            k: [round(x, 4) for x in v] if isinstance(v, list) else round(v, 4)
+            for k, v in fitted.items()
+        },
+        "contribution": contribution,
         "icb_link": {t: {"n": link[t]["n"]} for t in TARGETS},
         "cross_validated": report["targets"],
         "provenance": stamp,

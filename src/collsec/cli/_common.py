@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from collsec import limits
 from collsec.errors import InputError
 
 __all__ = ["DataDirOpt", "Format", "FormatOpt", "emit", "parse_date"]
@@ -62,3 +63,12 @@ def parse_date(date: str | None, year: int | None) -> dt.date:
             raise InputError(f"year {year} is out of range", source="--year")
         return dt.date(year, 7, 1)
     return dt.date.today()
+
+
+def check_rate_run(crises: int, seed: int, what: str) -> None:
+    """``--crises`` and ``--seed`` of a command that measures rates over generated
+    crises: at least 1000 crises, then the bounds of ``collsec.limits``."""
+    if crises < 1000:
+        raise InputError(f"must be >= 1000 ({what})", source="--crises")
+    limits.check("crises", crises, source="--crises")
+    limits.check("seed", seed, source="--seed")

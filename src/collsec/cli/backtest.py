@@ -310,6 +310,7 @@ def calibrate_command(
     # lazy: the fit (pandas, scikit-learn, the kernel and the case library) only when it runs
     from collsec.backtest import calibrate, evaluate, icb, link
     from collsec.cases.fidelity import fit_library
+    from collsec.validation.burden import fit_contribution
 
     limits.check("seed", seed, source="--seed")
     crises, actors = _files(crises, actors, data_dir)
@@ -323,12 +324,15 @@ def calibrate_command(
     with progress("calibrate") as bar:
         bar.step("vote model fitted on the case library")
         params, vote = fit_library()
+        bar.step("contribution rule fitted on the coalitions and peacekeeping")
+        params, contrib = fit_contribution(params, data_dir=data_dir)
         r = calibrate.calibrate(
             crises,
             actors,
             params=params,
             vote=vote,
             out_dir=out,
+            contribution=contrib,
             data_dir=data_dir,
             seed=seed,
             progress=bar.report,

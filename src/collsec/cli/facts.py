@@ -10,10 +10,9 @@ from rich.table import Table
 
 from collsec import limits
 from collsec.behavior.parameters import Parameters
-from collsec.cli._common import DataDirOpt, Format, FormatOpt, emit
+from collsec.cli._common import DataDirOpt, Format, FormatOpt, check_rate_run, emit
 from collsec.cli._progress import progress
 from collsec.cli.simulate import CouncilOpt, ParamsOpt, StatesOpt, _inputs
-from collsec.errors import InputError
 
 console = Console()
 
@@ -47,10 +46,7 @@ def facts_command(
     from collsec.crisis import Stage
     from collsec.validation.facts import DECADES, stylised_facts, vetoes_by_decade
 
-    if crises < 1000:
-        raise InputError("must be >= 1000 (the facts are rates)", source="--crises")
-    limits.check("crises", crises, source="--crises")
-    limits.check("seed", seed, source="--seed")
+    check_rate_run(crises, seed, "the facts are rates")
 
     def cost(n: int, p: Parameters, data: bool) -> limits.Cost:
         return limits.facts_cost(states=n, crises=crises, data=data)

@@ -15,6 +15,7 @@ import typer
 from collsec import __version__
 from collsec.cli import (
     backtest,
+    burden,
     cases,
     charters,
     data,
@@ -63,6 +64,7 @@ def _register_all() -> None:
     _registered.append(True)
     modules = (
         backtest,
+        burden,
         cases,
         charters,
         data,

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import spearmanr
 
+from collsec.behavior.contribution import FEATURES as CONTRIBUTION_FEATURES
 from collsec.behavior.parameters import Parameters
 from collsec.crisis.api import resolve_policy, sim_crises
 from collsec.crisis.kernel import (
@@ -61,7 +62,14 @@ from collsec.crisis.threats import Threat
 from collsec.data.unsc import load_actions
 from collsec.world.world import World
 
-__all__ = ["DECADES", "FACTS", "FactCounter", "stylised_facts", "vetoes_by_decade"]
+__all__ = [
+    "DECADES",
+    "FACTS",
+    "FactCounter",
+    "reliability_run",
+    "stylised_facts",
+    "vetoes_by_decade",
+]
 
 #: (id, claim, source, published value or None)
 #: (id, claim, source, published value or None, how far the model builds it in)
@@ -79,8 +87,9 @@ FACTS = (
         "larger states carry a larger burden relative to their capability",
         "Olson & Zeckhauser (1966), Review of Economics and Statistics 48(3): 266-279",
         None,
-        "largely: a willing state's effort is c * c / (c + k), rising with capability c; "
-        "which states are willing is the model's own",
+        "in part: a joiner's effort is exp(g . x), and g's capability weight (fitted on the "
+        "coalitions, collsec burden) sets how fast effort rises with capability; who joins "
+        "is the model's own",
     ),
     (
         "defence_pacts_deter",
@@ -124,6 +133,12 @@ class FactCounter:
             self._inc("attacks_both", np.count_nonzero(w & wo))
             self._inc("attacks_only_with_pacts", np.count_nonzero(w & ~wo))
             self._inc("attacks_only_without_pacts", np.count_nonzero(wo & ~w))
+        # -- reliability over all attacks (collsec burden's reliability_collective)
+        rows = np.flatnonzero(agg & r.attacked)
+        if len(rows):
+            pairs = ally_of_target[rows] & ~alliance[a[rows]]
+            self._inc("pairs_all", np.count_nonzero(pairs))
+            self._inc("honoured_all", np.count_nonzero(pairs & (r.contributions[rows] > 0)))
         # -- reliability: attacked targets answered with force, their defence allies
         rows = np.flatnonzero(agg & r.attacked & (r.level >= 1))
         if len(rows):
@@ -169,6 +184,8 @@ def _reliability(c: dict[str, int]) -> dict[str, Any]:
         "pairs": n,
         "self_defence": _share(c.get("honoured_self_defence", 0), c.get("pairs_self_defence", 0)),
         "collective": _share(c.get("honoured_collective", 0), c.get("pairs_collective", 0)),
+        "all_attacks": _share(c.get("honoured_all", 0), c.get("pairs_all", 0)),
+        "pairs_all_attacks": c.get("pairs_all", 0),
         # a band, not a test of a point: the published rate comes from 1816-1944 wars
         "holds": value is not None and 0.6 <= value <= 0.9,
         "note": "model share of (target, defence ally) pairs in which the ally contributed; "
@@ -266,6 +283,38 @@ def stylised_facts(
         "seconds": round(time.perf_counter() - t0, 3),
         "facts": facts,
         "holds": sum(1 for f in facts if f["holds"]),
+    }
+
+
+def reliability_run(
+    params: Parameters,
+    *,
+    data_dir: str | None = None,
+    crises: int = 20_000,
+    seed: int = 0,
+    year: int = 2000,
+) -> dict[str, Any]:
+    """Allies' reliability and the Olson-Zeckhauser correlation in the world of ``year``
+    (``collsec burden``): :func:`stylised_facts` on ``crises`` generated crises."""
+    stage = Stage.build(World.from_year(year, data_dir=data_dir), params)
+    facts = {f["id"]: f for f in stylised_facts(stage, crises=crises, seed=seed)["facts"]}
+    rel, oz = facts["alliance_reliability"], facts["olson_zeckhauser"]
+    return {
+        "reliability_collective": rel["all_attacks"],
+        "answered_with_force": rel["model"],
+        "self_defence": rel["self_defence"],
+        "collective": rel["collective"],
+        "pairs": rel["pairs_all_attacks"],
+        "olson_zeckhauser": {
+            "model": oz["model"],
+            "states": oz["states"],
+            "built_in": oz["built_in"],
+            "size_capability_weight": params.contrib_size[
+                CONTRIBUTION_FEATURES.index("capability")
+            ],
+        },
+        "world": year,
+        "crises": crises,
     }
 
 
