@@ -249,6 +249,8 @@ SIZE_OPTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("facts --world synthetic", "--crises", 1000, 10_000_000),
     ("facts --world synthetic", "--states", 16, 1000),
     ("facts", "--seed", 0, 2**63 - 1),
+    ("burden", "--crises", 1000, 10_000_000),
+    ("burden", "--seed", 0, 2**63 - 1),
     ("experiment {fx}/e_ok.toml", "--replications", 1, 10_000_000),
     ("experiment {fx}/e_ok.toml", "--years", 1, 1000),
     ("experiment {fx}/e_ok.toml", "--seed", 0, 2**63 - 1),
@@ -285,6 +287,7 @@ def _output_inputs() -> Iterator[Hostile]:
         ("experiment {fx}/e_ok.toml --db", ".duckdb"),
         ("backtest icb --export", ".csv"),
         ("backtest icb --plot", ".png"),
+        ("burden --plot", ".png"),
     )
     for command, suffix in outputs:
         for place in UNWRITABLE:
@@ -299,6 +302,7 @@ def _output_inputs() -> Iterator[Hostile]:
         ("report {fx}/run.duckdb --out", "x.htm.gz"),
         ("backtest icb --export", "x.xlsx"),
         ("backtest icb --plot", "x.gif"),
+        ("burden --plot", "x.gif"),
     ):
         yield Hostile(f"{command} {{out}}/{bad}")
     for place in UNWRITABLE:
@@ -318,6 +322,7 @@ def _file_inputs() -> Iterator[Hostile]:
         "simulate --policy",
         "replay-crisis --params",
         "facts --params",
+        "burden --params",
         "replay gulf-1990 --params",
         "replay gulf-1990 --charter",
         "unravel --params",
@@ -414,6 +419,11 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("backtest icb --crisis -1"),
     Hostile("calibrate --seed -1 --out-dir {out}/cal"),
     Hostile("facts --seed -1"),
+    Hostile("burden --seed -1"),
+    Hostile("burden --crises 999"),
+    Hostile("burden --crises 100000000000"),
+    Hostile("burden --data-dir {fx}/data_garbage"),
+    Hostile("burden --data-dir {fx}/missing"),
     Hostile("experiment {fx}/e_ok.toml --seed -5"),
     Hostile("power --quota 3 --weights-file {fx}/w_inf.txt"),
     Hostile("power --quota 3 --weights-file {fx}/w_neg.txt"),

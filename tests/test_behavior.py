@@ -28,6 +28,7 @@ from collsec.behavior.model import (
     most_probable,
     vote_probabilities,
 )
+from collsec.behavior.parameters import WEIGHT_VECTORS
 from collsec.behavior.policy import UtilityPolicy as Base
 from collsec.errors import InputError
 from collsec.institutions.rules import ABSTAIN, NO, YES
@@ -49,17 +50,20 @@ def test_every_default_names_its_source() -> None:
         *(f"tilt_{k}" for k in VOTE_FEATURES),
         "vote_no",
         "vote_yes",
+        *WEIGHT_VECTORS,  # the contribution rule, fitted by the same calibrate
     }
     for name in p.to_dict():
         if name in cal:
-            assert getattr(d, name) == cal[name]
+            value = tuple(cal[name]) if isinstance(cal[name], list) else cal[name]
+            assert getattr(d, name) == value
             assert (
                 d.sources[name].startswith("calibrated:") and raw[name]["source"] in d.sources[name]
             )
         else:
             assert getattr(d, name) == getattr(p, name) and d.sources[name] == p.sources[name]
     # the literature the model leans on is named where it is used
-    assert "Olson & Zeckhauser" in p.sources["free_riding"]
+    assert "Olson & Zeckhauser" in p.sources["contrib_join"]
+    assert "Cragg" in p.sources["contrib_join"] and "Bove & Elia" in p.sources["pk_join"]
     assert "Leeds, Long & Mitchell" in p.sources["honour"]
     assert "Tullock" in p.sources["csf_exponent"]
 
@@ -152,13 +156,6 @@ def test_draws_follow_the_probabilities() -> None:
     codes = [int(draw_votes(p, np.array([u]))[0]) for u in (0.1, 0.49, 0.51, 0.79, 0.81, 0.99)]
     assert codes == [NO, NO, ABSTAIN, ABSTAIN, YES, YES]
     assert [YES, NO, ABSTAIN] == [0, 1, 2]
-
-
-def test_free_riding_small_states_give_a_smaller_share() -> None:
-    pol = UtilityPolicy()
-    c = np.array([0.001, 0.01, 0.1])
-    share = pol.contribution(1.0, c, 1.0) / c
-    assert np.all(np.diff(share) > 0)
 
 
 def test_deterrence_falls_with_credibility_and_rises_with_a_veto_shield() -> None:

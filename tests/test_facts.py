@@ -18,18 +18,24 @@ def test_the_three_facts_hold_on_worlds_of_the_day(year: int) -> None:
     r = stylised_facts(stage, crises=40_000, seed=0)
     by = {f["id"]: f for f in r["facts"]}
     print({k: (v["model"], v.get("ci_high")) for k, v in by.items()})
-    assert r["holds"] == 3
+    # two of three hold: Olson-Zeckhauser does not, as it does not on the record (below)
+    assert r["holds"] == 2
     rel = by["alliance_reliability"]
-    # Leeds, Long & Mitchell (2000): 74.5%. Measured 0.842 (1960) and 0.863 (2000) with
-    # the calibrated vote model deciding who joins a collective response (0.805 and 0.800
-    # under the prior); under self-defence it is the `honour` parameter (0.75) by
-    # construction. Guarded at what was reached.
-    assert 0.60 <= rel["model"] <= 0.87
+    # Leeds, Long & Mitchell (2000): 74.5%. Measured 0.752 (1960) and 0.737 (2000) with
+    # the fitted contribution rule deciding who joins a collective response (0.842 and
+    # 0.863 under the rule before it); under self-defence it is the `honour` parameter
+    # (0.75) by construction. Guarded at what was reached.
+    assert 0.70 <= rel["model"] <= 0.80
+    assert 0.70 <= rel["all_attacks"] <= 0.80
     assert abs(rel["self_defence"] - 0.75) <= 0.02
-    # Johnson & Leeds (2011): pacts deter. The same would-be aggressions attack at 0.71
+    # Johnson & Leeds (2011): pacts deter. The same would-be aggressions attack at 0.70
     # (1960) and 0.67 (2000) times the rate they would without the targets' pacts
     assert by["defence_pacts_deter"]["ci_high"] < 0.73
-    assert by["olson_zeckhauser"]["model"] > 0.9
+    # Olson & Zeckhauser (1966): with effort fitted on the coalitions of Korea and the Gulf
+    # (capability weight 0.39 < 1) larger contributors give less per unit of capability:
+    # -0.08 (1960) and -0.38 (2000), as on the record (collsec burden: Korea -0.43, the
+    # Gulf -0.17, troops against military expenditure)
+    assert by["olson_zeckhauser"]["model"] < 0 and not by["olson_zeckhauser"]["holds"]
 
 
 def test_facts_are_a_function_of_the_seed_and_listed_with_sources() -> None:

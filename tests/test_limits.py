@@ -43,7 +43,8 @@ def test_size_options_match_the_bounds() -> None:
             continue
         b = limits.BOUNDS[name]
         assert hi == b.high, (command, option)
-        assert lo == b.low or (command.startswith("facts") and option == "--crises"), option
+        rates = command.startswith(("facts", "burden")) and option == "--crises"
+        assert lo == b.low or rates, option
 
 
 def test_a_bound_raised_by_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
