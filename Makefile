@@ -42,6 +42,7 @@ validate: setup
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec audit unsc
 	$(BIN)/collsec fidelity
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec facts
+	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec burden
 	mkdir -p .validate && COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec backtest icb --crises $${COLLSEC_DATA_DIR:-$(DATA)}/icb/crises_dev.csv --actors $${COLLSEC_DATA_DIR:-$(DATA)}/icb/actors_dev.csv --plot .validate/backtest-icb.png --ablation
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -q -m validate
 	mkdir -p .validate && for e in $$($(BIN)/collsec experiment list --format json | $(BIN)/python -c "import json,sys; print(' '.join(e['id'] for e in json.load(sys.stdin)['experiments']))"); do \

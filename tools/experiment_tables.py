@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-#: (metric, row label, shown in percentage points)
+#: (metric, row label, shown in percentage points); indices in [0, 1] get 3 decimals
 ROWS = (
     ("aggression_attempted", "aggressions attempted", False),
     ("deterrence_rate", "deterrence rate", True),
@@ -22,22 +22,28 @@ ROWS = (
     ("time_to_decision", "days to decide", False),
     ("legitimacy", "legitimacy", True),
     ("credibility_final", "final credibility", True),
+    ("burden_gini", "burden Gini", None),
+    ("free_riding", "free-riding index", None),
+    ("costs", "costs", False),
 )
 
 
-def _mean(v: float | None, pp: bool) -> str:
+def _mean(v: float | None, pp: bool | None) -> str:
     if v is None:
         return "-"
+    if pp is None:
+        return f"{v:.3f}"
     return f"{100 * v:.1f}%" if pp else f"{v:.1f}"
 
 
-def _diff(d: dict, pp: bool) -> str:
+def _diff(d: dict, pp: bool | None) -> str:
     if d.get("mean") is None:
         return "-"
     k, unit = (100.0, " pp") if pp else (1.0, "")
+    f = ".3f" if pp is None else ".1f"
     lo, hi = d["ci_low"] * k, d["ci_high"] * k
     star = " *" if lo > 0 or hi < 0 else ""
-    return f"{d['mean'] * k:+.1f}{unit} [{lo:+.1f}{unit}, {hi:+.1f}{unit}]{star}"
+    return f"{d['mean'] * k:+{f}}{unit} [{lo:+{f}}{unit}, {hi:+{f}}{unit}]{star}"
 
 
 def table(run: dict) -> str:
