@@ -205,3 +205,13 @@ def test_burden_prints_every_score_with_its_baselines(burden_json) -> None:
     # Olson-Zeckhauser: negative on the record of both coalitions, and in the model
     oz = r["olson_zeckhauser"]
     assert oz["record"]["korea"] < 0 and oz["record"]["gulf"] < 0 and oz["model"] < 0
+
+
+def test_the_log_names_the_lead_and_marks_the_target_defending_itself() -> None:
+    from collsec.cases.replay import free_run
+
+    ev = free_run(load_case("gulf-1990"), Parameters.default(), seed=0)["events"]
+    c = next(e["data"] for e in ev if e["type"] == "contribution")
+    assert c["lead"] == "USA" and c["largest"][0]["state"] == "USA"
+    for x in c["largest"]:
+        assert x["own_defence"] == (x["state"] == "KWT")

@@ -90,7 +90,11 @@ def narrate(events: list[Event]) -> str:
                 f"{head}response: {d['basis']}" + (f", {d['measure']}" if d["measure"] else "")
             )
         elif e.type == "contribution":
-            big = ", ".join(f"{x['state']} {x['share']:.0%}" for x in d["largest"])
+            big = ", ".join(
+                f"{x['state']} {x['share']:.0%}"
+                + (" (defending itself)" if x.get("own_defence") else "")
+                for x in d["largest"]
+            )
             n = d["contributors"]
             who = "1 state contributes" if n == 1 else f"{n} states contribute"
             led = f", led by {d['lead']}" if d.get("lead") else ""

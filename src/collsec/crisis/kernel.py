@@ -761,8 +761,14 @@ class _Logbook:
             tot = float(c.sum())
             if tot > 0:
                 order = np.argsort(-c, kind="stable")
+                tk, ak = int(self.th.target[k]), int(self.th.aggressor[k])
                 top = [
-                    {"state": codes[i], "share": round(float(c[i] / tot), 3)}
+                    {
+                        "state": codes[i],
+                        "share": round(float(c[i] / tot), 3),
+                        # the target's own defence, not a share of a collective burden
+                        "own_defence": bool(i == tk and tk != ak),
+                    }
                     for i in order[:5]
                     if c[i] > 0
                 ]
