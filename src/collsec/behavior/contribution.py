@@ -14,7 +14,7 @@ join, then how much to give.
   - The aggressor.
   - Members of the deciding body that did not vote for the decision (no, veto,
     abstention or absence). On the record China abstained on res. 678 and sent
-    no forces; the USSR was absent from res. 83 and armed the other side; India,
+    no forces; the USSR was absent from res. 83 and sent none; India,
     not voting on res. 83, sent a field ambulance, the one exception.
   - States tied to the aggressor by an ATOP obligation (any kind but
     non-aggression alone, as in the vote model's ``tie``) and not to the
