@@ -456,17 +456,26 @@ def run_batch(
         yes = ballot == YES
         # the lead: a state whose most probable vote is yes (not one carried there by
         # its shock in this draw) that voted for the response, or acted alone
-        steady = (
-            most_probable(
-                vote_probabilities(
-                    support(sel, lvl), tilt(sel, lvl), p.vote_no, p.vote_yes, p.vote_noise
-                )
-            )
-            == YES
-        )
-        voted_for = np.where((resp == UNAUTHORISED)[:, None], alone[sel], yes & steady)
-        lead_sel = contribution.choose_lead(stage.capability, may & voted_for)
+        # (evaluated only where a yes vote can make a lead: the Council's seats, or every
+        # member of another body; never under self-defence or in peacekeeping)
         sd = (resp == SELF_DEFENCE) | words[sel]
+        voted_for = np.zeros((len(sel), n), dtype=bool)
+        voted_for[resp == UNAUTHORISED] = alone[sel[resp == UNAUTHORISED]]
+        voting = ~sd & (lvl != 2) & (resp != UNAUTHORISED)
+        for cols, rows in (
+            (seats, np.flatnonzero(voting & (resp == COUNCIL))),
+            (None, np.flatnonzero(voting & (resp != COUNCIL))),
+        ):
+            if not len(rows):
+                continue
+            u = support(sel[rows], lvl[rows], cols)
+            tl = tilt(sel[rows], lvl[rows], cols)
+            steady = (
+                most_probable(vote_probabilities(u, tl, p.vote_no, p.vote_yes, p.vote_noise)) == YES
+            )
+            c = np.arange(n) if cols is None else cols
+            voted_for[np.ix_(rows, c)] = yes[np.ix_(rows, c)] & steady
+        lead_sel = contribution.choose_lead(stage.capability, may & voted_for)
         lead_sel[sd | (lvl == 2)] = -1  # a peacekeeping mission has no lead state
         lead[sel] = lead_sel
         x = stage.contribution_terms(aa, tt, lead_sel, yes)
