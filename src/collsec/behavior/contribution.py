@@ -117,9 +117,12 @@ SHARE_FLOOR = 1e-6
 MISSING_KM = 10_000.0
 
 
-def mode_of(level: int) -> str:
-    """The contribution mode of a ladder level (1 sanctions, 2 peacekeeping, 3 force)."""
-    return "peacekeeping" if level == 2 else "enforcement"
+def mode_of(level: Any) -> Any:
+    """The contribution mode of a ladder level (1 sanctions, 2 peacekeeping, 3 force):
+    a string for one level, an array of them for an array of levels."""
+    if np.ndim(level) == 0:
+        return "peacekeeping" if level == 2 else "enforcement"
+    return np.where(np.asarray(level) == 2, "peacekeeping", "enforcement")
 
 
 def capability_logs(

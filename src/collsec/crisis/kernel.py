@@ -481,8 +481,9 @@ def run_batch(
         x = stage.contribution_terms(aa, tt, lead_sel, yes)
         is_lead = x["lead"] > 0.0
         given = np.zeros((len(sel), n))
+        modes = contribution.mode_of(lvl)
         for mode in contribution.MODES:
-            r = np.flatnonzero((lvl == 2) == (mode == "peacekeeping"))
+            r = np.flatnonzero(modes == mode)
             if not len(r):
                 continue
             jw, sw = policy.contribution_weights(mode)

@@ -247,7 +247,7 @@ class Stage:
                 has, -np.abs(self.ideal_fill[c][None, :] - self.ideal_fill[ld][:, None]), 0.0
             ),
             yes=np.asarray(yes, dtype=float),
-            lead=(c[None, :] == np.where(lead >= 0, lead, -1)[:, None]).astype(float),
+            lead=(c[None, :] == lead[:, None]).astype(float),  # -1 (no lead) matches none
         )
 
     @property

@@ -212,14 +212,8 @@ def _design(rec: CoalitionRecord, params: Parameters) -> _Design:
 
 
 def _matrix(x: dict[str, np.ndarray], names: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
-    return np.column_stack(
-        [
-            np.broadcast_to(np.asarray(x[f], float), rows.shape)[rows]
-            if np.ndim(x[f])
-            else np.full(rows.sum(), float(x[f]))
-            for f in names
-        ]
-    )
+    """The features ``names`` of the states ``rows`` (a design's features are (N,) each)."""
+    return np.column_stack([x[f][rows] for f in names])
 
 
 def _ridge_logit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, sd: float) -> np.ndarray:
@@ -235,15 +229,6 @@ def _ridge_logit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, sd: float) -> 
         f, prior.copy(), jac=True, method="L-BFGS-B", options={"maxiter": 2000, "gtol": 1e-8}
     )
     return r.x
-
-
-def _ridge_ls(
-    X: np.ndarray, y: np.ndarray, prior: np.ndarray, sd: float, noise: float
-) -> np.ndarray:
-    """Least squares with a Gaussian prior around ``prior`` (noise sd ``noise``)."""
-    lam = (noise / sd) ** 2
-    A = X.T @ X + lam * np.eye(X.shape[1])
-    return np.linalg.solve(A, X.T @ y + lam * prior)
 
 
 def _set(
@@ -262,7 +247,7 @@ def fit_enforcement(designs: list[_Design], params: Parameters) -> Parameters:
     share of world military expenditure)."""
     p0 = Parameters.prior()  # the ridge centre: never a calibrated value
     jp = np.array([p0.contrib_join[FEATURES.index(k)] for k in JOIN_FREE])
-    Xj, yj, Xs, ys, caps = [], [], [], [], []
+    Xj, yj, Xs, ys = [], [], [], []
     for d in designs:
         rows = d.may & (np.arange(len(d.may)) != d.lead)
         Xj.append(_matrix(d.x, JOIN_FREE, rows))
@@ -270,7 +255,6 @@ def fit_enforcement(designs: list[_Design], params: Parameters) -> Parameters:
         known = ~np.isnan(d.log_troops)
         Xs.append(_matrix(d.x, SIZE_FREE, known))
         ys.append(d.log_troops[known])
-        caps.append((d.x["capability"], known))
     wj = _ridge_logit(np.vstack(Xj), np.concatenate(yj), jp, PRIOR_SD)
     sp = np.array([p0.contrib_size[FEATURES.index(k)] for k in SIZE_FREE])
     # an intercept per coalition (troop counts differ in scale), the slopes shared
@@ -280,18 +264,17 @@ def fit_enforcement(designs: list[_Design], params: Parameters) -> Parameters:
     prior = np.concatenate([sp, np.zeros(len(Xs))])
     sds = np.concatenate([np.full(len(sp), PRIOR_SD), np.full(len(Xs), 100.0)])
     lam = np.diag((1.0 / sds) ** 2)
-    ys_all = np.concatenate(ys)
-    resid_sd = 1.0
-    g = np.linalg.solve(
-        Xs_all.T @ Xs_all + lam * resid_sd**2, Xs_all.T @ ys_all + lam @ prior * resid_sd**2
-    )
+    # ridge least squares (unit residual sd): the posterior mode under the prior
+    g = np.linalg.solve(Xs_all.T @ Xs_all + lam, Xs_all.T @ np.concatenate(ys) + lam @ prior)
     slopes = g[: len(sp)]
     size = _set(p0.contrib_size, SIZE_FREE, slopes)
     # the intercept: exp(base + slopes . x) summed over contributors = their milex share
     base = []
-    for d, (cap, known) in zip(designs, caps, strict=True):
-        eta = sum(slopes[j] * _matrix(d.x, (k,), known)[:, 0] for j, k in enumerate(SIZE_FREE))
-        base.append(math.log(np.exp(cap[known]).sum()) - math.log(np.exp(eta).sum()))
+    for d in designs:
+        known = ~np.isnan(d.log_troops)
+        eta = _matrix(d.x, SIZE_FREE, known) @ slopes
+        cap = d.x["capability"][known]
+        base.append(math.log(np.exp(cap).sum()) - math.log(np.exp(eta).sum()))
     size = _set(size, ("base",), np.array([float(np.mean(base))]))
     join = _set(p0.contrib_join, JOIN_FREE, wj)
     return params.replace(contrib_join=join, contrib_size=size)

@@ -251,17 +251,21 @@ def stylised_facts(
     seed: int = 0,
     chunk: int = 10_000,
     progress: Callable[[int], None] | None = None,
+    without_pacts: bool = True,
 ) -> dict[str, Any]:
     """Run ``crises`` generated crises on ``stage`` and measure the facts on them.
 
     Credibility stays at ``credibility_start`` (the facts are about one
     moment's institutions, not a history). Each batch is run twice: in the
     world as it is and with every defence pact removed, on the same threats
-    and draws. ``progress(n)`` is told of each batch of ``n`` crises done.
+    and draws (``without_pacts=False`` skips the second run, and with it the
+    deterrence fact). ``progress(n)`` is told of each batch of ``n`` crises done.
     """
     pol = resolve_policy(policy or "utility", stage.params)
-    world0 = dataclasses.replace(stage.world, defense=np.zeros_like(stage.world.defense))
-    stage0 = Stage.build(world0, stage.params, stage.scenario)
+    stage0 = None
+    if without_pacts:
+        world0 = dataclasses.replace(stage.world, defense=np.zeros_like(stage.world.defense))
+        stage0 = Stage.build(world0, stage.params, stage.scenario)
     cred = stage.params.credibility_start
     counter = FactCounter(stage)
     t0 = time.perf_counter()
@@ -271,7 +275,7 @@ def stylised_facts(
         common = dict(policy=pol, random_seed=seed, first_crisis=start, credibility=fixed)
         r = sim_crises(stage, crises=n, **common).result
         threat = Threat(r.kind, r.aggressor, r.target, r.severity, r.sponsored)
-        r0 = sim_crises(stage0, threat, **common).result
+        r0 = sim_crises(stage0, threat, **common).result if stage0 is not None else None
         counter.add(r, r0)
         if progress is not None:
             progress(n)
@@ -297,7 +301,8 @@ def reliability_run(
     """Allies' reliability and the Olson-Zeckhauser correlation in the world of ``year``
     (``collsec burden``): :func:`stylised_facts` on ``crises`` generated crises."""
     stage = Stage.build(World.from_year(year, data_dir=data_dir), params)
-    facts = {f["id"]: f for f in stylised_facts(stage, crises=crises, seed=seed)["facts"]}
+    run = stylised_facts(stage, crises=crises, seed=seed, without_pacts=False)
+    facts = {f["id"]: f for f in run["facts"]}
     rel, oz = facts["alliance_reliability"], facts["olson_zeckhauser"]
     return {
         "reliability_collective": rel["all_attacks"],

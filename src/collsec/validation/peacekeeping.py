@@ -301,13 +301,7 @@ def _country_decade(key: tuple) -> pd.DataFrame:
                 "ipi_names": " / ".join(sorted(g["country"].unique())),
             }
         )
-    out = pd.DataFrame(rows)
-    order = {label: i for i, label in enumerate(windows)}
-    out = out.sort_values(
-        ["decade", "troop_months", "ccode"],
-        ascending=[True, False, True],
-        key=lambda s: s.map(order) if s.name == "decade" else s,
-    ).reset_index(drop=True)
+    out = _by_decade(pd.DataFrame(rows), windows, "ccode")
     out = out.astype(
         {
             "decade": "string",
@@ -322,6 +316,17 @@ def _country_decade(key: tuple) -> pd.DataFrame:
     )
     out.attrs["windows"] = {k: (str(a), str(b)) for k, (a, b) in windows.items()}
     return out
+
+
+def _by_decade(df: pd.DataFrame, windows: Mapping[str, object], tie: str) -> pd.DataFrame:
+    """Rows in decade order (the windows' order), the largest troop-months first,
+    then by ``tie``."""
+    order = {label: i for i, label in enumerate(windows)}
+    return df.sort_values(
+        ["decade", "troop_months", tie],
+        ascending=[True, False, True],
+        key=lambda s: s.map(order) if s.name == "decade" else s,
+    ).reset_index(drop=True)
 
 
 def ipi_country_decade(data_dir: PathLike | None = None) -> pd.DataFrame:
@@ -676,13 +681,7 @@ def _missions(key: tuple) -> pd.DataFrame:
     for acronym in hq.index[hq["swapped"]]:
         notes.append(f"{acronym}: HQ latitude/longitude read swapped")
 
-    out = pd.DataFrame(rows)
-    order = {label: i for i, label in enumerate(windows)}
-    out = out.sort_values(
-        ["decade", "troop_months", "mission"],
-        ascending=[True, False, True],
-        key=lambda s: s.map(order) if s.name == "decade" else s,
-    ).reset_index(drop=True)
+    out = _by_decade(pd.DataFrame(rows), windows, "mission")
     out = out.astype(
         {
             "mission": "string",
