@@ -34,3 +34,42 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
         return code, out.out, out.err
 
     return run
+
+
+# -- the lab: a server in a thread and Debian's chromium -------------------------------
+
+#: the browser the lab's tests drive: Debian's package (`apt-get install chromium`, done by
+#: `make setup` when absent); nothing downloads a browser
+CHROMIUM = os.environ.get("COLLSEC_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory: pytest.TempPathFactory):
+    """The lab served on a free port of 127.0.0.1 from a fresh store; yields its base URL
+    and the store's path (a restart test serves the same store again)."""
+    from tests_lab_server import LabServer
+
+    store = tmp_path_factory.mktemp("lab") / "lab.duckdb"
+    srv = LabServer(store)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium through playwright; fails, never skips, when missing."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"no chromium at {CHROMIUM}: the lab's browser tests need Debian's package "
+            "(`apt-get install chromium`; `make setup` installs it)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()

@@ -274,15 +274,24 @@ def member_terms(
 
 
 def draft_features(
-    case: Case, draft: Draft, stage: Stage, members: list[str]
+    case: Case,
+    draft: Draft,
+    stage: Stage,
+    members: list[str],
+    *,
+    veto_holders: frozenset[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Model and baseline features of ``members`` voting on ``draft``."""
+    """Model and baseline features of ``members`` voting on ``draft``; the veto
+    holders are those of the draft's body on its date, unless given (a forum
+    that is not a body of the library: the lab's regional forum)."""
     tr = case.trigger
     accused = draft.accused or tr.accused
     target = draft.target or tr.target
     internal = tr.kind == "atrocity"
     haven = 1.0 if tr.sponsored else stage.params.nonstate_haven
-    veto = load_body(draft.body, on=draft.date).groups.get("permanent", frozenset())
+    veto = veto_holders
+    if veto is None:
+        veto = load_body(draft.body, on=draft.date).groups.get("permanent", frozenset())
     m = member_terms(
         stage,
         members,

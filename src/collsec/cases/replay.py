@@ -247,50 +247,80 @@ def conditional(
     """Predicted votes and decision for every recorded draft (never reads votes)."""
     f = _fit_for(params, fitted)
     stage = case_stage(case, params, world=world)
-    known = set(stage.codes)
     out = []
     for k, d in enumerate(case.drafts()):
         body = load_body(charter or d.body, on=d.date)
         if charter:
             _refuse_placeholders(body, charter)
-        members = list(body.members)
-        X, _ = draft_features(case, d, stage, members)
-        probs = f.probabilities(X)
-        pred = f.predict(X)
-        u = f.utility(X)
-        # members with no actor data (unnamed seats of a reform variant) cannot be modelled
-        unknown = [m for m in members if m not in known]
-        out_of_model = set(d.absent) | set(unknown)
-        votes = {m: int(v) for m, v in zip(members, pred, strict=True) if m not in out_of_model}
         if charter and case.trigger.kind in body.charter.rules:
             d = _with_question(d, case.trigger.kind)
-        adopted, reason, vetoed = adjudicate_votes(d, votes, charter=charter)
-        out.append(
-            {
-                "index": k,
-                "symbol": d.symbol,
-                "body": body.charter.id,
-                "date": d.date.isoformat(),
-                "measure": d.measure,
-                "sponsors": list(d.sponsors),
-                "votes": {
-                    m: {
-                        "vote": CODES[v if m not in out_of_model else ABSENT].value,
-                        "utility": round(float(uu), 3),
-                        "p_yes": round(float(pp[YES]), 4),
-                        "p_no": round(float(pp[NO]), 4),
-                        "p_abstain": round(float(pp[ABSTAIN]), 4),
-                        "why": explain_vote(X[i], f.weights),
-                    }
-                    for i, (m, v, uu, pp) in enumerate(zip(members, pred, u, probs, strict=True))
-                },
-                "adopted": adopted,
-                "reason": reason,
-                "vetoed_by": list(vetoed),
-                "not_modelled": unknown,
-            }
-        )
+        out.append({"index": k, **ballot(case, d, stage, f, body=body, charter=charter)})
     return out
+
+
+def ballot(
+    case: Case,
+    d: Any,
+    stage: Any,
+    f: Fit,
+    *,
+    body: Any = None,
+    members: list[str] | None = None,
+    charter: str | None = None,
+    cast: dict[str, int] | None = None,
+    veto_holders: frozenset[str] | None = None,
+    adjudicate: Callable[[Any, dict[str, int]], tuple[bool, str, tuple[str, ...]]] | None = None,
+) -> dict[str, Any]:
+    """Every member's vote on draft ``d`` and the decision: the model's most probable
+    vote, with its probabilities and reasons, for each member whose vote is not in
+    ``cast`` (votes cast by people, the lab's players); members recorded absent or
+    unknown to the stage do not vote. ``adjudicate`` replaces the body's own rules
+    (a regional forum of the lab, whose ``members`` are given).
+
+    ``body`` is the body of the day (loaded when not given); ``charter`` replaces
+    it (a counterfactual)."""
+    if members is None:
+        body = body if body is not None else load_body(charter or d.body, on=d.date)
+        members = list(body.members)
+    known = set(stage.codes)
+    X, _ = draft_features(case, d, stage, members, veto_holders=veto_holders)
+    probs = f.probabilities(X)
+    pred = f.predict(X)
+    u = f.utility(X)
+    cast = cast or {}
+    # members with no actor data (unnamed seats of a reform variant) cannot be modelled
+    unknown = [m for m in members if m not in known and m not in cast]
+    out_of_model = (set(d.absent) | set(unknown)) - set(cast)
+    votes = {
+        m: int(cast.get(m, v)) for m, v in zip(members, pred, strict=True) if m not in out_of_model
+    }
+    if adjudicate is None:
+        adopted, reason, vetoed = adjudicate_votes(d, votes, charter=charter)
+    else:
+        adopted, reason, vetoed = adjudicate(d, votes)
+    return {
+        "symbol": d.symbol,
+        "body": body.charter.id if body is not None else d.body,
+        "date": d.date.isoformat(),
+        "measure": d.measure,
+        "sponsors": list(d.sponsors),
+        "votes": {
+            m: {
+                "vote": CODES[votes.get(m, ABSENT)].value,
+                **({"by": "player"} if m in cast else {}),
+                "utility": round(float(uu), 3),
+                "p_yes": round(float(pp[YES]), 4),
+                "p_no": round(float(pp[NO]), 4),
+                "p_abstain": round(float(pp[ABSTAIN]), 4),
+                "why": explain_vote(X[i], f.weights),
+            }
+            for i, (m, uu, pp) in enumerate(zip(members, u, probs, strict=True))
+        },
+        "adopted": adopted,
+        "reason": reason,
+        "vetoed_by": list(vetoed),
+        "not_modelled": unknown,
+    }
 
 
 def _refuse_placeholders(body: Any, charter: str) -> None:

@@ -26,7 +26,7 @@ from collsec import limits
 from collsec.behavior.parameters import Parameters
 from collsec.behavior.policy import UtilityPolicy, get_policy
 from collsec.crisis.events import Event
-from collsec.crisis.kernel import BatchResult, run_batch
+from collsec.crisis.kernel import BatchResult, Decided, run_batch
 from collsec.crisis.noise import draw_noise
 from collsec.crisis.run import CrisisLoop, simulate
 from collsec.crisis.stage import Scenario, Stage
@@ -82,6 +82,7 @@ def sim_crises(
     chunk: int = 20_000,
     progress=None,
     on_batch=None,
+    decided: Decided | None = None,
 ) -> CrisisRun:
     """Run threats through a world under a scenario; the crisis model's one entry point.
 
@@ -111,6 +112,10 @@ def sim_crises(
         credibility, held fixed (one batch, no record windows).
     occurred : bool
         Given threats happened (historical attacks): skip deterrence.
+    decided : Decided, optional
+        The crises decided outside the kernel (the lab's players): their
+        responder, measure and ballot replace the kernel's forums; with given
+        threats only.
     first_crisis : int
         The crisis number of the first threat in the seed's stream: crisis ``k``
         of a run always reads the same draws, whatever the batch.
@@ -131,6 +136,10 @@ def sim_crises(
     p = stage.params
     if threats is None and (crises is None or crises < 0):
         raise InputError("give threats or a number of crises >= 0", source="crises")
+    if decided is not None and threats is None:
+        raise InputError(
+            "a decision taken outside the kernel needs given threats", source="decided"
+        )
     if threats is None and np.ndim(credibility) == 0:
         out = simulate(
             stage,
@@ -165,7 +174,7 @@ def sim_crises(
     loop = CrisisLoop(stage, pol, on_batch=on_batch)
     cred0 = p.credibility_start if credibility is None else credibility
     noise = draw_noise(random_seed, first_crisis, b, stage.n, stage.m)
-    r = _run_given(loop, noise, threats, cred0, occurred, log)
+    r = _run_given(loop, noise, threats, cred0, occurred, log, decided)
     run = CrisisRun(
         seed=random_seed,
         crises=b,
@@ -180,14 +189,23 @@ def sim_crises(
     return run
 
 
-def _run_given(loop: CrisisLoop, noise, threats: Threat | None, cred0, occurred: bool, log: bool):
+def _run_given(
+    loop: CrisisLoop, noise, threats: Threat | None, cred0, occurred: bool, log: bool, decided
+):
     """One batch and one record window at credibility ``cred0``; with one
     credibility per crisis, each crisis at its own and no window."""
     if np.ndim(cred0):
         r = run_batch(
-            loop.stage, loop.policy, noise, cred0, threat=threats, occurred=occurred, log=log
+            loop.stage,
+            loop.policy,
+            noise,
+            cred0,
+            threat=threats,
+            occurred=occurred,
+            log=log,
+            decided=decided,
         )
         loop.tally.add(r)
         return r
     loop.credibility[:] = cred0
-    return loop.step(noise, threats, close=True, occurred=occurred, log=log)
+    return loop.step(noise, threats, close=True, occurred=occurred, log=log, decided=decided)

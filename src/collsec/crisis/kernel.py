@@ -73,13 +73,36 @@ from collsec.crisis.threats import (
 from collsec.crisis.voting import ABSENT, CODES
 from collsec.institutions.rules import YES, Ballot, adjudicate_votes
 
-__all__ = ["LEVELS", "RESPONDERS", "BatchResult", "run_batch"]
+__all__ = ["LEVELS", "RESPONDERS", "BatchResult", "Decided", "run_batch"]
 
 LEVELS = ("chapter_vi", "art41", "peacekeeping", "art42")
 RESPONDERS = ("none", "nato", "regional", "council", "ga", "self_defence", "unauthorised")
 NONE, NATO, REGIONAL, COUNCIL, GA, SELF_DEFENCE, UNAUTHORISED = range(7)
 #: what a draft did in the Council
 DRAFT_NONE, DRAFT_HIDDEN_VETO, DRAFT_HIDDEN_SHORTFALL, DRAFT_TABLED = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Decided:
+    """How the crises were decided, when people decided them (the lab's players).
+
+    The kernel then skips its own forums (sections 4-6) and runs the rest of the
+    crisis -- who carries the response, its outcome, the record -- on this
+    decision, exactly as it would on one of its own. One row per crisis:
+
+    ``responder``: index into :data:`RESPONDERS`; ``level``: index into
+    :data:`LEVELS` (-1: no measure); ``ballot``: ``(B, N)`` each state's vote on
+    the decision behind the response (:data:`collsec.institutions.rules.YES`...,
+    -1: did not vote; for ``unauthorised`` a yes marks a state acting alone);
+    ``forums``: how many bodies deliberated; ``vetoed``: whether a Council draft
+    was vetoed on the way.
+    """
+
+    responder: np.ndarray
+    level: np.ndarray
+    ballot: np.ndarray
+    forums: np.ndarray
+    vetoed: np.ndarray
 
 
 @dataclass
@@ -162,13 +185,16 @@ def run_batch(
     *,
     occurred: bool = False,
     log: bool = False,
+    decided: Decided | None = None,
 ) -> BatchResult:
     """Run a batch of crises whose noise is ``noise`` under ``credibility``.
 
     ``credibility`` is one value or one per crisis; ``threat`` replaces the
     generated threats (historical cases, experiments); ``occurred`` skips the
     deterrence step (a historical attack that happened); ``log`` makes the
-    kernel write each crisis's event log as it runs (``BatchResult.events``).
+    kernel write each crisis's event log as it runs (``BatchResult.events``);
+    ``decided`` replaces the kernel's forums by a decision taken outside it
+    (:class:`Decided`, given threats only).
     Most callers go through :func:`collsec.crisis.api.sim_crises`.
     """
     p = stage.params
@@ -230,7 +256,8 @@ def run_batch(
         pr = vote_probabilities(u, tl, p.vote_no, p.vote_yes, p.vote_noise)
         return draw_votes(pr, uniform)
 
-    live = attacked.copy()
+    # a decision taken outside the kernel: no forum of the kernel's own meets
+    live = attacked.copy() if decided is None else np.zeros(b, dtype=bool)
     responder = np.zeros(b, dtype=np.int64)
     level = np.full(b, -1, dtype=np.int64)
     forums = np.zeros(b, dtype=np.int64)
@@ -413,6 +440,24 @@ def run_batch(
         done = sel[go]
         responder[done], level[done] = UNAUTHORISED, 3
     live[:] = False
+    if decided is not None:  # the decision taken outside the kernel, written into its arrays
+        responder[:] = np.where(attacked, np.asarray(decided.responder, dtype=np.int64), NONE)
+        level[:] = np.where(attacked, decided.level, -1)
+        forums[:] = decided.forums
+        bal = np.asarray(decided.ballot, dtype=np.int8)
+        for who, votes_out, adopted_out in (
+            (NATO, nac_votes, nac_adopted),
+            (REGIONAL, regional_votes, regional_adopted),
+            (GA, ga_votes, ga_adopted),
+        ):
+            r = responder == who
+            votes_out[r], adopted_out[r] = bal[r], True
+        r = np.flatnonzero(responder == COUNCIL)
+        council_votes[r] = bal[np.ix_(r, seats)]
+        council_adopted[r] = True
+        council_vetoed[:] = np.asarray(decided.vetoed, dtype=bool) & attacked
+        r = responder == UNAUTHORISED
+        alone[r] = bal[r] == YES
 
     # 7. who carries the response (collsec.behavior.contribution) and the outcome --------
     contributions = np.zeros((b, n))

@@ -247,6 +247,7 @@ class CrisisLoop:
         close: bool = True,
         occurred: bool = False,
         log: bool = False,
+        decided=None,
     ) -> BatchResult:
         g = np.zeros(noise.size, dtype=np.int64) if group is None else np.asarray(group)
         r = run_batch(
@@ -257,6 +258,7 @@ class CrisisLoop:
             threat=threat,
             occurred=occurred,
             log=log,
+            decided=decided,
         )
         m = self.tally.add(r, g)
         if self.on_batch is not None:
