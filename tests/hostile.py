@@ -58,6 +58,11 @@ FILES: dict[str, str | bytes] = {
     "latin1.toml": "title = 'caf\xe9'\n".encode("latin-1"),
     "empty.toml": "",
     "afile.txt": "a file, not a folder\n",
+    # play --moves
+    "moves_bad_draft.json": '[{"type": "table", "seat": "USA", "draft": {"measure": "art42",'
+    ' "chapter": "VI", "sponsors": ["USA"]}}]',
+    "moves_bad_seat.json": '[{"type": "conclude", "seat": "\\u0000IRQ"}]',
+    "moves_many.json": "[" + ",".join(['{"type": "conclude", "seat": "USA"}'] * 501) + "]",
     # power --weights-file
     "w_inf.txt": "inf\n4\n",
     "w_neg.txt": "4\n-1\n",
@@ -262,6 +267,8 @@ SIZE_OPTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("fidelity --no-loo", "--seed", 0, 2**63 - 1),
     ("backtest icb", "--seed", 0, 2**63 - 1),
     ("calibrate --out-dir {out}/cal", "--seed", 0, 2**63 - 1),
+    ("play gulf-1990", "--seed", 0, 2**63 - 1),
+    ("lab --no-browser", "--port", 0, 65535),
     ("power unsc", "--year", 1800, 2200),
     ("vote unsc --yes USA", "--year", 1800, 2200),
 )
@@ -413,6 +420,18 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("replay-crisis --seed -1"),
     Hostile("replay-crisis --crisis -1"),
     Hostile("replay gulf-1990 --seed -1"),
+    # play and the lab (docs/lab.md)
+    Hostile("play gulf-1990 --moves {fx}/garbage.json"),
+    Hostile("play gulf-1990 --moves {fx}/afile.txt"),
+    Hostile("play gulf-1990 --moves {fx}/no-such-file.json"),
+    Hostile("play gulf-1990 --moves {fx}"),
+    Hostile("play gulf-1990 --moves {fx}/moves_bad_draft.json"),
+    Hostile("play gulf-1990 --moves {fx}/moves_bad_seat.json"),
+    Hostile("play gulf-1990 --moves {fx}/moves_many.json"),
+    Hostile("play gulf-1990 --seat KWT"),
+    Hostile("play no-such-case"),
+    Hostile("lab --no-browser --store {fx}/garbage.duckdb"),
+    Hostile("lab --no-browser --host no.such.host.invalid"),
     Hostile("unravel --seed -1"),
     Hostile("fidelity --no-loo --seed -1"),
     Hostile("backtest icb --seed -1"),

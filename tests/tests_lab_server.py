@@ -19,10 +19,11 @@ class LabServer:
         self.path = path
         self.start()
 
-    def start(self) -> None:
+    def start(self, port: int = 0) -> None:
         self.store = Store(self.path)
         sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
         sock.listen(64)
         self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,6 +44,6 @@ class LabServer:
         self.store.close()
 
     def restart(self) -> None:
-        """Stop the server and serve the same store again (a new port)."""
+        """Stop the server and serve the same store again, on the same port."""
         self.stop()
-        self.start()
+        self.start(self.port)

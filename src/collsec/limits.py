@@ -153,7 +153,7 @@ BOUNDS: dict[str, Bound] = {
         ),
         Bound("case_files", 1, 200, "case files in a folder", "fidelity --cases"),
         Bound("moves", 1, 500, "moves of a play", "play --moves; a room of the lab"),
-        Bound("port", 1, 65535, "a TCP port", "lab --port", raisable=False),
+        Bound("port", 0, 65535, "a TCP port (0: any free one)", "lab --port", raisable=False),
     )
 }  # fmt: skip
 

@@ -41,9 +41,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from collsec.behavior.parameters import Parameters
 from collsec.cases.case import DEMANDS, Case, Draft, DraftContent, builtin_case_ids, load_case
 from collsec.cases.fidelity import fit_without
-from collsec.codes import member_name
 from collsec.cases.model import case_stage
 from collsec.cases.replay import _KIND, ballot, institution_classes
+from collsec.codes import member_name
 from collsec.crisis.api import sim_crises
 from collsec.crisis.kernel import (
     COUNCIL,

@@ -40,10 +40,9 @@ def lab_command(
 ) -> None:
     """Play a seat on the Council in the browser, alone or as a class (docs/lab.md).
 
-    Needs the lab's extra: pip install 'collsec[lab]'.
+    Needs the lab's extra: pip install 'collsec\\[lab]'.
     """
-    if port != 0:
-        limits.check("port", port, source="--port")
+    limits.check("port", port, source="--port")
     missing = lab_missing()
     if missing:
         raise InputError(

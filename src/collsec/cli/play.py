@@ -20,8 +20,9 @@ console = Console()
 MAX_MOVES_BYTES = 1 << 20
 
 
-def read_moves(path: Path) -> list[dict[str, Any]]:
-    """The moves of a play from a JSON file: a list of objects (docs/lab.md)."""
+def read_moves(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The moves of a play from a JSON file: a list of objects, or a lab transcript
+    (its ``moves``, with its ``seats`` and ``seed`` returned beside them; docs/lab.md)."""
     src = str(path)
     try:
         if path.stat().st_size > MAX_MOVES_BYTES:
@@ -29,11 +30,20 @@ def read_moves(path: Path) -> list[dict[str, Any]]:
         moves = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
         raise InputError(f"not a JSON file of moves ({e.__class__.__name__})", source=src) from None
+    extra: dict[str, Any] = {}
+    if isinstance(moves, dict) and "moves" in moves:  # a transcript of the lab
+        seats, seed = moves.get("seats", {}), moves.get("seed", 0)
+        if not isinstance(seats, dict) or not isinstance(seed, int) or isinstance(seed, bool):
+            raise InputError(
+                "a transcript's seats must be an object, its seed a number", source=src
+            )
+        extra = {"seats": list(seats), "seed": seed}
+        moves = moves["moves"]
     if not isinstance(moves, list) or not all(isinstance(m, dict) for m in moves):
-        raise InputError("must be a JSON list of moves (objects)", source=src)
+        raise InputError("must be a JSON list of moves (objects) or a transcript", source=src)
     if moves:
-        limits.check("moves", len(moves), source=src)
-    return moves
+        limits.check("moves", len(moves), source=src, field="moves")
+    return moves, extra
 
 
 def play_command(
@@ -45,14 +55,18 @@ def play_command(
     moves: Annotated[
         Path | None, typer.Option("--moves", help="JSON file of moves (docs/lab.md).")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the kernel's run at the end.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Seed of the kernel's run at the end (a transcript's, or 0)."),
+    ] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Play a case from a seat: the Council at the trigger, the model's votes, the outcome."""
     # lazy: the case library, the fit and the kernel only when a command runs
     from collsec.cases.play import load_game
 
-    limits.check("seed", seed, source="--seed")
+    if seed is not None:
+        limits.check("seed", seed, source="--seed")
     game = load_game(case)
     seats = list(seat or [])
     for s in seats:
@@ -64,9 +78,11 @@ def play_command(
             )
     out = game.situation(seats[0] if seats else None)
     if moves is not None:
-        mv = read_moves(moves)
-        humans = set(seats) | {m["seat"] for m in mv if isinstance(m.get("seat"), str)}
-        humans &= set(game.seats)
+        mv, extra = read_moves(moves)
+        held = extra.get("seats") or [m["seat"] for m in mv if isinstance(m.get("seat"), str)]
+        humans = (set(seats) | set(held)) & set(game.seats)
+        seed = seed if seed is not None else extra.get("seed", 0)
+        limits.check("seed", seed, source=str(moves), field="seed")
         out["play"] = game.state(mv, humans, seed=seed)
     emit(out, fmt, _text)
 
