@@ -5,16 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DATA ?= $(abspath ../shared/data)
 
-.PHONY: setup demo test lint validate bench clean
+.PHONY: setup browser demo test lint validate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench,lab]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# the lab's browser tests drive Debian's chromium: installed here when absent
+browser:
+	@sh tools/ensure_chromium.sh
 
 # demo and validate keep their runs in .demo/ and .validate/ and finish an interrupted
 # one with --resume; a run there made with other inputs (the code, a charter, the data)
@@ -27,17 +31,18 @@ demo: setup
 	@echo; echo "== Veto variants over simulated history (a quick run: 50 replications x 25 years) =="
 	@mkdir -p .demo && $(BIN)/collsec experiment veto-variants --replications 50 --years 25 --workers 2 --db .demo/veto-variants.duckdb --resume --fresh-if-changed
 	@$(BIN)/collsec report .demo/veto-variants.duckdb --out .demo/veto-variants.html
+	@echo; echo "== The lab: play a seat on the Council in your browser, alone or as a class =="; echo "   $(BIN)/collsec lab      (serves http://127.0.0.1:8765/ on this computer only; docs/lab.md)"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks tools conftest.py
 	$(BIN)/ruff format --check src tests benchmarks tools conftest.py
 
-test: lint
+test: lint browser
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/pytest -n 2 -q -m "not validate"
 
 # validate reports the kernel's timing targets without failing on a loaded machine
 # (`make bench` is strict); correctness checks always fail the run.
-validate: setup
+validate: setup browser
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec data verify
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/collsec audit unsc
 	$(BIN)/collsec fidelity

@@ -146,7 +146,6 @@ def replay_command(
 ) -> None:
     """Replay a case vote by vote, conditional on its drafts and as a free run; score it."""
     # lazy: the case library, the fit and the kernel only when a command runs
-    from collsec import crisis
     from collsec import world as worlds
     from collsec.cases import builtin_case_ids, fidelity, load_case, replay
 
@@ -160,8 +159,8 @@ def replay_command(
         w = worlds.World.at(c.trigger.date, data_dir=data_dir)
     others = [load_case(x) for x in builtin_case_ids() if x != c.id]
     fitted = fidelity.fit_without(others, p)
-    pol = crisis.api.resolve_policy(policy, fitted.parameters(p))
-    r = replay.replay_case(c, p, fitted, seed=seed, charter=charter, world=w, policy=pol)
+    # a policy's name is resolved by the kernel's entry point, with the fitted weights
+    r = replay.replay_case(c, p, fitted, seed=seed, charter=charter, world=w, policy=policy)
     events = r.pop("_free_events")
     r["fitted_on"] = f"{len(others)} other cases (leave-one-case-out)"
     r["score"] = replay.score_replay(c, r)

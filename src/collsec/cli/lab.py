@@ -48,11 +48,10 @@ def lab_command(
         raise InputError(
             f"the lab needs its extra ({', '.join(missing)} missing): {INSTALL}", source="lab"
         )
-    # lazy: the web stack (Starlette, uvicorn) and the store only when the lab runs
-    from collsec.data.registry import cache_dir
+    # lazy: the web stack (Starlette, uvicorn), absent without the extra, only when it runs
     from collsec.lab.serve import serve
 
-    serve(host, port, store or cache_dir() / "lab.duckdb", open_browser=not no_browser)
+    serve(host, port, store, open_browser=not no_browser)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
+from collsec.data.registry import cache_dir
 from collsec.errors import InputError
 from collsec.lab.app import create_app
 from collsec.lab.store import Store
@@ -49,8 +50,10 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(host: str, port: int, store: Path, *, open_browser: bool = True) -> None:
-    """Serve the lab until interrupted; the rooms are kept in ``store`` (DuckDB)."""
+def serve(host: str, port: int, store: Path | None, *, open_browser: bool = True) -> None:
+    """Serve the lab until interrupted; the rooms are kept in ``store`` (DuckDB; default
+    ``lab.duckdb`` in the user cache)."""
+    store = store if store is not None else cache_dir() / "lab.duckdb"
     st = Store(store)
     app = create_app(st)
     sock = _bind(host, port)
