@@ -206,3 +206,19 @@ def test_lab_refuses_a_port_in_use_and_bad_options(run_cli, tmp_path: Path) -> N
     ):
         code, _, err = run_cli("lab", "--no-browser", "--store", str(tmp_path / "l.duckdb"), *args)
         assert code == 2 and message in err and err.count("\n") == 1, err
+
+
+def test_a_generated_crisis(lab) -> None:
+    client, _ = lab
+    r = client.get("/generate?case=gulf-1990&seed=5", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/case/gulf-1990~5"
+    page = client.get("/case/gulf-1990~5").text
+    assert "A generated crisis" in page and "no record" in page
+    room = _solo(client, "gulf-1990~5", "FRA")
+    page = client.post(room + "/move", data={"type": "conclude"}).text
+    assert 'id="outcome"' in page and "has no record" in page
+    for bad in ("seed=x", "seed=-1", "seed=99999999999999999999", "seed=1&case=nope"):
+        r = client.get(
+            f"/generate?case=gulf-1990&{bad}" if "case" not in bad else f"/generate?{bad}"
+        )
+        assert r.status_code == 400 and len(_errors(r.text)) == 1

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from collsec.cases.play import load_game
+
 TIMEOUT = 20_000  # ms: a page that reloads itself when a room moves polls every 1.5 s
 SHOTS = Path(__file__).resolve().parents[1] / "docs" / "img"
 
@@ -97,6 +99,17 @@ def check_against_cli(page, case: str, run_cli, tmp_path: Path) -> dict:
 
 def test_the_gulf_war_as_the_united_states(lab_server, browser, run_cli, tmp_path) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(lab_server.url + "/")
+    shot(page, "index")
+    page.goto(lab_server.url + "/case/gulf-1990")
+    # the Council of 2 August 1990 and its exact power, as `collsec play` gives them
+    code, out, err = run_cli("play", "gulf-1990", "--format", "json")
+    assert code == 0, err
+    want = {s["code"]: f"{s['shapley_shubik']:.3f}" for s in json.loads(out)["seats"]}
+    rows = page.query_selector_all("table.council tbody tr")
+    got = {r.get_attribute("data-member"): r.query_selector_all("td")[2].inner_text() for r in rows}
+    assert got == want and len(got) == 15
+    shot(page, "case")
     start_solo(page, lab_server.url, "gulf-1990", "USA")
     shot(page, "room")
     assert page.inner_text("#my-seat") == "USA"
@@ -279,6 +292,34 @@ def test_an_unknown_room_code(lab_server, browser) -> None:
     with page.expect_navigation():
         page.click("form[action='/join'] button")
     assert "no room with the code 'QQQQQQ'" in page.inner_text("[role=alert]")
+    page.close()
+
+
+@pytest.mark.validate
+@pytest.mark.parametrize(
+    ("case", "seat"),
+    [
+        (c, s)
+        for c in ("korea-1950", "rwanda-1994", "syria-2011", "ukraine-2022")
+        for s in ("CHN", "GBR")
+    ]
+    + [("gulf-1990", "SUN"), ("gulf-1990", "YEM"), ("korea-1950", "SUN")],
+)
+def test_every_featured_case_from_several_seats(lab_server, browser, run_cli, tmp_path, case, seat):
+    """Longer play-throughs (make validate): the first draft, a sanctions draft, the end."""
+    page = browser.new_page()
+    start_solo(page, lab_server.url, case, seat)
+    with page.expect_navigation():
+        page.click("#draft-form button.primary")  # the first draft as the page proposes it
+    acc = load_game(case).case.trigger.accused
+    names = [acc] if seat != acc else []
+    sponsors = [seat] if seat != acc else [next(s for s in load_game(case).seats if s != acc)]
+    table(
+        page, measure="art41", chapter="VII", names=names, demands=["ceasefire"], sponsors=sponsors
+    )
+    with page.expect_navigation():
+        page.click("#conclude")
+    check_against_cli(page, case, run_cli, tmp_path)
     page.close()
 
 

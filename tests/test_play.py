@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from collsec.behavior.parameters import Parameters
-from collsec.cases.play import DraftSpec, load_game, parse_draft
+from collsec.cases.play import DraftSpec, generated_case, load_game, parse_draft
 from collsec.crisis.api import sim_crises
 from collsec.crisis.kernel import COUNCIL, GA, NATO, REGIONAL, UNAUTHORISED, Decided
 from collsec.crisis.stage import Scenario, Stage
@@ -311,3 +311,32 @@ def test_collsec_play_refuses_a_seat_not_on_the_council(run_cli) -> None:
     assert code == 2 and "does not sit on the Council on 1990-08-02" in err
     code, _, err = run_cli("play", "no-such-case")
     assert code == 2 and "no case 'no-such-case'" in err
+
+
+def test_no_state_sponsors_its_own_condemnation() -> None:
+    g = load_game("ukraine-2022")
+    with pytest.raises(InputError, match="RUS cannot sponsor a draft that names it"):
+        g.state([table("RUS", names=("RUS",), sponsors=("RUS", "CHN"))], {"RUS"})
+    # a first draft never has the accused among its sponsors, whoever plays
+    assert "RUS" not in g.default_draft("RUS").sponsors
+
+
+def test_a_generated_crisis_in_a_cases_world() -> None:
+    """`<case>~<seed>`: the first threat of the kernel's run with that seed, in the
+    world of the case's day, that a Council takes up; the same seed, the same crisis."""
+    g = load_game("gulf-1990~5")
+    tr = g.case.trigger
+    assert tr.kind in ("aggression", "atrocity", "terrorism") and tr.date == g.date
+    assert g.case.record == () and g.record()["decisions"] == []
+    assert g.seats == load_game("gulf-1990").seats
+    base = load_game("gulf-1990").case
+    assert generated_case(base, 5).trigger == tr and generated_case(base, 6).trigger != tr
+    s = g.state([{"type": "conclude", "seat": g.seats[0]}], {g.seats[0]})
+    assert s["outcome"]["responder"] in ("none", "self_defence")
+    for bad, message in (
+        ("gulf-1990~x", "not a seed"),
+        ("nope~1", "no case"),
+        ("gulf-1990~-1", "not a seed"),
+    ):
+        with pytest.raises(InputError, match=message):
+            load_game(bad)

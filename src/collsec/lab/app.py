@@ -13,6 +13,7 @@ import csv
 import functools
 import io
 import json
+import secrets
 from collections import OrderedDict
 from importlib.resources import files
 from pathlib import Path
@@ -31,11 +32,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from collsec import __version__
+from collsec import __version__, limits
 from collsec.behavior.parameters import Parameters
 from collsec.cases import builtin_case_ids, load_case
 from collsec.cases.case import DEMANDS
-from collsec.cases.play import FORUMS, MEASURE_WORDS, load_game, parse_draft
+from collsec.cases.play import FORUMS, GENERATED, MEASURE_WORDS, load_game, parse_draft
 from collsec.crisis.kernel import LEVELS
 from collsec.errors import CollsecError, InputError
 from collsec.experiments.identity import code_files, sha256_of
@@ -53,9 +54,12 @@ MAX_NAME = 40
 
 @functools.cache
 def _fingerprint(case_id: str) -> str:
-    """What plays a room: the case's files, the model's parameters and its code."""
-    c = load_case(case_id)
-    parts = [p.read_bytes() for p in sorted(c.path.parent.glob(f"{case_id}.*")) if p.is_file()]
+    """What plays a room: the case's files (a generated crisis: its case's, and its
+    seed), the model's parameters and its code."""
+    base = case_id.partition(GENERATED)[0]
+    c = load_case(base)
+    parts = [p.read_bytes() for p in sorted(c.path.parent.glob(f"{base}.*")) if p.is_file()]
+    parts.append(case_id.encode())
     params = sha256_of(Parameters.default().to_dict())
     return fingerprint(*parts, params.encode(), sha256_of(code_files()).encode())
 
@@ -113,7 +117,20 @@ def create_app(store: Store | str | Path) -> Starlette:
             sit = game.situation()
         except CollsecError as err:
             return problem(request, err, 404)
-        return page(request, "case.html", sit=sit, game=game)
+        return page(request, "case.html", sit=sit, game=game, next_seed=secrets.randbelow(10**6))
+
+    def generate(request: Request) -> Response:
+        """A crisis the model generates in a case's world: ``/case/<case>~<seed>``."""
+        q = request.query_params
+        seed = q.get("seed", "").strip()
+        try:
+            if not (seed.isascii() and seed.isdigit()):
+                raise InputError(f"{seed!r} is not a seed (a whole number)", source="seed")
+            limits.check("seed", int(seed), source="seed")
+            game = load_game(f"{q.get('case', '')}{GENERATED}{int(seed)}")
+        except CollsecError as err:
+            return problem(request, err)
+        return RedirectResponse(f"/case/{game.case.id}", 303)
 
     async def start(request: Request) -> Response:
         form = await request.form()
@@ -289,6 +306,7 @@ def create_app(store: Store | str | Path) -> Starlette:
     routes = [
         Route("/", index),
         Route("/case/{case}", case_page),
+        Route("/generate", generate),
         Route("/start", start, methods=["POST"]),
         Route("/join", lambda r: RedirectResponse(f"/room/{r.query_params.get('code', '')}", 303)),
         Route("/room/{code}", room_page, name="room"),
