@@ -1,3 +1,3 @@
 """collsec: collective security systems made executable."""
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"

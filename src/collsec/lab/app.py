@@ -108,6 +108,7 @@ def create_app(store: Store | str | Path) -> Starlette:
         for cid in builtin_case_ids():
             c = load_case(cid, with_record=False)
             cases.append({"id": cid, "title": c.title, "year": c.trigger.date.year})
+        cases.sort(key=lambda c: (c["year"], c["id"]))
         return page(request, "index.html", cases=cases, featured=FEATURED)
 
     def case_page(request: Request) -> Response:
