@@ -318,7 +318,8 @@ def create_app(store: Store | str | Path) -> Starlette:
         Route("/room/{code}/admin/{secret}", admin),
         Route("/room/{code}/admin/{secret}/{action}", admin_action, methods=["POST"]),
         Route("/room/{code}/transcript.{fmt:str}", transcript),
-        *pages.routes(page, problem),
+        # the experiments' DuckDB files and reports: a directory beside the store
+        *pages.routes(page, problem, workdir=lab.store.path.with_suffix(".experiments")),
         Mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={404: not_found})
