@@ -417,8 +417,8 @@ def distributions_png(results: Any, ids: list[str], metrics: tuple[str, ...]) ->
         )
         for i, x in enumerate(data):
             if len(x):
-                ax.scatter(x, i + rng.uniform(-0.18, 0.18, len(x)), s=10, color="#333333",
-                           alpha=0.45, lw=0, zorder=3)  # fmt: skip
+                ax.scatter(x, i + rng.uniform(-0.18, 0.18, len(x)), s=14, color="#333333",
+                           alpha=0.55, lw=0, zorder=3)  # fmt: skip
                 ax.scatter([x.mean()], [i], marker="D", s=34, color="#e07b00",
                            edgecolor="white", zorder=4)  # fmt: skip
         ax.set_yticks(pos, ids)

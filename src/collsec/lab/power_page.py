@@ -225,7 +225,7 @@ def _reform_power(vetoes: list[str], elected: int, quota: int) -> dict[str, Any]
     return {
         "result": result,
         "game": game,
-        "names": {},
+        "names": {v: member_name(v) for v in vetoes},
         "weight": w,
         "wquota": q,
         "weights_text": "\n".join(lines) + "\n",
@@ -241,10 +241,12 @@ def _bars(result: dict[str, Any]) -> list[tuple[str, float, float]]:
     """(label, Shapley-Shubik, Banzhaf) per bar: each member, or members of equal power
     together when there are more than :data:`CHART_EACH`."""
     rows = result["members"]
+    # the seat in the label where seats differ (permanent and elected, not all "member")
+    seated = len({r.get("seat", "") for r in rows}) > 1
     if len(rows) <= CHART_EACH:
         return [
             (
-                r["member"] + (f" ({r['seat']})" if r.get("seat") not in ("", "seat") else ""),
+                r["member"] + (f" ({r['seat']})" if seated and r.get("seat") else ""),
                 r["shapley_shubik_float"],
                 r["banzhaf_float"],
             )
@@ -281,7 +283,7 @@ def power_chart(result: dict[str, Any], title: str) -> str:
 
     bars = _bars(result)
     n = len(bars)
-    fig = Figure(figsize=(8.2, 1.5 + 0.42 * n), layout="constrained")
+    fig = Figure(figsize=(9.6, 1.4 + 0.44 * n), layout="constrained")
     ax = fig.add_subplot()
     h = 0.38
     ys = list(range(n))
@@ -291,14 +293,14 @@ def power_chart(result: dict[str, Any], title: str) -> str:
     ax.barh([y + h / 2 for y in ys], bz, height=h, color="#e0892b", label="Banzhaf (normalised)")
     top = max([*ss, *bz, 0.01])
     for y, a, b in zip(ys, ss, bz, strict=True):
-        ax.text(a + top * 0.01, y - h / 2, f"{a:.4f}", va="center", fontsize=8, color="#1f3b63")
-        ax.text(b + top * 0.01, y + h / 2, f"{b:.4f}", va="center", fontsize=8, color="#8a4b0f")
-    ax.set_yticks(ys, [b[0] for b in bars], fontsize=9)
+        ax.text(a + top * 0.01, y - h / 2, f"{a:.4f}", va="center", fontsize=9, color="#1f3b63")
+        ax.text(b + top * 0.01, y + h / 2, f"{b:.4f}", va="center", fontsize=9, color="#8a4b0f")
+    ax.set_yticks(ys, [b[0] for b in bars], fontsize=10)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.18)
     ax.set_xlabel("share of voting power (each index sums to 1 over the members)")
-    ax.set_title(title, loc="left", fontsize=11)
-    ax.legend(loc="lower right", fontsize=9, frameon=False)
+    ax.set_title(title, loc="left", fontsize=12)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=10, frameon=False)
     ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -341,7 +343,8 @@ def routes(page: Callable[..., Response], problem: Callable[..., Response]) -> l
             got = _body_power(form["body"], form["year"])
         except CollsecError as err:
             return show(request, "body", form, error=str(err))
-        title = f"{got['charter']} on {got['on'].isoformat()} ({got['result']['body']})"
+        rule = got["result"]["body"].rpartition(":")[2]
+        title = f"{got['title']}, {got['on'].isoformat()} (rule: {rule})"
         return show(request, "body", form, got=got, chart=power_chart(got["result"], title))
 
     def reform_view(request: Request) -> Response:
