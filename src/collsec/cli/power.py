@@ -12,9 +12,9 @@ from rich.table import Table
 
 from collsec.cli._common import Format, FormatOpt, emit, parse_date
 from collsec.errors import InputError
-from collsec.institutions import Body, load_body
-from collsec.institutions.power import body_game
-from collsec.power import Game, power_indices
+from collsec.institutions import load_body
+from collsec.institutions.power import body_game_and_seats, game_power
+from collsec.power import Game
 
 console = Console()
 
@@ -49,30 +49,6 @@ def read_weights(path: Path) -> list[int]:
     if not weights:
         raise InputError("no weights in file", source=source)
     return weights
-
-
-def body_game_and_seats(council: Body, rule: str | None = None) -> tuple[Game, dict[str, str]]:
-    """The simple game of ``council`` under ``rule`` and its members' seats (none when seated)."""
-    game = body_game(council, council.rule(rule))
-    return game, (dict(council.seats) if council.seated is None else {})
-
-
-def game_power(game: Game, index: str = "all", seats: dict[str, str] | None = None) -> dict:
-    """What ``collsec power --format json`` prints for ``game`` (the lab shows the same).
-
-    ``seats`` maps members to their seat (``permanent``, ``elected``...); without it every
-    row's seat is ``"seat"``.
-    """
-    result = power_indices(game, index=index).to_dict()
-    seats = seats or {}
-    for row in result["members"]:
-        row["seat"] = seats.get(row["member"], "seat" if not seats else "")
-    notes = result.setdefault("notes", [])
-    if index != Index.banzhaf and game.n > 170:
-        notes.append(
-            "the powerindex package overflows above about 170 players; collsec computes exactly"
-        )
-    return result
 
 
 def power(

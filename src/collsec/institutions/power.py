@@ -22,8 +22,9 @@ from collsec.errors import InputError
 from collsec.institutions.charter import Body
 from collsec.institutions.rules import Criterion, VotingRule
 from collsec.power.game import Game
+from collsec.power.indices import power_indices
 
-__all__ = ["body_game"]
+__all__ = ["body_game", "body_game_and_seats", "game_power"]
 
 
 def body_game(body: Body, rule: VotingRule | None = None) -> Game:
@@ -108,3 +109,45 @@ def body_game(body: Body, rule: VotingRule | None = None) -> Game:
         clauses=tuple(clauses),
         name=f"{body.charter.id}:{rule.name}",
     )
+
+
+def body_game_and_seats(body: Body, rule: str | None = None) -> tuple[Game, dict[str, str]]:
+    """The game of ``body`` under the rule named ``rule`` (default: the body's default
+    rule) and its members' seats (none for a body of unnamed seats).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from collsec.institutions import load_body
+    >>> game, seats = body_game_and_seats(load_body("unsc", on=dt.date(2024, 7, 1)))
+    >>> game.n, seats["FRA"]
+    (15, 'permanent')
+    """
+    game = body_game(body, body.rule(rule))
+    return game, (dict(body.seats) if body.seated is None else {})
+
+
+def game_power(game: Game, index: str = "all", seats: dict[str, str] | None = None) -> dict:
+    """What ``collsec power --format json`` prints for ``game``; the lab's power page
+    shows the same dictionary.
+
+    ``index`` is ``all``, ``shapley-shubik`` or ``banzhaf``; ``seats`` maps members to
+    their seat (``permanent``, ``elected``...), and without it every row's seat is
+    ``"seat"``.
+
+    Examples
+    --------
+    >>> r = game_power(Game.quota_with_veto(15, 9, range(5)))
+    >>> r["members"][0]["shapley_shubik"], r["members"][0]["seat"], r["coleman_power_to_act"]
+    ('421/2145', 'seat', '53/2048')
+    """
+    result = power_indices(game, index=index).to_dict()
+    seats = seats or {}
+    for row in result["members"]:
+        row["seat"] = seats.get(row["member"], "seat" if not seats else "")
+    notes = result.setdefault("notes", [])
+    if index != "banzhaf" and game.n > 170:
+        notes.append(
+            "the powerindex package overflows above about 170 players; collsec computes exactly"
+        )
+    return result

@@ -21,6 +21,8 @@ import io
 import logging
 import re
 import secrets
+import tempfile
+import textwrap
 import threading
 import time
 from collections import OrderedDict
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -41,9 +44,12 @@ from collsec.experiments.report import (
     format_difference,
     format_interval,
     verdict,
+    write_report,
 )
+from collsec.experiments.runner import run_experiment
 from collsec.experiments.spec import builtin_experiment_ids, load_experiment
-from collsec.experiments.store import METRIC_INFO
+from collsec.experiments.store import METRIC_INFO, Store
+from collsec.experiments.summary import summarize
 
 __all__ = ["MAX_REPLICATIONS", "MAX_YEARS", "Runs", "parse_run_request", "routes"]
 
@@ -195,8 +201,6 @@ class Runs:
     @property
     def workdir(self) -> Path:
         if self._workdir is None:
-            import tempfile
-
             self._workdir = Path(tempfile.mkdtemp(prefix="collsec-lab-"))
         self._workdir.mkdir(parents=True, exist_ok=True)
         return self._workdir
@@ -233,10 +237,6 @@ class Runs:
             return self._current if self._current is not None and self._current.running else None
 
     def _work(self, run: Run, exp: Any) -> None:
-        # lazy: the runner and the report (duckdb, pandas, scipy, matplotlib) when a run starts
-        from collsec.experiments.report import write_report
-        from collsec.experiments.runner import run_experiment
-
         def progress(done: int, total: int) -> None:  # chunks of replications
             run.chunks_done, run.chunks_total = done, total
             run.state = "running"
@@ -307,10 +307,6 @@ class Runs:
 
 def _from_file(rid: str, db: Path) -> Run:
     """A run left in ``db`` by an earlier server: finished, or cut short by the restart."""
-    import duckdb
-
-    from collsec.experiments.store import Store
-
     try:
         with Store(db, read_only=True) as store:
             runs = store.runs()
@@ -346,9 +342,6 @@ def _from_file(rid: str, db: Path) -> Run:
 
 
 def _read_results(run: Run) -> dict[str, Any]:
-    from collsec.experiments.store import Store
-    from collsec.experiments.summary import summarize
-
     with Store(run.db, read_only=True) as store:
         results = store.results(run.key)
         designs = store.designs(run.key)
@@ -379,8 +372,6 @@ def _style(ax: Any) -> None:
 
 
 def _title(metric: str) -> str:
-    import textwrap
-
     desc = METRIC_INFO[metric][0]
     return "\n".join(textwrap.wrap(f"{metric.replace('_', ' ')}: {desc}", 38))
 

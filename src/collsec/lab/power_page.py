@@ -1,6 +1,6 @@
 """The lab's voting-power page: a built-in body in a year, or a reform a student writes.
 
-Both compute with :func:`collsec.cli.power.game_power`, the function behind
+Both compute with :func:`collsec.institutions.power.game_power`, the function behind
 ``collsec power --format json``, so the page and the command line cannot disagree.
 A reform (veto holders, elected seats, a quota of affirmative votes) is written as
 one weighted game (:func:`reform_game`), the game ``collsec power --quota Q
@@ -10,6 +10,7 @@ one weighted game (:func:`reform_game`), the game ``collsec power --quota Q
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import io
 import re
@@ -21,11 +22,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from collsec.cli._common import parse_date
-from collsec.cli.power import body_game_and_seats, game_power
 from collsec.codes import member_name, resolve_member
 from collsec.errors import CollsecError, InputError
 from collsec.institutions import bodies_summary, load_body
+from collsec.institutions.power import body_game_and_seats, game_power
 from collsec.power import Game
 
 __all__ = [
@@ -198,7 +198,9 @@ def _body_power(body: str, year_text: str) -> dict[str, Any]:
         shown = body if len(body) <= 40 else body[:40] + "..."
         raise InputError(f"no built-in body {shown!r} (choose one from the list)", source="body")
     year = _whole(year_text, "year")
-    on = parse_date(None, year)
+    if not 1800 <= year <= 2200:  # the range of `collsec power --year`
+        raise InputError(f"year {year} is out of range", source="year")
+    on = dt.date(year, 7, 1)  # as `--year`: 1 July
     council = load_body(body, on=on)
     game, seats = body_game_and_seats(council)
     result = game_power(game, "all", seats)
