@@ -8,7 +8,6 @@ its distributions, paired differences and full report.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,5 @@ def routes(
     page: Callable[..., Any], problem: Callable[..., Any], workdir: Path | None = None
 ) -> list:
     """The pages' routes; experiments write their DuckDB files and reports in ``workdir``
-    (default: a temporary directory)."""
-    where = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="collsec-lab-"))
-    return [*power_page.routes(page, problem), *experiment_page.routes(page, problem, where)]
+    (created when the first experiment runs; default: a temporary directory)."""
+    return [*power_page.routes(page, problem), *experiment_page.routes(page, problem, workdir)]
