@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -685,6 +686,7 @@ def generated_case(base: Case, seed: int, params: Parameters | None = None) -> C
 
 
 _GAMES: dict[str, Game] = {}
+_GAMES_LOCK = threading.Lock()
 
 
 def load_game(case_id: str) -> Game:
@@ -695,8 +697,9 @@ def load_game(case_id: str) -> Game:
         raise InputError(f"no case {case_id!r} in the library", source="case")
     if gen and not (seed_text.isascii() and seed_text.isdigit() and len(seed_text) < 19):
         raise InputError(f"{seed_text!r} is not a seed (a whole number)", source="case")
-    if case_id not in _GAMES:
-        base = load_case(base_id)
-        c = generated_case(base, int(seed_text)) if gen else base
-        _GAMES[case_id] = Game(c)
-    return _GAMES[case_id]
+    with _GAMES_LOCK:  # the lab serves pages from several threads
+        if case_id not in _GAMES:
+            base = load_case(base_id)
+            c = generated_case(base, int(seed_text)) if gen else base
+            _GAMES[case_id] = Game(c)
+        return _GAMES[case_id]

@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import secrets
+import threading
 from collections import OrderedDict
 from importlib.resources import files
 from pathlib import Path
@@ -70,15 +71,20 @@ class Lab:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._plays: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()  # pages are served from a pool of threads
 
     def play(self, room: Room) -> dict[str, Any]:
         key = (room.code, len(room.moves), tuple(sorted(room.seats)))
-        if key not in self._plays:
-            game = load_game(room.case_id)
-            self._plays[key] = game.state(room.moves, set(room.seats), seed=room.seed)
+        with self._lock:
+            if key in self._plays:
+                return self._plays[key]
+        game = load_game(room.case_id)
+        play = game.state(room.moves, set(room.seats), seed=room.seed)
+        with self._lock:
+            self._plays[key] = play
             while len(self._plays) > _CACHE_SIZE:
                 self._plays.popitem(last=False)
-        return self._plays[key]
+        return play
 
 
 def create_app(store: Store | str | Path) -> Starlette:
