@@ -352,8 +352,10 @@ def run_batch(
     if len(sel) and m:
         parties_m = parties_n[np.ix_(sel, seats)]
         # the kernel's drafts name no sponsors: their sponsor term is 0
-        base = np.stack([support(sel, k, seats) for k in range(4)])
-        tilts = np.stack([tilt(sel, k, seats) for k in range(4)])
+        # the seats' parts gathered once, combined with each level's draft
+        pw_seats, pv_seats = _rows(PW, sel, seats), _rows(PV, sel, seats)
+        base = np.stack([combine(pw_seats, draft_at(k)) for k in range(4)])
+        tilts = np.stack([combine(pv_seats, draft_at(k)) for k in range(4)])
         error = p.misjudgement * noise.misjudge(sel)
         forecast = [base[k] + error for k in range(4)]
         demand = forecast[0].max(axis=1) > p.vote_yes
@@ -532,7 +534,10 @@ def run_batch(
             if not len(r):
                 continue
             jw, sw = policy.contribution_weights(mode)
-            xr = {k: (v[r] if np.shape(v)[:1] == (len(sel),) else v) for k, v in x.items()}
+            if len(r) == len(sel):  # one mode for every response: no rows to gather
+                xr = x
+            else:
+                xr = {k: (v[r] if np.shape(v)[:1] == (len(sel),) else v) for k, v in x.items()}
             given[r] = contribution.contributions(
                 jw, sw, xr, shock[r], may[r], is_lead[r], legit[sel[r]][:, None]
             )
