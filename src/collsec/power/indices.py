@@ -141,15 +141,16 @@ def _reduce(game: Game) -> tuple[np.ndarray, Clauses]:
     return weights, tuple(kept)
 
 
-def _counts(game: Game, sizes: bool, method: str, progress: Progress | None = None) -> Counts:
-    """Exact counts of ``game`` by the cheapest algorithm (or the one asked for)."""
-    if method not in METHODS:
-        raise InputError(
-            f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="method"
-        )
-    if method == "enumerate":
-        return bruteforce_counts(game)
-    weights, clauses = _reduce(game)
+def _choose(weights: np.ndarray, clauses: Clauses, sizes: bool, method: str) -> str:
+    """The algorithm for a reduced game: ``"weighted"``, ``"dense"`` or ``"split"``.
+
+    ``"auto"`` takes the one with the fewest estimated seconds and gives up above
+    about ten minutes, except for plain weighted games of at most
+    :data:`GUARANTEED_PLAYERS` players and a total weight of at most
+    :data:`GUARANTEED_TOTAL`, which are always computed. Every algorithm whose
+    estimated memory is above ``COLLSEC_MAX_MEMORY`` is left out; when that leaves
+    none, the error says the estimate and how to raise the bound.
+    """
     n = weights.shape[0]
     plain = weights.shape[1] == 1 and len(clauses) == 1 and len(clauses[0]) == 1
     options: list[tuple[float, str]] = []
@@ -193,7 +194,19 @@ def _counts(game: Game, sizes: bool, method: str, progress: Progress | None = No
             else f"method {method!r} cannot handle this game ({n} players)",
             field="method" if method != "auto" else None,
         )
-    _, engine = min(options)
+    return min(options)[1]
+
+
+def _counts(game: Game, sizes: bool, method: str, progress: Progress | None = None) -> Counts:
+    """Exact counts of ``game`` by the cheapest algorithm (or the one asked for)."""
+    if method not in METHODS:
+        raise InputError(
+            f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="method"
+        )
+    if method == "enumerate":
+        return bruteforce_counts(game)
+    weights, clauses = _reduce(game)
+    engine = _choose(weights, clauses, sizes, method)
     if engine == "weighted":
         return weighted_counts(weights[:, 0], clauses[0][0][1], sizes, progress=progress)
     if engine == "dense":
