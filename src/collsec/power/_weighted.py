@@ -135,8 +135,8 @@ def weighted_plan(
 ) -> WeightedPlan:
     """The table, estimated seconds (one thread) and bytes of :func:`weighted_counts`.
 
-    ``threads`` (default: numba's setting, or 2 when numba is not loaded) sets how
-    many tables are held at once.
+    ``threads`` (default 2, the project machine's cores; :func:`weighted_counts`
+    passes numba's setting) sets how many tables are held at once.
     """
     w = _sorted_weights(weights)
     n = len(w)
