@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import doctest
 import importlib
+import importlib.resources
+import io
 import json
 import math
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -126,6 +130,54 @@ def test_eec_1958_result_object_and_json():
     }
     assert data["members"][0]["shapley_shubik"] == "7/30"
     assert data["members"][0]["banzhaf_absolute"] == "5/16"
+
+
+def electoral_college_2000() -> list[dict[str, str]]:
+    # Curated from Sidran's published table (exact, Leech's ipgenf) and the 1996
+    # list of electoral votes; sources, table and digits in power/data/README.md.
+    text = (
+        importlib.resources.files("collsec.power")
+        .joinpath("data/electoral_college_2000.csv")
+        .read_text(encoding="utf-8")
+    )
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def six_places(value: Fraction) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
+
+
+def test_electoral_college_2000_matches_the_published_exact_table():
+    rows = electoral_college_2000()
+    names = [r["member"] for r in rows]
+    weights = [int(r["weight"]) for r in rows]
+    assert len(rows) == 51 and len(set(names)) == 51 and sum(weights) == 538
+    n = len(rows)
+    game = Game.weighted(270, weights, names, name="US Electoral College 2000")
+    result = power_indices(game, index="banzhaf")
+    winning = result.coleman_power_to_act * 2**n
+    assert winning.denominator == 1
+    exact = {
+        "banzhaf_absolute": lambda m: m.banzhaf_absolute,
+        "banzhaf": lambda m: m.banzhaf,
+        "coleman_prevent": lambda m: F(m.swings, int(winning)),
+        "coleman_initiate": lambda m: F(m.swings, 2**n - int(winning)),
+    }
+    checked = 0
+    for row, member in zip(rows, result.members, strict=True):
+        assert member.member == row["member"]
+        assert member.banzhaf_absolute == F(member.swings, 2 ** (n - 1))
+        if row["swings"]:
+            assert member.swings == int(row["swings"]), row["member"]
+            checked += 1
+        for column, value in exact.items():
+            if row[column]:
+                # printed to six places, trailing zeros dropped ("0.1765" is 0.176500)
+                assert six_places(value(member)) == Decimal(row[column]), (row["member"], column)
+                checked += 1
+    # every value readable in the source: 21 swing counts and 82 decimals
+    assert checked == 103
 
 
 def test_result_omits_indices_not_computed():
