@@ -58,7 +58,7 @@ validate: setup browser
 BENCH_FLAGS ?= --strict
 
 bench: setup
-	$(BIN)/python benchmarks/bench_power.py
+	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/python benchmarks/bench_power.py $(BENCH_FLAGS)
 	COLLSEC_DATA_DIR=$${COLLSEC_DATA_DIR:-$(DATA)} $(BIN)/python benchmarks/bench_world.py
 	$(BIN)/python benchmarks/bench_kernel.py $(BENCH_FLAGS)
 	$(BIN)/python benchmarks/bench_experiment.py $(BENCH_FLAGS)

@@ -72,6 +72,8 @@ FILES: dict[str, str | bytes] = {
     "w_many.txt": "1\n" * 5000,
     "w_heavy.txt": "".join(f"{10**12 + i}\n" for i in range(60)),
     "w_ok.txt": "4\n4\n4\n2\n2\n1\n",
+    # 193 weights, total about 8 million: a table of about 4 million cells
+    "w_assembly.txt": "".join(f"{41_000 + i}\n" for i in range(193)),
     # parameter files (--params)
     "p_inf.toml": "commitment = inf\n",
     "p_ninf.toml": "affinity = -inf\n",
@@ -460,6 +462,11 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("power --quota 12 --weights-file {fx}/w_ok.txt", expect="any"),
     Hostile("power --quota 12 --weights-file {fx}/w_ok.txt --year 2000"),
     Hostile("power --quota 12 --weights-file {fx}/w_ok.txt --rule substantive"),
+    # a large assembly's table above the memory bound: refused before it is allocated
+    Hostile(
+        "power --quota 3965765 --weights-file {fx}/w_assembly.txt",
+        env={"COLLSEC_MAX_MEMORY": "320M"},
+    ),
     Hostile("vote unsc --year 2000 --yes USA --procedural --question important"),
     Hostile("backtest icb --crisis 393 --ablation"),
     Hostile("simulate --world 1990 --states 50"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import doctest
 import importlib
+import importlib.resources
+import io
 import json
 import math
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -32,7 +36,7 @@ from collsec.power.bruteforce import (
     veto_players,
     winning_table,
 )
-from collsec.power.indices import _counts
+from collsec.power.indices import _counts, _reduce
 
 F = Fraction
 
@@ -126,6 +130,54 @@ def test_eec_1958_result_object_and_json():
     }
     assert data["members"][0]["shapley_shubik"] == "7/30"
     assert data["members"][0]["banzhaf_absolute"] == "5/16"
+
+
+def electoral_college_2000() -> list[dict[str, str]]:
+    # Curated from Sidran's published table (exact, Leech's ipgenf) and the 1996
+    # list of electoral votes; sources, table and digits in power/data/README.md.
+    text = (
+        importlib.resources.files("collsec.power")
+        .joinpath("data/electoral_college_2000.csv")
+        .read_text(encoding="utf-8")
+    )
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def six_places(value: Fraction) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
+
+
+def test_electoral_college_2000_matches_the_published_exact_table():
+    rows = electoral_college_2000()
+    names = [r["member"] for r in rows]
+    weights = [int(r["weight"]) for r in rows]
+    assert len(rows) == 51 and len(set(names)) == 51 and sum(weights) == 538
+    n = len(rows)
+    game = Game.weighted(270, weights, names, name="US Electoral College 2000")
+    result = power_indices(game, index="banzhaf")
+    winning = result.coleman_power_to_act * 2**n
+    assert winning.denominator == 1
+    exact = {
+        "banzhaf_absolute": lambda m: m.banzhaf_absolute,
+        "banzhaf": lambda m: m.banzhaf,
+        "coleman_prevent": lambda m: F(m.swings, int(winning)),
+        "coleman_initiate": lambda m: F(m.swings, 2**n - int(winning)),
+    }
+    checked = 0
+    for row, member in zip(rows, result.members, strict=True):
+        assert member.member == row["member"]
+        assert member.banzhaf_absolute == F(member.swings, 2 ** (n - 1))
+        if row["swings"]:
+            assert member.swings == int(row["swings"]), row["member"]
+            checked += 1
+        for column, value in exact.items():
+            if row[column]:
+                # printed to six places, trailing zeros dropped ("0.1765" is 0.176500)
+                assert six_places(value(member)) == Decimal(row[column]), (row["member"], column)
+                checked += 1
+    # every value readable in the source: 21 swing counts and 82 decimals
+    assert checked == 103
 
 
 def test_result_omits_indices_not_computed():
@@ -341,6 +393,145 @@ def test_winning_table_indexing():
     g = Game.weighted(3, [2, 1, 1])
     win = winning_table(g)
     assert [m for m in range(8) if win[m]] == [0b011, 0b101, 0b111]
+
+
+# ---------------------------------------------------------------------------
+# Large weighted games: the compiled kernels
+# ---------------------------------------------------------------------------
+
+
+def apex(n: int) -> Game:
+    """The apex game: one player of weight n - 2 and n - 1 of weight 1, quota n - 1.
+
+    The apex wins with any one other player, the others win only all together. The apex
+    is pivotal unless it comes first or last in the order: Shapley-Shubik (n - 2)/n,
+    and 2/(n(n - 1)) for each of the others; it swings in every coalition of the
+    others but the empty one and the full one (2**(n-1) - 2 swings), each other
+    player in two ({apex} and the other n - 2 small players).
+    """
+    return Game.weighted(n - 1, [n - 2] + [1] * (n - 1), name=f"apex {n}")
+
+
+def test_apex_game_closed_form_small_by_enumeration_and_large_by_the_kernels():
+    for n in (5, 9):
+        g = apex(n)
+        assert same_counts(_counts(g, True, "auto"), bruteforce_counts(g))
+    for n in (9, 150, 200):
+        g = apex(n)
+        ss = shapley_shubik(g)
+        assert ss[0] == F(n - 2, n) and ss[1:] == [F(2, n * (n - 1))] * (n - 1)
+        assert swings(g) == [2 ** (n - 1) - 2] + [2] * (n - 1)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_compiled_and_numpy_kernels_agree(seed):
+    rng = np.random.default_rng(seed)
+    for n, top in ((25, 40), (60, 2000), (90, 300)):
+        w = rng.integers(0, top, size=n)
+        for share in (F(1, 2), F(2, 3), F(1, 5)):
+            q = max(1, math.ceil(share * int(w.sum())))
+            for sizes in (False, True):
+                new = weighted_counts(w, q, sizes)
+                old = weighted_counts(w, q, sizes, kernel="numpy")
+                assert same_counts(new, old), (n, top, share, sizes)
+
+
+def test_same_counts_on_one_thread_and_on_two():
+    numba = pytest.importorskip("numba")
+    from collsec.power import _kernels
+
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("numba has one thread here")
+    rng = np.random.default_rng(11)
+    w = np.sort(rng.integers(1, 3000, size=70))
+    q = int(w.sum()) // 2
+    classes = np.unique(w)
+    primes = np.array(primes_for(2**70, bits=31), dtype=np.uint64)
+    points = np.arange(40, dtype=np.uint64)
+    before = numba.get_num_threads()
+    try:
+        runs = []
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            runs.append(
+                (
+                    _kernels.banzhaf_residues(w, q, classes, primes, True),
+                    _kernels.evaluation_residues(w, q, classes, primes[0], points, True),
+                )
+            )
+    finally:
+        numba.set_num_threads(before)
+    serial = (
+        _kernels.banzhaf_residues(w, q, classes, primes, False),
+        _kernels.evaluation_residues(w, q, classes, primes[0], points, False),
+    )
+    for got in (*runs, serial):
+        assert np.array_equal(got[0], runs[0][0]) and np.array_equal(got[1], runs[0][1])
+
+
+def test_memory_above_the_limit_is_refused_before_anything_is_allocated(monkeypatch):
+    g = Game.weighted(3_965_765, [41_000 + i for i in range(193)])
+    monkeypatch.setenv("COLLSEC_MAX_MEMORY", "320M")
+    for method in ("auto", "dp"):
+        with pytest.raises(InputError) as err:
+            power_indices(g, method=method)
+        text = str(err.value)
+        assert "\n" not in text and text.startswith("power: exact power of 193 players")
+        assert "MiB of memory, above the limit of 320 MiB" in text
+        assert "set COLLSEC_MAX_MEMORY to allow more" in text
+
+
+def test_games_up_to_200_players_and_total_weight_1e7_are_never_refused_for_time():
+    from collsec.power.indices import GUARANTEED_TOTAL, _choose
+
+    rng = np.random.default_rng(5)
+    heavy = np.sort(np.round(1.4e6 * rng.pareto(1.2, size=200)).astype(np.int64) + 1)
+    cases = [
+        rng.integers(49_000, 51_000, size=200),  # even weights: half the players lose
+        rng.integers(1, 100_000, size=200),
+        np.array([5_000_000] + [25_000] * 199),  # one giant, every coalition of the rest loses
+        np.minimum(heavy, 10**7 // 200),
+    ]
+    for w in cases:
+        w = np.maximum(1, w * (GUARANTEED_TOTAL - 200) // int(w.sum()))  # total <= 10**7
+        assert int(w.sum()) <= GUARANTEED_TOTAL
+        g = Game.weighted(int(w.sum()) // 2 + 1, w)
+        weights, clauses = _reduce(g)
+        for sizes in (False, True):
+            assert _choose(weights, clauses, sizes, "auto") == "weighted"
+    # beyond the guarantee, the estimate decides
+    w = rng.integers(1, 10**6, size=300)
+    g = Game.weighted(int(w.sum()) // 2 + 1, w)
+    with pytest.raises(InputError, match="out of reach"):
+        _choose(*_reduce(g), True, "auto")
+
+
+def test_progress_is_reported_for_the_weighted_counts():
+    calls = []
+    rng = np.random.default_rng(8)
+    g = Game.weighted(40_000, rng.integers(1, 1000, size=120))
+    result = power_indices(g, progress=lambda step, done, total: calls.append((step, done, total)))
+    assert sum(m.shapley_shubik for m in result.members) == 1
+    steps = {c[0] for c in calls}
+    assert steps == {"Shapley-Shubik counts (primes)"}
+    assert calls[0][1] == 0 and calls[-1][1] == calls[-1][2] == len(primes_for(2**120, bits=31))
+    calls.clear()
+    power_indices(g, "banzhaf", progress=lambda *a: calls.append(a))
+    assert calls[-1] == ("Banzhaf counts", calls[-1][2], calls[-1][2])
+
+
+@pytest.mark.validate
+def test_a_large_game_two_ways():
+    """190 players with weights up to 20,000 (above the old table cap): Banzhaf by both
+    kernels, and the Shapley-Shubik swings by size add up to the Banzhaf swings."""
+    rng = np.random.default_rng(2024)
+    w = rng.integers(1, 20_001, size=190)
+    q = int(w.sum()) // 2 + 1
+    new = weighted_counts(w, q, False)
+    assert same_counts(new, weighted_counts(w, q, False, kernel="numpy"))
+    by_size = weighted_counts(w, q, True)
+    assert [sum(r) for r in by_size.swing_sizes] == new.swings
+    assert by_size.winning == new.winning
 
 
 # ---------------------------------------------------------------------------

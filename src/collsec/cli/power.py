@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from collsec.cli._common import Format, FormatOpt, emit, parse_date
+from collsec.cli._progress import progress
 from collsec.errors import InputError
 from collsec.institutions import load_body
 from collsec.institutions.power import body_game_and_seats, game_power
@@ -101,7 +102,10 @@ def power(
             )
         council = load_body(body, on=parse_date(date, year))
         game, seats = body_game_and_seats(council, rule)
-    result = game_power(game, index.value, seats)
+    # a large weighted game (hundreds of players, millions of votes) takes seconds to
+    # minutes: its counts say how far they are on stderr (nothing in the first seconds)
+    with progress(f"power {game.name}") as bar:
+        result = game_power(game, index.value, seats, progress=bar.report)
 
     def text(p: dict[str, Any]) -> None:
         t = Table(title=f"Voting power: {p['body']}")

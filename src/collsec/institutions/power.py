@@ -15,6 +15,7 @@ weighted threshold on one weight dimension:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -127,13 +128,20 @@ def body_game_and_seats(body: Body, rule: str | None = None) -> tuple[Game, dict
     return game, (dict(body.seats) if body.seated is None else {})
 
 
-def game_power(game: Game, index: str = "all", seats: dict[str, str] | None = None) -> dict:
+def game_power(
+    game: Game,
+    index: str = "all",
+    seats: dict[str, str] | None = None,
+    *,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> dict:
     """What ``collsec power --format json`` prints for ``game``; the lab's power page
     shows the same dictionary.
 
     ``index`` is ``all``, ``shapley-shubik`` or ``banzhaf``; ``seats`` maps members to
     their seat (``permanent``, ``elected``...), and without it every row's seat is
-    ``"seat"``.
+    ``"seat"``. ``progress(step, done, total)`` is called as the counts of a large
+    weighted game are computed.
 
     Examples
     --------
@@ -141,7 +149,7 @@ def game_power(game: Game, index: str = "all", seats: dict[str, str] | None = No
     >>> r["members"][0]["shapley_shubik"], r["members"][0]["seat"], r["coleman_power_to_act"]
     ('421/2145', 'seat', '53/2048')
     """
-    result = power_indices(game, index=index).to_dict()
+    result = power_indices(game, index=index, progress=progress).to_dict()
     seats = seats or {}
     for row in result["members"]:
         row["seat"] = seats.get(row["member"], "seat" if not seats else "")

@@ -46,9 +46,9 @@ def _is_prime(m: int) -> bool:
 
 
 @functools.cache
-def _prime_list(count: int) -> tuple[int, ...]:
+def _prime_list(count: int, bits: int = 32) -> tuple[int, ...]:
     out: list[int] = []
-    m = 2**32 - 1
+    m = 2**bits - 1
     while len(out) < count:
         if _is_prime(m):
             out.append(m)
@@ -56,8 +56,11 @@ def _prime_list(count: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-def primes_for(bound: int) -> tuple[int, ...]:
-    """The largest primes below ``2**32`` whose product exceeds ``bound``.
+def primes_for(bound: int, *, bits: int = 32) -> tuple[int, ...]:
+    """The largest primes below ``2**bits`` whose product exceeds ``bound``.
+
+    The compiled kernels (:mod:`collsec.power._kernels`) keep residues in
+    ``uint32`` and take ``bits=31``: the sum of two residues then still fits.
 
     Examples
     --------
@@ -65,10 +68,14 @@ def primes_for(bound: int) -> tuple[int, ...]:
     (4294967291,)
     >>> len(primes_for(2**190))
     6
+    >>> primes_for(10, bits=31)
+    (2147483647,)
+    >>> len(primes_for(2**190, bits=31))
+    7
     """
     count = 1
     while True:
-        primes = _prime_list(count)
+        primes = _prime_list(count, bits)
         if _product(primes) > bound:
             return primes
         count += 1

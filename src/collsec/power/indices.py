@@ -21,8 +21,10 @@ counts), computed by generating functions and dynamic programming, never by
 listing coalitions:
 
 * plain weighted games ``[q; w]`` use a one-dimensional knapsack table
-  truncated at the quota, divided by ``1 + x**w_i`` to remove each player
-  (:mod:`collsec.power._weighted`);
+  truncated at the quota, divided by ``1 + x**w_i`` to remove each player,
+  filled by compiled loops; for Shapley-Shubik the same table is evaluated at
+  several values of a size variable and the counts by size interpolated
+  (:mod:`collsec.power._weighted`, :mod:`collsec.power._kernels`);
 * games with several weight dimensions or clauses use a dense table over the
   joint distribution of the sums (:mod:`collsec.power._dense`), or, when a
   weight is huge (populations in persons) and there are at most about 40
@@ -54,10 +56,11 @@ from typing import Any
 import numpy as np
 
 from collsec.errors import InputError
+from collsec.limits import check_memory, max_memory
 from collsec.power._counts import Counts
 from collsec.power._dense import dense_cost, dense_counts
 from collsec.power._split import split_cost, split_counts
-from collsec.power._weighted import weighted_cost, weighted_counts
+from collsec.power._weighted import Progress, weighted_counts, weighted_plan
 from collsec.power.bruteforce import bruteforce_counts
 from collsec.power.game import Game
 
@@ -76,10 +79,18 @@ __all__ = [
 #: Algorithms accepted by the ``method`` argument.
 METHODS = ("auto", "dp", "split", "enumerate")
 
-# Largest table (cells of 8 bytes) the dynamic programmes may allocate.
+# Largest table (cells of 8 bytes) the dense dynamic programme may allocate.
 _MAX_CELLS = 1.5e8
-# Estimated elementary operations beyond which "auto" gives up (about ten minutes).
-_MAX_OPS = 1e12
+# Estimated seconds of work (one thread) beyond which "auto" gives up: about ten minutes.
+_MAX_SECONDS = 600.0
+# Seconds per estimated elementary operation of the dense and split algorithms.
+_T_OP = 6e-10
+#: plain weighted games this size or smaller are always computed (no refusal but
+#: for memory above COLLSEC_MAX_MEMORY): up to 200 players and a total weight of 10**7
+GUARANTEED_PLAYERS = 200
+GUARANTEED_TOTAL = 10**7
+# What an idle collsec process holds, added by limits.check_memory to an estimate.
+_BASE_MEMORY = 300 * 2**20
 
 _INDEX_NAMES = {
     "all": "all",
@@ -130,39 +141,51 @@ def _reduce(game: Game) -> tuple[np.ndarray, Clauses]:
     return weights, tuple(kept)
 
 
-def _counts(game: Game, sizes: bool, method: str) -> Counts:
-    """Exact counts of ``game`` by the cheapest algorithm (or the one asked for)."""
-    if method not in METHODS:
-        raise InputError(
-            f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="method"
-        )
-    if method == "enumerate":
-        return bruteforce_counts(game)
-    weights, clauses = _reduce(game)
+def _choose(weights: np.ndarray, clauses: Clauses, sizes: bool, method: str) -> str:
+    """The algorithm for a reduced game: ``"weighted"``, ``"dense"`` or ``"split"``.
+
+    ``"auto"`` takes the one with the fewest estimated seconds and gives up above
+    about ten minutes, except for plain weighted games of at most
+    :data:`GUARANTEED_PLAYERS` players and a total weight of at most
+    :data:`GUARANTEED_TOTAL`, which are always computed. Every algorithm whose
+    estimated memory is above ``COLLSEC_MAX_MEMORY`` is left out; when that leaves
+    none, the error says the estimate and how to raise the bound.
+    """
     n = weights.shape[0]
     plain = weights.shape[1] == 1 and len(clauses) == 1 and len(clauses[0]) == 1
     options: list[tuple[float, str]] = []
+    too_big = None  # the weighted plan, when only memory stands in its way
+    guaranteed = False
     if plain:
         quota = clauses[0][0][1]
         total = int(weights.sum())
-        ops, cells = weighted_cost(n, quota, total, sizes)
-        if cells <= _MAX_CELLS and min(quota, total - quota + 1) < 2**31:
-            options.append((ops, "weighted"))
+        guaranteed = n <= GUARANTEED_PLAYERS and total <= GUARANTEED_TOTAL
+        plan = weighted_plan(weights[:, 0], quota, sizes)
+        if plan.memory + _BASE_MEMORY > max_memory():
+            too_big = plan
+        else:
+            options.append((plan.seconds, "weighted"))
     else:
         ops, cells = dense_cost(weights, clauses, sizes)
         if cells <= _MAX_CELLS:
-            options.append((ops, "dense"))
+            options.append((ops * _T_OP, "dense"))
     if method in ("auto", "split"):
         ops = split_cost(weights, clauses, sizes)
         if ops < float("inf"):
-            options.append((ops, "split"))
-    if method == "auto":
-        options = [o for o in options if o[0] <= _MAX_OPS]
+            options.append((ops * _T_OP, "split"))
+    if method == "auto" and not guaranteed:
+        options = [o for o in options if o[0] <= _MAX_SECONDS]
     elif method == "dp":
         options = [o for o in options if o[1] != "split"]
     elif method == "split":
         options = [o for o in options if o[1] == "split"]
     if not options:
+        if (
+            too_big is not None
+            and method != "split"
+            and (guaranteed or too_big.seconds <= _MAX_SECONDS)
+        ):
+            check_memory(too_big.memory, what=too_big.what, source="power")  # raises
         raise InputError(
             f"exact computation is out of reach for this game ({n} players with weights "
             f"too large for a table, and too many players to split); "
@@ -171,9 +194,21 @@ def _counts(game: Game, sizes: bool, method: str) -> Counts:
             else f"method {method!r} cannot handle this game ({n} players)",
             field="method" if method != "auto" else None,
         )
-    _, engine = min(options)
+    return min(options)[1]
+
+
+def _counts(game: Game, sizes: bool, method: str, progress: Progress | None = None) -> Counts:
+    """Exact counts of ``game`` by the cheapest algorithm (or the one asked for)."""
+    if method not in METHODS:
+        raise InputError(
+            f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="method"
+        )
+    if method == "enumerate":
+        return bruteforce_counts(game)
+    weights, clauses = _reduce(game)
+    engine = _choose(weights, clauses, sizes, method)
     if engine == "weighted":
-        return weighted_counts(weights[:, 0], clauses[0][0][1], sizes)
+        return weighted_counts(weights[:, 0], clauses[0][0][1], sizes, progress=progress)
     if engine == "dense":
         return dense_counts(weights, clauses, sizes)
     return split_counts(weights, clauses, sizes)
@@ -403,7 +438,9 @@ class PowerResult:
         }
 
 
-def power_indices(game: Game, index: str = "all", *, method: str = "auto") -> PowerResult:
+def power_indices(
+    game: Game, index: str = "all", *, method: str = "auto", progress: Progress | None = None
+) -> PowerResult:
     """Compute the power indices of every player in one pass.
 
     Parameters
@@ -416,6 +453,9 @@ def power_indices(game: Game, index: str = "all", *, method: str = "auto") -> Po
         Coleman's power to act is always included.
     method : str, optional
         See :func:`swings`.
+    progress : callable, optional
+        ``progress(step, done, total)``, called as the counts of a large weighted
+        game are computed (the command line passes its progress line).
 
     Returns
     -------
@@ -439,7 +479,7 @@ def power_indices(game: Game, index: str = "all", *, method: str = "auto") -> Po
         raise InputError(
             f"unknown index {index!r}; use all, banzhaf or shapley-shubik", field="index"
         )
-    counts = _counts(game, which != "banzhaf", method)
+    counts = _counts(game, which != "banzhaf", method, progress)
     n = game.n
     ss = _shapley_from(counts, n) if which != "banzhaf" else [None] * n
     if which == "shapley-shubik":
