@@ -40,6 +40,7 @@ from collsec.cases.model import (
     vote_table,
 )
 from collsec.crisis.api import sim_crises
+from collsec.crisis.events import narrate
 from collsec.crisis.kernel import COUNCIL, RESPONDERS
 from collsec.crisis.threats import Threat
 from collsec.errors import InputError
@@ -380,6 +381,8 @@ def replay_case(
         "conditional": cond,
         "free_run": free,
         "_free_events": free_events,
+        # the free run told as the kernel's narrator tells it (for a replay printed as text)
+        "_free_narrative": narrate(free_events),
     }
     if charter:
         out["counterfactual"] = counterfactual(case, p, fitted, charter=charter, world=world)

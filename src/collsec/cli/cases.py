@@ -161,16 +161,14 @@ def replay_command(
     fitted = fidelity.fit_without(others, p)
     # a policy's name is resolved by the kernel's entry point, with the fitted weights
     r = replay.replay_case(c, p, fitted, seed=seed, charter=charter, world=w, policy=policy)
-    events = r.pop("_free_events")
+    r.pop("_free_events")
+    story = r.pop("_free_narrative")
     r["fitted_on"] = f"{len(others)} other cases (leave-one-case-out)"
     r["score"] = replay.score_replay(c, r)
-    emit(r, fmt, lambda payload: _replay_text(c, payload, events))
+    emit(r, fmt, lambda payload: _replay_text(c, payload, story))
 
 
-def _replay_text(case: Any, r: dict[str, Any], events: list) -> None:
-    # lazy: the kernel's narrator, with the kernel, only when a replay is printed
-    from collsec.crisis import narrate
-
+def _replay_text(case: Any, r: dict[str, Any], story: str) -> None:
     tr = r["trigger"]
     print(f"{case.title} ({case.start} to {case.end})")
     print(f"trigger {tr['date']}: {tr['description']}")
@@ -203,7 +201,7 @@ def _replay_text(case: Any, r: dict[str, Any], events: list) -> None:
         print(f"  missed {miss['symbol']}: record {miss['record']}, model {miss['model']}")
     f = r["free_run"]
     print(f"\nFree run (seed {r['seed']}, {f['council']}): the kernel drafts and decides itself")
-    print("\n".join("  " + line for line in narrate(events).splitlines()))
+    print("\n".join("  " + line for line in story.splitlines()))
     print(
         f"  institution: {f['institution']} (record: {case.outcome.institution}; "
         f"{case.outcome.conflict.replace('_', ' ')})"

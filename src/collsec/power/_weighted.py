@@ -79,9 +79,9 @@ Progress = Callable[[str, int, int | None], None]
 
 def _kernels():  # the module collsec.power._kernels
     # lazy: numba takes about 0.4 s to import; only weighted games need it
-    from collsec.power import _kernels as kernels
+    import collsec.power._kernels
 
-    return kernels
+    return collsec.power._kernels
 
 
 @dataclass(frozen=True)
