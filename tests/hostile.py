@@ -422,6 +422,10 @@ EXPLICIT: tuple[Hostile, ...] = (
     Hostile("replay-crisis --seed -1"),
     Hostile("replay-crisis --crisis -1"),
     Hostile("replay gulf-1990 --seed -1"),
+    # a Ray cluster that is not there, or an address that is not one
+    Hostile("experiment veto-variants --backend ray --ray-address 127.0.0.1:1 --db {out}/x.duckdb"),
+    Hostile("experiment veto-variants --backend ray --ray-address nohost --db {out}/x.duckdb"),
+    Hostile("experiment veto-variants --ray-address 127.0.0.1:1 --db {out}/x.duckdb"),
     # play and the lab (docs/lab.md)
     Hostile("play gulf-1990 --moves {fx}/garbage.json"),
     Hostile("play gulf-1990 --moves {fx}/afile.txt"),

@@ -16,6 +16,7 @@ what changed (``fresh_if_changed`` starts a new run instead).
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,29 @@ def _local(jobs, spec, key, workers: int, data_dir) -> Iterator[tuple[int, tuple
                     pending[pool.submit(_chunk_rows, spec, key, nxt[1], nxt[2], data_dir)] = nxt
 
 
+def check_ray_address(address: str, timeout: float = 5.0) -> None:
+    """Refuse, in one line and at once, a cluster address nobody answers at (``ray.init``
+    would keep trying for minutes). ``auto`` (the cluster of this machine) is Ray's to find."""
+    if address == "auto":
+        return
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InputError(
+            f"{address!r} is not HOST:PORT (the head's address `ray start --head` prints)",
+            source="--ray-address",
+        )
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as e:
+        raise InputError(
+            f"no Ray cluster answers at {hostport} ({e.strerror or e.__class__.__name__}); "
+            "start one with `ray start --head` (docs/experiments.md)",
+            source="--ray-address",
+        ) from None
+
+
 def _ray(jobs, spec, key, workers: int, data_dir, address: str | None):
     try:
         import ray
@@ -190,6 +214,10 @@ def run_experiment(
     """
     if backend not in ("local", "ray"):
         raise InputError(f"unknown backend '{backend}' (local or ray)", source="--backend")
+    if ray_address is not None:
+        if backend != "ray":
+            raise InputError("goes with --backend ray", source="--ray-address")
+        check_ray_address(ray_address)
     limits.check("workers", workers, source="--workers")
     if fresh_if_changed and not resume:
         raise InputError("goes with --resume", source="--fresh-if-changed")
