@@ -176,6 +176,9 @@ def _ray(jobs, spec, key, workers: int, data_dir, address: str | None):
         if address:
             kw["address"] = address
         else:
+            # a Ray of this run's own, even when a cluster runs on this machine (ray.init
+            # would join it and refuse num_cpus): --ray-address is how to use one
+            kw["address"] = "local"
             kw["num_cpus"] = max(1, workers)
         ray.init(**kw)
         started = True
