@@ -53,7 +53,7 @@ from collsec.cases.case import (
 )
 from collsec.cases.fidelity import fit_without
 from collsec.cases.model import case_stage
-from collsec.cases.replay import _KIND, ballot, institution_classes
+from collsec.cases.replay import _KIND, ballot, case_threat, institution_classes
 from collsec.codes import member_name
 from collsec.crisis.api import sim_crises
 from collsec.crisis.kernel import (
@@ -68,7 +68,6 @@ from collsec.crisis.kernel import (
     Decided,
 )
 from collsec.crisis.stage import OTHER_BODIES
-from collsec.crisis.threats import Threat
 from collsec.errors import InputError
 from collsec.institutions import load_body, load_charter
 from collsec.institutions.power import body_game
@@ -398,21 +397,11 @@ class Game:
     def outcome(self, ballots: list[dict[str, Any]], alone: str | None, seed: int) -> dict:
         """What the path did: one run of the kernel (the story) and the expected
         outcome over :data:`OUTCOME_DRAWS` runs, from credibility's starting value."""
-        tr = self.case.trigger
-        a = self.codes.index(tr.accused)
-        t = self.codes.index(tr.target) if tr.target in self.codes else a
 
         def run(draws: int, log: bool):
-            th = Threat(
-                kind=np.full(draws, _KIND[tr.kind]),
-                aggressor=np.full(draws, a),
-                target=np.full(draws, t),
-                severity=np.full(draws, tr.severity),
-                sponsored=np.full(draws, tr.sponsored),
-            )
             return sim_crises(
                 self.kernel_stage,
-                th,
+                case_threat(self.case, self.codes, draws),
                 random_seed=seed,
                 occurred=True,
                 log=log,

@@ -48,6 +48,7 @@ from collsec.institutions import load_body, load_charter
 from collsec.institutions.rules import ABSENT, ABSTAIN, CODES, NO, YES
 
 __all__ = [
+    "case_threat",
     "case_world",
     "free_run",
     "institution_classes",
@@ -83,27 +84,30 @@ def _kernel_run(
 ):
     """The kernel on the case's threat, ``draws`` times, through the entry point."""
     stage = case_stage(case, params, world=world, council=charter)
-    codes = stage.codes
-    tr = case.trigger
-    if tr.accused not in codes:
-        raise InputError(f"accused {tr.accused} is not in the world", source=str(case.path))
-    a = codes.index(tr.accused)
-    t = codes.index(tr.target) if tr.target in codes else a
-    threat = Threat(
-        kind=np.full(draws, _KIND[tr.kind]),
-        aggressor=np.full(draws, a),
-        target=np.full(draws, t),
-        severity=np.full(draws, tr.severity),
-        sponsored=np.full(draws, tr.sponsored),
-    )
     return sim_crises(
         stage,
-        threat,
+        case_threat(case, list(stage.codes), draws),
         policy=policy,
         random_seed=seed,
         credibility=params.credibility_start if credibility is None else credibility,
         occurred=True,
         log=draws == 1,
+    )
+
+
+def case_threat(case: Case, codes: list[str], draws: int) -> Threat:
+    """The case's trigger as ``draws`` identical threats on a stage of ``codes``."""
+    tr = case.trigger
+    if tr.accused not in codes:
+        raise InputError(f"accused {tr.accused} is not in the world", source=str(case.path))
+    a = codes.index(tr.accused)
+    t = codes.index(tr.target) if tr.target in codes else a
+    return Threat(
+        kind=np.full(draws, _KIND[tr.kind]),
+        aggressor=np.full(draws, a),
+        target=np.full(draws, t),
+        severity=np.full(draws, tr.severity),
+        sponsored=np.full(draws, tr.sponsored),
     )
 
 
