@@ -48,8 +48,8 @@ import numpy as np
 
 from collsec.behavior import contribution
 from collsec.behavior.model import (
+    FEATURES,
     LEVEL_PRESSURE,
-    combine,
     draft_terms,
     draw_votes,
     most_probable,
@@ -59,6 +59,7 @@ from collsec.behavior.model import (
     vote_reason,
 )
 from collsec.behavior.policy import UtilityPolicy
+from collsec.crisis import _fused
 from collsec.crisis.events import Event
 from collsec.crisis.noise import Noise
 from collsec.crisis.threats import (
@@ -149,31 +150,30 @@ class BatchResult:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _ordered_sum(a: np.ndarray) -> np.ndarray:
-    """Sum over the last axis in index order, so it matches a plain Python loop
-    bit for bit (``ndarray.sum`` uses pairwise summation)."""
-    cols = np.ascontiguousarray(np.moveaxis(a, -1, 0))
-    out = np.zeros(a.shape[:-1])
-    for col in cols:
-        out += col
+#: the draft term (0-3: one, cost, intrusion, pressure) of each vote feature, as
+#: collsec.crisis._fused.member_parts adds them up (a test holds it to FEATURES)
+PART_OF = (0, 0, 1, 1, 2, 0, 3, 3, 0, 3, 3, 3, 0, 2, 2)
+
+
+def _coefficients(policy: UtilityPolicy) -> np.ndarray:
+    """``sign * weight`` of each vote feature for the support (row 0) and the tilt
+    (row 1); 0 where the weight is 0 (:func:`collsec.behavior.model.factor` skips it)."""
+    out = np.zeros((2, len(FEATURES)))
+    for row, w in enumerate((policy.weights(), policy.tilt())):
+        for k, (_, _, sign, _) in enumerate(FEATURES.values()):
+            wk = float(w[k])
+            if wk != 0.0:
+                out[row, k] = sign * wk
     return out
 
 
-def _scatter(part, go: np.ndarray, b: int, n: int):
-    """A part computed for the crises ``go`` as a (b, n) array (0 elsewhere); a
-    scalar part stays a scalar."""
-    if np.ndim(part) == 0:
-        return part
-    out = np.zeros((b, n))
-    out[go] = np.broadcast_to(part, (len(go), n))
-    return out
-
-
-def _rows(parts: tuple, sel: np.ndarray, cols=None) -> tuple:
-    """The rows ``sel`` (and columns ``cols``) of each part."""
-    if cols is None:
-        return tuple(x if np.ndim(x) == 0 else x[sel] for x in parts)
-    return tuple(x if np.ndim(x) == 0 else x[np.ix_(sel, cols)] for x in parts)
+def _contribution_weights(policy: UtilityPolicy) -> tuple[np.ndarray, np.ndarray]:
+    """The join and size weights of each contribution mode (rows: enforcement,
+    peacekeeping)."""
+    join, size = zip(
+        *(policy.contribution_weights(m) for m in ("enforcement", "peacekeeping")), strict=True
+    )
+    return np.ascontiguousarray(np.stack(join)), np.ascontiguousarray(np.stack(size))
 
 
 def run_batch(
@@ -227,29 +227,46 @@ def run_batch(
 
     # the vote model's parts for every state (B, N): member terms gathered once per
     # crisis, then combined with each draft; rows of deterred crises stay 0
-    go = np.flatnonzero(attacked)
-    terms = stage.member_terms(a[go], t[go], (conf * sev)[go], hf[go], internal[go])
-    parts_go = policy.parts(terms)
-    PW, PV = (tuple(_scatter(x, go, b, n) for x in part) for part in parts_go)
+    # (compiled: collsec.crisis._fused.vote_index, the arithmetic of
+    # Stage.member_terms and collsec.behavior.model.factor and combine), for the
+    # crises and states each step needs
+    coef = _coefficients(policy)
+    qs = conf * sev
+    all_states = np.arange(n)
     lc_arr, li_arr = np.array(p.level_cost), np.array(p.level_intrusion)
     lp_arr = np.array(LEVEL_PRESSURE)
     if book is not None:
         book.inputs = (conf, hf)
 
-    def draft_at(level) -> dict:
-        """The draft terms of ladder level ``level`` (one level, or one per crisis)."""
-        if np.ndim(level) == 0:
-            k = int(level)
-            return draft_terms(lc_arr[k], li_arr[k], lp_arr[k])
-        lv = np.asarray(level)
-        return draft_terms(lc_arr[lv][:, None], li_arr[lv][:, None], lp_arr[lv][:, None])
-
-    def support(sel, level, cols=None):
-        """Support of every state (or of ``cols``) for crises ``sel`` at ``level``."""
-        return combine(_rows(PW, sel, cols), draft_at(level))
-
-    def tilt(sel, level, cols=None):
-        return combine(_rows(PV, sel, cols), draft_at(level))
+    def index(sel, level, cols=None) -> np.ndarray:
+        """Support ``[0]`` and tilt ``[1]`` of every state (or of ``cols``) for crises
+        ``sel`` at ``level`` (one level, or one per crisis)."""
+        lv = np.broadcast_to(np.asarray(level, dtype=np.int64), np.shape(sel))
+        return _fused.vote_index(
+            sel,
+            all_states if cols is None else np.asarray(cols, dtype=np.int64),
+            np.ascontiguousarray(lv),
+            lc_arr,
+            li_arr,
+            lp_arr,
+            a,
+            t,
+            qs,
+            hf,
+            internal,
+            coef,
+            stage.aff_t,
+            stage.aff_mean,
+            stage.risk,
+            stage.prox_t,
+            stage.camp,
+            stage.remote_t,
+            stage.tie,
+            stage.agree_rel_t,
+            stage.veto,
+            stage.statism,
+            stage.agree_t,
+        )
 
     def cast(u, tl, uniform):
         """Votes drawn from the vote model at support ``u`` and tilt ``tl``."""
@@ -267,7 +284,8 @@ def run_batch(
 
     def member_forum(compiled, present, sel, votes_out, adopted_out, who, lvl, body) -> None:
         """One vote of a whole-membership forum (NAC, regional body, Assembly) on ``sel``."""
-        v = cast(support(sel, lvl), tilt(sel, lvl), noise.vote_uniform(sel))
+        u, tl = index(sel, lvl)
+        v = cast(u, tl, noise.vote_uniform(sel))
         d = compiled.adjudicate(
             v,
             parties=parties_n[sel],
@@ -353,9 +371,9 @@ def run_batch(
         parties_m = parties_n[np.ix_(sel, seats)]
         # the kernel's drafts name no sponsors: their sponsor term is 0
         # the seats' parts gathered once, combined with each level's draft
-        pw_seats, pv_seats = _rows(PW, sel, seats), _rows(PV, sel, seats)
-        base = np.stack([combine(pw_seats, draft_at(k)) for k in range(4)])
-        tilts = np.stack([combine(pv_seats, draft_at(k)) for k in range(4)])
+        at_levels = [index(sel, k, seats) for k in range(4)]
+        base = np.stack([x[0] for x in at_levels])
+        tilts = np.stack([x[1] for x in at_levels])
         error = p.misjudgement * noise.misjudge(sel)
         forecast = [base[k] + error for k in range(4)]
         demand = forecast[0].max(axis=1) > p.vote_yes
@@ -435,7 +453,7 @@ def run_batch(
     sel = np.flatnonzero(live & ~armed)
     alone = np.zeros((b, n), dtype=bool)
     if len(sel):
-        u = support(sel, 3) + p.vote_noise * noise.vote(sel)
+        u = index(sel, 3)[0] + p.vote_noise * noise.vote(sel)
         willing = policy.acts_alone(u) & ~parties_n[sel]
         alone[sel] = willing
         go = willing.any(axis=1)
@@ -515,8 +533,7 @@ def run_batch(
         ):
             if not len(rows):
                 continue
-            u = support(sel[rows], lvl[rows], cols)
-            tl = tilt(sel[rows], lvl[rows], cols)
+            u, tl = index(sel[rows], lvl[rows], cols)
             steady = (
                 most_probable(vote_probabilities(u, tl, p.vote_no, p.vote_yes, p.vote_noise)) == YES
             )
@@ -525,34 +542,61 @@ def run_batch(
         lead_sel = contribution.choose_lead(stage.capability, may & voted_for)
         lead_sel[sd | (lvl == 2)] = -1  # a peacekeeping mission has no lead state
         lead[sel] = lead_sel
-        x = stage.contribution_terms(aa, tt, lead_sel, yes)
-        is_lead = x["lead"] > 0.0
-        given = np.zeros((len(sel), n))
-        modes = contribution.mode_of(lvl)
-        for mode in contribution.MODES:
-            r = np.flatnonzero(modes == mode)
-            if not len(r):
-                continue
-            jw, sw = policy.contribution_weights(mode)
-            if len(r) == len(sel):  # one mode for every response: no rows to gather
-                xr = x
-            else:
-                xr = {k: (v[r] if np.shape(v)[:1] == (len(sel),) else v) for k, v in x.items()}
-            given[r] = contribution.contributions(
-                jw, sw, xr, shock[r], may[r], is_lead[r], legit[sel[r]][:, None]
-            )
-        # the target defends itself against force; under Art. 51 its allies honour
-        # their pacts at the Leeds, Long & Mitchell (2000) rate
-        own = is_t & ~is_a & ((lvl == 3) | words[sel])[:, None]
-        sdr = np.flatnonzero(sd)
-        given[sdr] = 0.0
-        joined_sd = stage.alliance[tt[sdr]] & (shock[sdr] < stage.honour_logit) & ~is_a[sdr]
-        own[sdr] |= joined_sd
-        if own.any():
-            _, sw = policy.contribution_weights("enforcement")
-            given = np.where(own, contribution.effort(sw, x) * legit[sel][:, None], given)
+        # who joins, with what (compiled: collsec.crisis._fused, the arithmetic of
+        # collsec.behavior.contribution); the target defends itself against force, and
+        # under Art. 51 its allies honour their pacts at the Leeds, Long & Mitchell
+        # (2000) rate
+        sd_rows = np.ascontiguousarray(sd)
+        own_rows = np.ascontiguousarray((lvl == 3) | words[sel])
+        index = np.zeros((len(sel), n))
+        flag = np.zeros((len(sel), n), dtype=np.int8)
+        join_w, size_w = _contribution_weights(policy)
+        dist_feat, km_nan = stage.distance_feature()
+        _fused.contribution_pass(
+            aa,
+            tt,
+            lead_sel,
+            (lvl == 2).astype(np.int64),
+            sd_rows,
+            own_rows,
+            yes,
+            may,
+            shock,
+            float(stage.honour_logit),
+            join_w,
+            size_w,
+            stage.capability,
+            stage.personnel,
+            stage.population,
+            dist_feat,
+            km_nan,
+            stage.km,
+            stage.tie,
+            stage.agree_rel_t,
+            stage.alliance,
+            stage.ideal_fill,
+            index,
+            flag,
+        )
+        gives = flag != 0
+        effort = np.zeros((len(sel), n))
+        effort[gives] = np.exp(index[gives])
+        given = np.empty((len(sel), n))
+        total_sel = np.empty(len(sel))
+        leak = np.empty(len(sel))
+        _fused.contribution_finish(
+            flag,
+            effort,
+            np.ascontiguousarray(legit[sel]),
+            np.ascontiguousarray(lvl == 1),
+            stage.cinc,
+            stage.prox,
+            aa,
+            given,
+            total_sel,
+            leak,
+        )
         contributions[sel] = given
-        total_sel = _ordered_sum(given)
     total = np.zeros(b)
     eff = np.zeros(b)
     if len(sel):
@@ -561,11 +605,9 @@ def run_batch(
         sanc = np.flatnonzero(lvl == 1)
         if len(sanc):
             rows = sel[sanc]
-            leak = _ordered_sum(
-                (given[sanc] == 0.0).astype(float) * stage.cinc[None, :] * stage.prox[a[rows]]
-            )
             ts = total_sel[sanc]
-            eff[rows] = ts * p.sanctions_efficacy * (1.0 - p.leakage * leak / (leak + ts + 1e-12))
+            lk = leak[sanc]
+            eff[rows] = ts * p.sanctions_efficacy * (1.0 - p.leakage * lk / (lk + ts + 1e-12))
         pk = sel[lvl == 2]
         eff[pk] = total[pk] * p.peacekeeping_efficacy
     resist = np.where(th.sponsored, stage.strength[a], p.nonstate_strength * sev)

@@ -215,6 +215,19 @@ class Stage:
             "shield": tie * self.agree_t[a][:, c] * np.asarray(internal, dtype=float)[:, None],
         }
 
+    def distance_feature(self) -> tuple[np.ndarray, np.ndarray]:
+        """The contribution rule's ``distance`` feature from every state to every
+        state, ``log1p(km / 1000)`` (:func:`collsec.behavior.contribution.terms`;
+        an unknown distance as ``MISSING_KM``), and where the distance is unknown
+        (the theatre is then the aggressor's territory): computed once per ``km``."""
+        cached = self.__dict__.get("_distance_feature")
+        if cached is None or cached[0] is not self.km:
+            km = self.km
+            feat = np.log1p(np.where(np.isfinite(km), km, contribution.MISSING_KM) / 1000.0)
+            cached = (km, np.ascontiguousarray(feat), np.isnan(km))
+            self.__dict__["_distance_feature"] = cached
+        return cached[1], cached[2]
+
     def contribution_terms(
         self,
         a: np.ndarray,
