@@ -65,8 +65,9 @@ def vote_index(
     agree_t,
 ):  # pragma: no cover - compiled
     """The support (``[0]``) and the tilt (``[1]``) of states ``cols`` in crises
-    ``rows``, each crisis at its ladder ``level`` (draft terms ``cost``,
-    ``intrusion``, ``pressure`` by level): ``(2, len(rows), len(cols))``.
+    ``rows``, each crisis at its ladder levels ``level`` (``(len(rows), L)``; draft
+    terms ``cost``, ``intrusion``, ``pressure`` by level):
+    ``(2, L, len(rows), len(cols))``.
 
     ``coef`` is ``(2, F)``: ``sign * weight`` of each feature of
     :data:`collsec.behavior.model.FEATURES` for the support and the tilt (0: the
@@ -77,36 +78,40 @@ def vote_index(
     starts at +0.0 unchanged), and the parts combined as
     :func:`~collsec.behavior.model.combine` does.
     """
-    out = np.empty((2, len(rows), len(cols)))
+    nl = level.shape[1]
+    out = np.empty((2, nl, len(rows), len(cols)))
     for j in nb.prange(len(rows)):
         k = rows[j]
-        lv = level[j]
-        dc, di, dp = cost[lv], intrusion[lv], pressure[lv]
         ak, tk = a[k], t[k]
         q, h, it = qs[k], haven[k], internal[k]
         rk = risk[ak] * h
-        for s in range(2):
-            c = coef[s]
-            for x in range(len(cols)):
-                i = cols[x]
-                aff_a = aff_t[ak, i] * h
-                aff_to = aff_mean[i] if it > 0 else aff_t[tk, i]
-                acc = 1.0 if i == ak else 0.0
-                ti = (1.0 if tie[ak, i] else 0.0) * h
-                vt = 1.0 if veto[i] else 0.0
-                # the member terms of Stage.member_terms, in MEMBER_TERMS order
-                m1 = q * (aff_to - aff_a)
-                m3 = prox_t[ak, i] * h
-                m10 = agree_rel_t[ak, i] * h
-                m11 = vt * (acc if acc >= ti else ti)
-                m14 = ti * agree_t[ak, i] * it
-                tg = 1.0 if i == tk else 0.0
+        for x in range(len(cols)):
+            i = cols[x]
+            aff_a = aff_t[ak, i] * h
+            aff_to = aff_mean[i] if it > 0 else aff_t[tk, i]
+            acc = 1.0 if i == ak else 0.0
+            ti = (1.0 if tie[ak, i] else 0.0) * h
+            vt = 1.0 if veto[i] else 0.0
+            # the member terms of Stage.member_terms (MEMBER_TERMS order: qs, affinity,
+            # risk, prox, internal, sponsor, remote, accused, target, tie, agreement,
+            # veto_stake, veto, statism, shield)
+            m1 = q * (aff_to - aff_a)
+            m3 = prox_t[ak, i] * h
+            m5 = camp[i]
+            m6 = remote_t[ak, i]
+            m8 = 1.0 if i == tk else 0.0
+            m10 = agree_rel_t[ak, i] * h
+            m11 = vt * (acc if acc >= ti else ti)
+            m13 = statism[i]
+            m14 = ti * agree_t[ak, i] * it
+            for s in range(2):
+                c = coef[s]
                 # one: commitment, affinity, sponsor, target, veto
                 p0 = 0.0
                 p0 = p0 + (c[0] * q if c[0] != 0.0 else 0.0)
                 p0 = p0 + (c[1] * m1 if c[1] != 0.0 else 0.0)
-                p0 = p0 + (c[5] * camp[i] if c[5] != 0.0 else 0.0)
-                p0 = p0 + (c[8] * tg if c[8] != 0.0 else 0.0)
+                p0 = p0 + (c[5] * m5 if c[5] != 0.0 else 0.0)
+                p0 = p0 + (c[8] * m8 if c[8] != 0.0 else 0.0)
                 p0 = p0 + (c[12] * vt if c[12] != 0.0 else 0.0)
                 # cost: cost (risk), distance (prox)
                 p1 = 0.0
@@ -115,16 +120,18 @@ def vote_index(
                 # intrusion: sovereignty (internal), statism, shield
                 p2 = 0.0
                 p2 = p2 + (c[4] * it if c[4] != 0.0 else 0.0)
-                p2 = p2 + (c[13] * statism[i] if c[13] != 0.0 else 0.0)
+                p2 = p2 + (c[13] * m13 if c[13] != 0.0 else 0.0)
                 p2 = p2 + (c[14] * m14 if c[14] != 0.0 else 0.0)
                 # pressure: remoteness, accused, tie, agreement, veto_stake
                 p3 = 0.0
-                p3 = p3 + (c[6] * remote_t[ak, i] if c[6] != 0.0 else 0.0)
+                p3 = p3 + (c[6] * m6 if c[6] != 0.0 else 0.0)
                 p3 = p3 + (c[7] * acc if c[7] != 0.0 else 0.0)
                 p3 = p3 + (c[9] * ti if c[9] != 0.0 else 0.0)
                 p3 = p3 + (c[10] * m10 if c[10] != 0.0 else 0.0)
                 p3 = p3 + (c[11] * m11 if c[11] != 0.0 else 0.0)
-                out[s, j, x] = p0 + p1 * dc + p2 * di + p3 * dp
+                for g in range(nl):
+                    lv = level[j, g]
+                    out[s, g, j, x] = p0 + p1 * cost[lv] + p2 * intrusion[lv] + p3 * pressure[lv]
     return out
 
 
@@ -166,58 +173,65 @@ def contribution_pass(
     size weights); ``index_out`` the size index ``g . x`` where the flag is not 0.
     """
     n = yes.shape[1]
-    nf = join_w.shape[1]
     for r in nb.prange(len(a)):
         ak, tk, ld = a[r], t[r], lead[r]
         md = mode[r]
-        x = np.empty(nf)
+        sdr, own_r = sd[r], own_rows[r]
+        jw, sw, ew = join_w[md], size_w[md], size_w[0]
         for i in range(n):
             is_a = i == ak
-            own = own_rows[r] and i == tk and not is_a
-            if sd[r] and not own:
+            own = own_r and i == tk and not is_a
+            if sdr and not own:
                 own = alliance[tk, i] and shock[r, i] < honour_logit and not is_a
-            joined = not sd[r] and may[r, i] and i == ld
-            if not own and (sd[r] or not may[r, i]):
+            if not own and (sdr or not may[r, i]):
                 flag_out[r, i] = 0
                 continue
             # the features of collsec.behavior.contribution.terms, in FEATURES order
-            x[0] = 1.0
-            x[1] = capability[i]
-            x[2] = personnel[i]
-            x[3] = population[i]
-            x[4] = dist_feat[ak, i] if km_nan[tk, i] else dist_feat[tk, i]
-            x[5] = 1.0 if km[ak, i] == 0.0 else 0.0
-            x[6] = 1.0 if tie[tk, i] else 0.0
-            x[7] = agree_rel_t[tk, i]
+            x4 = dist_feat[ak, i] if km_nan[tk, i] else dist_feat[tk, i]
+            x5 = 1.0 if km[ak, i] == 0.0 else 0.0
+            x6 = 1.0 if tie[tk, i] else 0.0
+            x7 = agree_rel_t[tk, i]
+            x8 = 0.0
+            x9 = 0.0
             if ld >= 0:
-                x[8] = 1.0 if alliance[ld, i] else 0.0
-                x[9] = -abs(ideal_fill[i] - ideal_fill[ld])
-            else:
-                x[8] = 0.0
-                x[9] = 0.0
-            x[10] = 1.0 if yes[r, i] else 0.0
-            x[11] = 1.0 if i == ld else 0.0
+                x8 = 1.0 if alliance[ld, i] else 0.0
+                x9 = -abs(ideal_fill[i] - ideal_fill[ld])
+            x10 = 1.0 if yes[r, i] else 0.0
+            x11 = 1.0 if i == ld else 0.0
+            cap, per, pop = capability[i], personnel[i], population[i]
             if own:
                 flag_out[r, i] = 2
-                index_out[r, i] = _index(size_w[0], x)
+                index_out[r, i] = _dot(ew, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
                 continue
+            joined = i == ld
             if not joined:
-                joined = _index(join_w[md], x) + shock[r, i] > 0.0
+                eta = _dot(jw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
+                joined = eta + shock[r, i] > 0.0
             if joined:
                 flag_out[r, i] = 1
-                index_out[r, i] = _index(size_w[md], x)
+                index_out[r, i] = _dot(sw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
             else:
                 flag_out[r, i] = 0
 
 
 @nb.njit(inline="always")
-def _index(w, x):  # pragma: no cover - compiled
-    """``w . x`` summed in feature order, a zero weight adding nothing
-    (:func:`collsec.behavior.contribution.index`)."""
+def _dot(w, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11):  # pragma: no cover - compiled
+    """``w . x`` over the contribution features (``x0`` = 1) summed in their order,
+    a zero weight adding nothing (:func:`collsec.behavior.contribution.index`; the
+    sum starts at +0.0, so adding a zero for it leaves it unchanged)."""
     total = 0.0
-    for f in range(len(w)):
-        if w[f] != 0.0:
-            total = total + w[f] * x[f]
+    total = total + (w[0] * 1.0 if w[0] != 0.0 else 0.0)
+    total = total + (w[1] * x1 if w[1] != 0.0 else 0.0)
+    total = total + (w[2] * x2 if w[2] != 0.0 else 0.0)
+    total = total + (w[3] * x3 if w[3] != 0.0 else 0.0)
+    total = total + (w[4] * x4 if w[4] != 0.0 else 0.0)
+    total = total + (w[5] * x5 if w[5] != 0.0 else 0.0)
+    total = total + (w[6] * x6 if w[6] != 0.0 else 0.0)
+    total = total + (w[7] * x7 if w[7] != 0.0 else 0.0)
+    total = total + (w[8] * x8 if w[8] != 0.0 else 0.0)
+    total = total + (w[9] * x9 if w[9] != 0.0 else 0.0)
+    total = total + (w[10] * x10 if w[10] != 0.0 else 0.0)
+    total = total + (w[11] * x11 if w[11] != 0.0 else 0.0)
     return total
 
 

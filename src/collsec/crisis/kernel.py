@@ -240,12 +240,15 @@ def run_batch(
 
     def index(sel, level, cols=None) -> np.ndarray:
         """Support ``[0]`` and tilt ``[1]`` of every state (or of ``cols``) for crises
-        ``sel`` at ``level`` (one level, or one per crisis)."""
-        lv = np.broadcast_to(np.asarray(level, dtype=np.int64), np.shape(sel))
-        return _fused.vote_index(
+        ``sel`` at ``level`` (one level, one per crisis, or ``(len(sel), L)`` levels:
+        then ``(2, L, len(sel), states)``)."""
+        lv = np.asarray(level, dtype=np.int64)
+        many = lv.ndim == 2
+        lv = np.ascontiguousarray(lv if many else np.broadcast_to(lv, np.shape(sel))[:, None])
+        out = _fused.vote_index(
             sel,
             all_states if cols is None else np.asarray(cols, dtype=np.int64),
-            np.ascontiguousarray(lv),
+            lv,
             lc_arr,
             li_arr,
             lp_arr,
@@ -267,6 +270,7 @@ def run_batch(
             stage.statism,
             stage.agree_t,
         )
+        return out if many else out[:, 0]
 
     def cast(u, tl, uniform):
         """Votes drawn from the vote model at support ``u`` and tilt ``tl``."""
@@ -371,9 +375,7 @@ def run_batch(
         parties_m = parties_n[np.ix_(sel, seats)]
         # the kernel's drafts name no sponsors: their sponsor term is 0
         # the seats' parts gathered once, combined with each level's draft
-        at_levels = [index(sel, k, seats) for k in range(4)]
-        base = np.stack([x[0] for x in at_levels])
-        tilts = np.stack([x[1] for x in at_levels])
+        base, tilts = index(sel, np.broadcast_to(np.arange(4), (len(sel), 4)), seats)
         error = p.misjudgement * noise.misjudge(sel)
         forecast = [base[k] + error for k in range(4)]
         demand = forecast[0].max(axis=1) > p.vote_yes
