@@ -564,7 +564,8 @@ def run_batch(
             yes,
             may,
             shock,
-            float(stage.honour_logit),
+            # compared in single precision, as NumPy compares the float32 shocks
+            np.float32(stage.honour_logit),
             join_w,
             size_w,
             stage.capability,

@@ -168,25 +168,11 @@ def _noise(st: Setting, reps: np.ndarray, year: int, counts: list[int]) -> Noise
         parts.append(draw_noise(exp.seed, start, c, n, m))
     if not parts:
         return draw_noise(exp.seed, 0, 0, n, m)
-    return Noise(
-        start=0,
-        s={k: np.concatenate([p.s[k] for p in parts]) for k in parts[0].s},
-        absent=np.concatenate([p.absent for p in parts]),
-        misjudge_u=np.concatenate([p.misjudge_u for p in parts]),
-        vote_u=np.concatenate([p.vote_u for p in parts]),
-        contrib_u=np.concatenate([p.contrib_u for p in parts]),
-    )
+    return Noise.concat(parts)
 
 
 def _seats(noise: Noise, m: int) -> Noise:
-    return Noise(
-        start=noise.start,
-        s=noise.s,
-        absent=noise.absent[:, :m],
-        misjudge_u=noise.misjudge_u[:, :m],
-        vote_u=noise.vote_u,
-        contrib_u=noise.contrib_u,
-    )
+    return noise.seats(m)
 
 
 def run_replications(st: Setting, rep_from: int, rep_to: int) -> list[tuple]:
