@@ -19,9 +19,9 @@ one rounding without ``fastmath``), so the results are the same bits; the
 object-per-agent reference (:mod:`collsec.crisis.reference`) checks them crisis
 for crisis (``tests/test_kernel.py``). Exponentials are left to NumPy between
 passes (:func:`numpy.exp` on this machine is not the C library's ``exp``, and
-the reference calls NumPy's). Crises are independent, so the loops run over
-crises in parallel (``prange``) and give the same results on any number of
-threads.
+the reference calls NumPy's). The loops run in one thread and release the GIL
+(``nogil``): the experiments' runner spreads crises over processes, and numba's
+parallel loops (GNU OpenMP here) cannot survive the ``fork`` that starts them.
 
 The first call of a session loads the machine code cached by numba
 (``cache=True``: ``__pycache__`` next to this file, or numba's cache folder when
@@ -35,7 +35,7 @@ import numpy as np
 
 __all__ = ["contribution_finish", "contribution_pass", "vote_index"]
 
-_FLAGS = {"cache": True, "nogil": True, "parallel": True}
+_FLAGS = {"cache": True, "nogil": True}
 
 
 @nb.njit(**_FLAGS)
@@ -80,7 +80,7 @@ def vote_index(
     """
     nl = level.shape[1]
     out = np.empty((2, nl, len(rows), len(cols)))
-    for j in nb.prange(len(rows)):
+    for j in range(len(rows)):
         k = rows[j]
         ak, tk = a[k], t[k]
         q, h, it = qs[k], haven[k], internal[k]
@@ -173,7 +173,7 @@ def contribution_pass(
     size weights); ``index_out`` the size index ``g . x`` where the flag is not 0.
     """
     n = yes.shape[1]
-    for r in nb.prange(len(a)):
+    for r in range(len(a)):
         ak, tk, ld = a[r], t[r], lead[r]
         md = mode[r]
         sdr, own_r = sd[r], own_rows[r]
@@ -243,7 +243,7 @@ def contribution_finish(
     for sanctions, the leakage through the states that give nothing, both summed
     in state order."""
     n = flag.shape[1]
-    for r in nb.prange(flag.shape[0]):
+    for r in range(flag.shape[0]):
         lg = legit[r]
         tot = 0.0
         lk = 0.0

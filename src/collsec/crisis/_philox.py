@@ -91,13 +91,13 @@ def uniforms(seed, start, count):  # pragma: no cover - compiled
     return out
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=True, nogil=True)
 def uniforms_at(seed, per_crisis, rows, offset, cols, out):  # pragma: no cover - compiled
     """Uniforms ``offset + cols[j]`` of crises ``rows`` (crisis ``i`` owns positions
     ``[i * per_crisis, (i + 1) * per_crisis)``) into ``out[r, j]``, a block of four
     words computed once for each run of eight neighbouring positions."""
     s = np.uint64(seed)
-    for r in nb.prange(len(rows)):
+    for r in range(len(rows)):
         first = np.uint64(rows[r]) * np.uint64(per_crisis) + np.uint64(offset)
         last_block = np.uint64(0xFFFFFFFFFFFFFFFF)
         c0 = c1 = c2 = c3 = np.uint64(0)

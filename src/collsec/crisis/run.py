@@ -125,6 +125,19 @@ _COUNTS = (
 )
 
 
+def _add_by_group(out: np.ndarray, group: np.ndarray, values: np.ndarray) -> None:
+    """``out[group[i]] += values[i]`` for every ``i`` (integers: exact in any order)."""
+    if not len(group):
+        return
+    if len(out) == 1:
+        out[0] += values.sum(axis=0)
+        return
+    order = np.argsort(group, kind="stable")
+    g = group[order]
+    first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    out[g[first]] += np.add.reduceat(values[order], first, axis=0)
+
+
 @dataclass
 class Tally:
     """Integer accumulators of a run, one row per group."""
@@ -161,14 +174,14 @@ class Tally:
         inc("drafts", r.draft == DRAFT_TABLED)
         inc("vetoed_drafts", r.council_vetoed)
         d = m["decided"]
-        np.add.at(
+        _add_by_group(
             c["decision_days"], g[d], np.rint(r.time_to_decision[d] * DAY_QUANTUM).astype(np.int64)
         )
-        np.add.at(c["costs"], g, np.rint(r.cost * QUANTUM).astype(np.int64))
+        _add_by_group(c["costs"], g, np.rint(r.cost * QUANTUM).astype(np.int64))
         rows = np.flatnonzero(r.level >= 1)
         if len(rows):
             q = np.rint(r.contributions[rows] * QUANTUM).astype(np.int64)
-            np.add.at(self.burden, g[rows], q)
+            _add_by_group(self.burden, g[rows], q)
         return m
 
     def metrics(self, group: int, cinc: np.ndarray, credibility: float) -> dict[str, Any]:
