@@ -148,6 +148,37 @@ def test_kernel_equals_reference_other_policies_and_scenarios(policy: str) -> No
     assert counts["crises"] == 600
 
 
+@pytest.mark.parametrize(
+    ("policy", "scenario"),
+    [
+        ("utility", Scenario()),
+        ("realist", Scenario(regional_first=True, intelligence_sharing=True)),
+        ("norm", Scenario(council="unsc-restrained-veto", uniting_for_peace=True)),
+    ],
+)
+def test_compiled_loops_equal_the_numpy_formulas(policy: str, scenario: Scenario) -> None:
+    """The compiled support and tilt (collsec.crisis._fused) are the NumPy formulas'
+    bits (Stage.member_terms, factor, combine), field by field of the whole batch."""
+    stage = Stage.build(World.synthetic(60, seed=8), scenario=scenario)
+    pol = get_policy(policy)
+    noise = draw_noise(5, 0, 800, stage.n, stage.m)
+    fast = run_batch(stage, pol, noise, 0.6)
+    spec = run_batch(stage, pol, draw_noise(5, 0, 800, stage.n, stage.m), 0.6, force_numpy=True)
+    for name, value in vars(spec).items():
+        if isinstance(value, np.ndarray):
+            assert np.array_equal(getattr(fast, name), value), name
+    assert (fast.responder > 0).any() and (fast.contributions > 0).any()
+
+
+def test_the_compiled_loops_add_the_features_as_factor_does() -> None:
+    """vote_index hard-codes which draft term each feature multiplies, in order."""
+    from collsec.behavior.model import DRAFT_TERMS, FEATURES, MEMBER_TERMS
+    from collsec.crisis.kernel import PART_OF
+
+    assert tuple(DRAFT_TERMS.index(d) for _, d, _, _ in FEATURES.values()) == PART_OF
+    assert tuple(m for m, _, _, _ in FEATURES.values()) == MEMBER_TERMS
+
+
 def test_kernel_equals_reference_under_an_atrocity_rule() -> None:
     """The restrained-veto charter puts atrocity crises under its own rule, in both."""
     sc = Scenario(council="unsc-restrained-veto")

@@ -50,6 +50,7 @@ from collsec.behavior import contribution
 from collsec.behavior.model import (
     FEATURES,
     LEVEL_PRESSURE,
+    combine,
     draft_terms,
     draw_votes,
     most_probable,
@@ -176,6 +177,23 @@ def _contribution_weights(policy: UtilityPolicy) -> tuple[np.ndarray, np.ndarray
     return np.ascontiguousarray(np.stack(join)), np.ascontiguousarray(np.stack(size))
 
 
+def _vote_index(stage, policy, sel, cols, levels, a, t, qs, hf, internal) -> np.ndarray:
+    """Support and tilt, ``(2, L, len(sel), len(cols))``, from the vote model's NumPy
+    formulas (:meth:`Stage.member_terms`, the policy's ``parts``,
+    :func:`collsec.behavior.model.combine`): the path of a policy with parts of its own."""
+    terms = stage.member_terms(a[sel], t[sel], qs[sel], hf[sel], internal[sel], cols)
+    pw, pv = policy.parts(terms)
+    p = stage.params
+    lc, li, lp = np.array(p.level_cost), np.array(p.level_intrusion), np.array(LEVEL_PRESSURE)
+    out = np.empty((2, levels.shape[1], len(sel), len(cols)))
+    for g in range(levels.shape[1]):
+        lv = levels[:, g]
+        d = draft_terms(lc[lv][:, None], li[lv][:, None], lp[lv][:, None])
+        out[0, g] = combine(pw, d)
+        out[1, g] = combine(pv, d)
+    return out
+
+
 def run_batch(
     stage,
     policy: UtilityPolicy,
@@ -186,6 +204,7 @@ def run_batch(
     occurred: bool = False,
     log: bool = False,
     decided: Decided | None = None,
+    force_numpy: bool = False,
 ) -> BatchResult:
     """Run a batch of crises whose noise is ``noise`` under ``credibility``.
 
@@ -194,7 +213,11 @@ def run_batch(
     deterrence step (a historical attack that happened); ``log`` makes the
     kernel write each crisis's event log as it runs (``BatchResult.events``);
     ``decided`` replaces the kernel's forums by a decision taken outside it
-    (:class:`Decided`, given threats only).
+    (:class:`Decided`, given threats only). The vote model's support and tilt come
+    from the compiled loops (:func:`collsec.crisis._fused.vote_index`) unless the
+    policy computes its parts its own way (or ``force_numpy``: tests hold the two
+    equal bit for bit): then from :meth:`Stage.member_terms` and the policy's
+    ``parts``.
     Most callers go through :func:`collsec.crisis.api.sim_crises`.
     """
     p = stage.params
@@ -231,6 +254,8 @@ def run_batch(
     # Stage.member_terms and collsec.behavior.model.factor and combine), for the
     # crises and states each step needs
     coef = _coefficients(policy)
+    # a policy of one's own may compute the parts its own way (Policy.parts)
+    compiled = type(policy).parts is UtilityPolicy.parts and not force_numpy
     qs = conf * sev
     all_states = np.arange(n)
     lc_arr, li_arr = np.array(p.level_cost), np.array(p.level_intrusion)
@@ -245,9 +270,13 @@ def run_batch(
         lv = np.asarray(level, dtype=np.int64)
         many = lv.ndim == 2
         lv = np.ascontiguousarray(lv if many else np.broadcast_to(lv, np.shape(sel))[:, None])
+        c = all_states if cols is None else np.asarray(cols, dtype=np.int64)
+        if not compiled:
+            out = _vote_index(stage, policy, sel, c, lv, a, t, qs, hf, internal)
+            return out if many else out[:, 0]
         out = _fused.vote_index(
             sel,
-            all_states if cols is None else np.asarray(cols, dtype=np.int64),
+            c,
             lv,
             lc_arr,
             li_arr,
