@@ -173,45 +173,43 @@ def contribution_pass(
     size weights); ``index_out`` the size index ``g . x`` where the flag is not 0.
     """
     n = yes.shape[1]
-    eta = np.empty(n)
-    size = np.empty(n)
-    own_size = np.empty(n)
     for r in range(len(a)):
         ak, tk, ld = a[r], t[r], lead[r]
         md = mode[r]
         sdr, own_r = sd[r], own_rows[r]
         jw, sw, ew = join_w[md], size_w[md], size_w[0]
-        lk = ld if ld >= 0 else 0
-        has = 1.0 if ld >= 0 else 0.0
-        # the indices of every state first (one pass with no branch, which the
-        # compiler vectorises), then who gives
-        for i in range(n):
-            # the features of collsec.behavior.contribution.terms, in FEATURES order
-            x4 = dist_feat[ak, i] if km_nan[tk, i] else dist_feat[tk, i]
-            x5 = 1.0 if km[ak, i] == 0.0 else 0.0
-            x6 = 1.0 if tie[tk, i] else 0.0
-            x7 = agree_rel_t[tk, i]
-            x8 = (1.0 if alliance[lk, i] else 0.0) * has
-            x9 = -abs(ideal_fill[i] - ideal_fill[lk]) if ld >= 0 else 0.0
-            x10 = 1.0 if yes[r, i] else 0.0
-            x11 = 1.0 if i == ld else 0.0
-            cap, per, pop = capability[i], personnel[i], population[i]
-            eta[i] = _dot(jw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
-            size[i] = _dot(sw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
-            own_size[i] = _dot(ew, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
         for i in range(n):
             is_a = i == ak
             own = own_r and i == tk and not is_a
             if sdr and not own:
                 own = alliance[tk, i] and shock[r, i] < honour_logit and not is_a
+            if not own and (sdr or not may[r, i]):
+                flag_out[r, i] = 0
+                continue
+            # the features of collsec.behavior.contribution.terms, in FEATURES order
+            x4 = dist_feat[ak, i] if km_nan[tk, i] else dist_feat[tk, i]
+            x5 = 1.0 if km[ak, i] == 0.0 else 0.0
+            x6 = 1.0 if tie[tk, i] else 0.0
+            x7 = agree_rel_t[tk, i]
+            x8 = 0.0
+            x9 = 0.0
+            if ld >= 0:
+                x8 = 1.0 if alliance[ld, i] else 0.0
+                x9 = -abs(ideal_fill[i] - ideal_fill[ld])
+            x10 = 1.0 if yes[r, i] else 0.0
+            x11 = 1.0 if i == ld else 0.0
+            cap, per, pop = capability[i], personnel[i], population[i]
             if own:
                 flag_out[r, i] = 2
-                index_out[r, i] = own_size[i]
-            elif sdr or not may[r, i]:
-                flag_out[r, i] = 0
-            elif i == ld or eta[i] + shock[r, i] > 0.0:
+                index_out[r, i] = _dot(ew, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
+                continue
+            joined = i == ld
+            if not joined:
+                eta = _dot(jw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
+                joined = eta + shock[r, i] > 0.0
+            if joined:
                 flag_out[r, i] = 1
-                index_out[r, i] = size[i]
+                index_out[r, i] = _dot(sw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
             else:
                 flag_out[r, i] = 0
 
