@@ -511,3 +511,12 @@ def test_spearman_is_scipys() -> None:
         y = np.round(rng.random(193) * 5) / 5  # ties
         assert spearman(x, y) == pytest.approx(spearmanr(x, y).statistic, abs=1e-12)
     assert spearman(x, np.ones(193)) is None
+
+
+def test_most_probable_breaks_ties_yes_then_abstain_then_no() -> None:
+    from collsec.behavior.model import ABSTAIN, NO, YES, most_probable
+
+    rng = np.random.default_rng(3)
+    p = rng.integers(0, 4, size=(5000, 3)).astype(float)  # many ties
+    order = np.array([YES, ABSTAIN, NO])
+    assert np.array_equal(most_probable(p), order[np.argmax(p[:, order], axis=-1)])

@@ -332,9 +332,13 @@ def draw_vote(
 
 
 def most_probable(p: np.ndarray) -> np.ndarray:
-    """The vote code with the highest probability (ties: yes, then abstain, then no)."""
-    order = np.array([YES, ABSTAIN, NO])
-    return order[np.argmax(p[..., order], axis=-1)]
+    """The vote code with the highest probability (ties: yes, then abstain, then no).
+
+    >>> most_probable(np.array([[0.4, 0.2, 0.4], [0.3, 0.35, 0.35], [0.1, 0.6, 0.3]])).tolist()
+    [0, 2, 1]
+    """
+    py, pn, pa = p[..., YES], p[..., NO], p[..., ABSTAIN]
+    return np.where((py >= pa) & (py >= pn), YES, np.where(pa >= pn, ABSTAIN, NO))
 
 
 def explain_vote(terms: np.ndarray, weights: np.ndarray, top: int = 2) -> str:
