@@ -406,18 +406,22 @@ def run_batch(
         # the seats' parts gathered once, combined with each level's draft
         base, tilts = index(sel, np.broadcast_to(np.arange(4), (len(sel), 4)), seats)
         error = p.misjudgement * noise.misjudge(sel)
-        forecast = [base[k] + error for k in range(4)]
+        forecast = base + error[None]  # (level, crisis, seat)
         demand = forecast[0].max(axis=1) > p.vote_yes
-        vetoed0 = np.zeros(len(sel), dtype=bool)
-        for k in range(4):
-            # the sponsor foresees each member's most probable vote, misjudged
-            v = most_probable(
-                vote_probabilities(forecast[k], tilts[k], p.vote_no, p.vote_yes, p.vote_noise)
-            ).astype(np.int8)
-            d = council_decide(v, parties_m, ex_vi if k == 0 else ex_vii, kind[sel])
-            expected[sel, k] = d.adopted
-            if k == 0:
-                vetoed0 = d.vetoed
+        # the sponsor foresees each member's most probable vote, misjudged, at every
+        # level of the ladder; the four ballots of each crisis adjudicated together
+        v = most_probable(
+            vote_probabilities(forecast, tilts, p.vote_no, p.vote_yes, p.vote_noise)
+        ).astype(np.int8)
+        ns = len(sel)
+        d = council_decide(
+            v.reshape(4 * ns, m),
+            np.tile(parties_m, (4, 1)),
+            np.repeat(np.array([ex_vi, ex_vii, ex_vii, ex_vii], dtype=bool), ns),
+            np.tile(kind[sel], 4),
+        )
+        expected[sel] = d.adopted.reshape(4, ns).T
+        vetoed0 = d.vetoed[:ns]
         choice = policy.choose_draft(expected[sel].T, allowed[sel].T)
         top = allowed[sel].shape[1] - 1 - np.argmax(allowed[sel][:, ::-1], axis=1)
         position = (choice < 0) & vetoed0 & (s["position"][sel] < p.position_taking)
