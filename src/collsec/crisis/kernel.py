@@ -614,9 +614,8 @@ def run_batch(
             index,
             flag,
         )
-        gives = flag != 0
-        effort = np.zeros((len(sel), n))
-        effort[gives] = np.exp(index[gives])
+        # (exp of the whole array: those who give nothing have index 0 and are not read)
+        effort = np.exp(index)
         given = np.empty((len(sel), n))
         total_sel = np.empty(len(sel))
         leak = np.empty(len(sel))
