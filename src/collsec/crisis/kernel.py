@@ -152,7 +152,7 @@ class BatchResult:
 
 
 #: the draft term (0-3: one, cost, intrusion, pressure) of each vote feature, as
-#: collsec.crisis._fused.member_parts adds them up (a test holds it to FEATURES)
+#: collsec.crisis._fused.vote_index adds them up (a test holds it to FEATURES)
 PART_OF = (0, 0, 1, 1, 2, 0, 3, 3, 0, 3, 3, 3, 0, 2, 2)
 
 
@@ -248,11 +248,9 @@ def run_batch(
     if book is not None:
         book.start(attacked, choosing, cred, delay, conf)
 
-    # the vote model's parts for every state (B, N): member terms gathered once per
-    # crisis, then combined with each draft; rows of deterred crises stay 0
+    # the vote model's support and tilt, for the crises and states each step needs
     # (compiled: collsec.crisis._fused.vote_index, the arithmetic of
-    # Stage.member_terms and collsec.behavior.model.factor and combine), for the
-    # crises and states each step needs
+    # Stage.member_terms and collsec.behavior.model.factor and combine)
     coef = _coefficients(policy)
     # a policy of one's own may compute the parts its own way (Policy.parts)
     compiled = type(policy).parts is UtilityPolicy.parts and not force_numpy
@@ -403,7 +401,7 @@ def run_batch(
     if len(sel) and m:
         parties_m = parties_n[np.ix_(sel, seats)]
         # the kernel's drafts name no sponsors: their sponsor term is 0
-        # the seats' parts gathered once, combined with each level's draft
+        # the seats' support and tilt at every level of the ladder, in one pass
         base, tilts = index(sel, np.broadcast_to(np.arange(4), (len(sel), 4)), seats)
         error = p.misjudgement * noise.misjudge(sel)
         forecast = base + error[None]  # (level, crisis, seat)
@@ -583,7 +581,7 @@ def run_batch(
         # (2000) rate
         sd_rows = np.ascontiguousarray(sd)
         own_rows = np.ascontiguousarray((lvl == 3) | words[sel])
-        index = np.zeros((len(sel), n))
+        size_index = np.zeros((len(sel), n))
         flag = np.zeros((len(sel), n), dtype=np.int8)
         join_w, size_w = _contribution_weights(policy)
         dist_feat, km_nan = stage.distance_feature()
@@ -611,11 +609,11 @@ def run_batch(
             stage.agree_rel_t,
             stage.alliance,
             stage.ideal_fill,
-            index,
+            size_index,
             flag,
         )
         # (exp of the whole array: those who give nothing have index 0 and are not read)
-        effort = np.exp(index)
+        effort = np.exp(size_index)
         given = np.empty((len(sel), n))
         total_sel = np.empty(len(sel))
         leak = np.empty(len(sel))
