@@ -181,6 +181,48 @@ def test_nothing_authorised_without_a_body():
     assert (none.loc["authorised_share"] == 0).all() and (none.loc["legitimacy"] == 0).all()
 
 
+@pytest.mark.parametrize(("scale", "initial"), [(1.0, 10), (40.0, 0), (3.0, 500)])
+def test_sparse_peace_years_give_the_dense_opportunities_bit_for_bit(scale, initial):
+    """The opportunities of a year from the sparse peace clocks (``history._Peace``) are
+    those of the hazard on the full (R, N, N) array of peace years, as the history
+    computed them before: same probabilities to the last bit, so the same onsets."""
+    from collsec.experiments import history
+
+    exp = small(reps=3, years=30)
+    exp = exp.model_copy(
+        update={
+            "world": exp.world.model_copy(update={"states": 40}),
+            "threats": exp.threats.model_copy(
+                update={"opportunity_scale": scale, "initial_peace_years": initial}
+            ),
+        }
+    )
+    st = history.prepare(exp)
+    n, r_n, hz = st.world.n, 3, st.hazard
+    sparse = history._Peace(st, r_n)
+    dense = np.full((r_n, n, n), initial, dtype=np.int32)
+    rng = np.random.default_rng(5)
+    onsets = 0
+    for year in range(exp.years):
+        prob = hz.probabilities_from_base(st.base_logits, dense)
+        if scale != 1.0:
+            np.minimum(prob * scale, 1.0, out=prob)
+        u = rng.random((r_n, n, n), dtype=np.float32)
+        table = sparse.table(year)
+        for i in range(r_n):
+            full = table.copy()
+            idx, own = sparse.own(i, year)
+            full.ravel()[idx] = own
+            assert np.array_equal(full, prob[i])  # every probability, to the last bit
+            onset = u[i] < prob[i]
+            assert np.array_equal(sparse.onsets(i, year, u[i], table), np.flatnonzero(onset))
+            onsets += int(onset.sum())
+        dense += 1
+        np.putmask(dense, u < prob, 0)
+        np.minimum(dense, hz.max_peace_years, out=dense)
+    assert onsets > 20  # clocks of their own were exercised
+
+
 def test_same_seed_same_numbers_whatever_the_workers_and_chunks(tmp_path, monkeypatch):
     from collsec.experiments import runner
 

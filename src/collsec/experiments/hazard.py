@@ -356,6 +356,12 @@ class Hazard:
         """Logit contribution of peace years 0..max_peace_years (read-only)."""
         return self._spline_table  # type: ignore[attr-defined]
 
+    @property
+    def exp_neg_spline(self) -> np.ndarray:
+        """``exp(-spline_table)``, the factor :meth:`probabilities_from_base` gathers
+        (read-only)."""
+        return self._exp_neg_spline  # type: ignore[attr-defined]
+
     # -- probabilities -------------------------------------------------------------
 
     def base_logits(self, world: Any) -> np.ndarray:
@@ -406,7 +412,7 @@ class Hazard:
         # p = 1 / (1 + exp(-base) * exp(-spline)): one gather, one product, one reciprocal
         with np.errstate(over="ignore"):
             eb = np.exp(-base)
-        out = self._exp_neg_spline[idx]  # type: ignore[attr-defined]
+        out = self.exp_neg_spline[idx]
         out *= eb
         out += 1.0
         np.reciprocal(out, out=out)
