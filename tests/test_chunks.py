@@ -16,15 +16,15 @@ from collsec.experiments.store import Store
 @pytest.mark.parametrize(
     ("reps", "workers", "sizes"),
     [
-        (200, 1, [50, 50, 50, 50]),
-        (200, 2, [50, 50, 50, 25, 13, 6, 6]),
-        (100, 2, [50, 25, 13, 6, 6]),
-        (60, 2, [30, 15, 8, 7]),
+        (200, 1, [25] * 8),
+        (200, 2, [25] * 7 + [13, 6, 6]),
+        (100, 2, [25, 25, 25, 13, 6, 6]),
+        (60, 2, [25, 18, 9, 8]),
         (3, 2, [3]),
     ],
 )
 def test_chunks_shrink_towards_the_end(reps, workers, sizes):
-    cut = chunks.plan([(0, reps)], workers, 50)
+    cut = chunks.plan([(0, reps)], workers, 25)
     assert [hi - lo for lo, hi in cut] == sizes
     assert cut[0][0] == 0 and cut[-1][1] == reps
     assert all(a[1] == b[0] for a, b in itertools.pairwise(cut))
@@ -56,7 +56,7 @@ def _results(db) -> pd.DataFrame:
 
 def test_a_run_stopped_under_one_cut_resumes_under_another(tmp_path, monkeypatch):
     """Stopped after two chunks of 7 (one worker); resumed with two workers and chunks of
-    up to 50: every replication once, the numbers of an uninterrupted run."""
+    up to 25: every replication once, the numbers of an uninterrupted run."""
     from collsec.experiments.runner import run_experiment
 
     exp = load_experiment("veto-variants").with_overrides(replications=40, years=4)
@@ -74,7 +74,7 @@ def test_a_run_stopped_under_one_cut_resumes_under_another(tmp_path, monkeypatch
         run_experiment(exp, db, progress=stop_after_two)
     with Store(db, read_only=True) as s:
         assert s.done_ranges(s.runs()["run_key"].iloc[-1]) == [(0, 7), (7, 14)]
-    monkeypatch.setattr(chunks, "MAX_CHUNK", 50)
+    monkeypatch.setattr(chunks, "MAX_CHUNK", 25)
     seen: list[int] = []
     run_experiment(exp, db, workers=2, resume=True, progress=lambda d, t: seen.append(d))
     assert seen[0] == 14 and seen[-1] == 40

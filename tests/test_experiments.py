@@ -242,25 +242,11 @@ def test_same_seed_same_numbers_whatever_the_workers_and_chunks(tmp_path, monkey
     assert not np.allclose(a["value"].fillna(-1), c["value"].fillna(-1))
 
 
-def test_ray_backend_gives_the_same_numbers(tmp_path):
-    pytest.importorskip("ray")
-    from collsec.experiments import runner
-
-    exp = small(reps=10, years=4)
-    runner.run_experiment(exp, tmp_path / "local.duckdb", workers=1)
-    try:
-        runner.run_experiment(exp, tmp_path / "ray.duckdb", workers=2, backend="ray")
-    finally:
-        runner.shutdown_ray()
-    pd.testing.assert_frame_equal(
-        results(tmp_path / "local.duckdb"), results(tmp_path / "ray.duckdb")
-    )
-
-
-def test_a_local_ray_is_started_once_for_several_runs(tmp_path, monkeypatch):
-    """Two runs in one process share one Ray runtime (ray.init and ray.shutdown cost
-    seconds each); another number of workers starts another; shutdown_ray (also run at
-    exit) stops it, and a runtime the caller started is used and left running."""
+def test_ray_gives_the_local_numbers_and_is_started_once_for_several_runs(tmp_path, monkeypatch):
+    """The ray backend gives the numbers of a local run. Two runs in one process share one
+    Ray runtime (ray.init and ray.shutdown cost seconds each); another number of workers
+    starts another; shutdown_ray (also run at exit) stops it, and a runtime the caller
+    started is used and left running."""
     ray = pytest.importorskip("ray")
     from collsec.experiments import runner
 
@@ -268,6 +254,7 @@ def test_a_local_ray_is_started_once_for_several_runs(tmp_path, monkeypatch):
     init = ray.init
     monkeypatch.setattr(ray, "init", lambda **kw: starts.append(kw) or init(**kw))
     exp = small(reps=6, years=3)
+    runner.run_experiment(exp, tmp_path / "local.duckdb", workers=1)
     try:
         runner.run_experiment(exp, tmp_path / "a.duckdb", workers=2, backend="ray")
         node = ray.get_runtime_context().get_node_id()
@@ -279,7 +266,12 @@ def test_a_local_ray_is_started_once_for_several_runs(tmp_path, monkeypatch):
     finally:
         runner.shutdown_ray()
     assert not ray.is_initialized()
-    pd.testing.assert_frame_equal(results(tmp_path / "a.duckdb"), results(tmp_path / "c.duckdb"))
+    pd.testing.assert_frame_equal(
+        results(tmp_path / "local.duckdb"), results(tmp_path / "a.duckdb")
+    )
+    pd.testing.assert_frame_equal(
+        results(tmp_path / "local.duckdb"), results(tmp_path / "c.duckdb")
+    )
     init(address="local", num_cpus=1, include_dashboard=False, log_to_driver=False)
     try:  # the caller's own runtime: used, not restarted, not stopped
         runner.run_experiment(other, tmp_path / "d.duckdb", workers=2, backend="ray")
@@ -369,7 +361,7 @@ def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
     env = kill_after_first_chunk(tmp_path, args)
     with Store(db, read_only=True) as s:
         key = s.runs()["run_key"].iloc[0]
-        assert len(s.done_chunks(key)) == 1  # killed mid-run: 1 chunk of 5 written
+        assert len(s.done_chunks(key)) == 1  # killed mid-run: 1 chunk of 6 written
     cli = [sys.executable, "-m", "collsec.cli.main", *args, "--resume"]
     done = subprocess.run(cli, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -304,7 +304,7 @@ def test_resume_refuses_an_edited_charter_between_a_kill_and_the_resume(tmp_path
     assert list(_runs(db)["run_key"]) == [old_key, new_key]
     with Store(db, read_only=True) as s:
         assert len(s.done_chunks(old_key)) == 1
-        assert s.done_ranges(new_key) == [(0, 50), (50, 100)]  # one worker: chunks of 50
+        assert s.done_ranges(new_key) == [(0, 25), (25, 50), (50, 75), (75, 100)]
     # all of the new run is of the new rules: as a run from scratch
     full = tmp_path / "full.duckdb"
     assert run_experiment(load_experiment(str(exp_file)), full, workers=2) == new_key
