@@ -180,7 +180,7 @@ class HistoryModel(mesa.Model):
         self.rates = (th.atrocity_rate, th.terrorism_rate, th.cyber_rate)
         self.max_per_year = th.max_per_year
         self.max_peace = st.hazard.max_peace_years
-        self.exp_neg_spline = st.hazard._exp_neg_spline.tolist()
+        self.exp_neg_spline = st.hazard.exp_neg_spline.tolist()
         with np.errstate(over="ignore"):
             self.exp_neg_base = np.exp(-np.asarray(st.base_logits, dtype=float)).tolist()
         tables = st.stages[0].threats

@@ -181,13 +181,59 @@ def test_nothing_authorised_without_a_body():
     assert (none.loc["authorised_share"] == 0).all() and (none.loc["legitimacy"] == 0).all()
 
 
+@pytest.mark.parametrize(("scale", "initial"), [(1.0, 10), (40.0, 0), (3.0, 500)])
+def test_sparse_peace_years_give_the_dense_opportunities_bit_for_bit(scale, initial):
+    """The opportunities of a year from the sparse peace clocks (``history._Peace``) are
+    those of the hazard on the full (R, N, N) array of peace years, as the history
+    computed them before: same probabilities to the last bit, so the same onsets."""
+    from collsec.experiments import history
+
+    exp = small(reps=3, years=30)
+    exp = exp.model_copy(
+        update={
+            "world": exp.world.model_copy(update={"states": 40}),
+            "threats": exp.threats.model_copy(
+                update={"opportunity_scale": scale, "initial_peace_years": initial}
+            ),
+        }
+    )
+    st = history.prepare(exp)
+    n, r_n, hz = st.world.n, 3, st.hazard
+    sparse = history._Peace(st, r_n)
+    dense = np.full((r_n, n, n), initial, dtype=np.int32)
+    rng = np.random.default_rng(5)
+    onsets = 0
+    for year in range(exp.years):
+        prob = hz.probabilities_from_base(st.base_logits, dense)
+        if scale != 1.0:
+            np.minimum(prob * scale, 1.0, out=prob)
+        u = rng.random((r_n, n, n), dtype=np.float32)
+        table = sparse.table(year)
+        for i in range(r_n):
+            full = table.copy()
+            idx, own = sparse.own(i, year)
+            full.ravel()[idx] = own
+            assert np.array_equal(full, prob[i])  # every probability, to the last bit
+            onset = u[i] < prob[i]
+            assert np.array_equal(sparse.onsets(i, year, u[i], table), np.flatnonzero(onset))
+            onsets += int(onset.sum())
+        dense += 1
+        np.putmask(dense, u < prob, 0)
+        np.minimum(dense, hz.max_peace_years, out=dense)
+    assert onsets > 20  # clocks of their own were exercised
+
+
 def test_same_seed_same_numbers_whatever_the_workers_and_chunks(tmp_path, monkeypatch):
-    from collsec.experiments import runner
+    from collsec.experiments import chunks, runner
 
     exp = small(reps=30, years=6)
     runner.run_experiment(exp, tmp_path / "one.duckdb", workers=1)
-    monkeypatch.setattr(runner, "CHUNK", 7)
+    monkeypatch.setattr(chunks, "MAX_CHUNK", 7)
+    monkeypatch.setattr(chunks, "MIN_CHUNK", 2)
     runner.run_experiment(exp, tmp_path / "two.duckdb", workers=2)
+    with Store(tmp_path / "two.duckdb", read_only=True) as s:
+        cut = s.done_ranges(s.runs()["run_key"].iloc[-1])
+    assert cut == [(0, 7), (7, 14), (14, 21), (21, 26), (26, 28), (28, 30)]  # shrinking
     a, b = results(tmp_path / "one.duckdb"), results(tmp_path / "two.duckdb")
     pd.testing.assert_frame_equal(a, b)
     other = small(reps=30, years=6).with_overrides(seed=5)
@@ -196,20 +242,49 @@ def test_same_seed_same_numbers_whatever_the_workers_and_chunks(tmp_path, monkey
     assert not np.allclose(a["value"].fillna(-1), c["value"].fillna(-1))
 
 
-def test_ray_backend_gives_the_same_numbers(tmp_path):
-    pytest.importorskip("ray")
+def test_ray_gives_the_local_numbers_and_is_started_once_for_several_runs(tmp_path, monkeypatch):
+    """The ray backend gives the numbers of a local run. Two runs in one process share one
+    Ray runtime (ray.init and ray.shutdown cost seconds each); another number of workers
+    starts another; shutdown_ray (also run at exit) stops it, and a runtime the caller
+    started is used and left running."""
+    ray = pytest.importorskip("ray")
     from collsec.experiments import runner
 
-    exp = small(reps=10, years=4)
+    starts: list[dict] = []
+    init = ray.init
+    monkeypatch.setattr(ray, "init", lambda **kw: starts.append(kw) or init(**kw))
+    exp = small(reps=6, years=3)
     runner.run_experiment(exp, tmp_path / "local.duckdb", workers=1)
-    runner.run_experiment(exp, tmp_path / "ray.duckdb", workers=2, backend="ray")
+    try:
+        runner.run_experiment(exp, tmp_path / "a.duckdb", workers=2, backend="ray")
+        node = ray.get_runtime_context().get_node_id()
+        other = exp.with_overrides(seed=9)
+        runner.run_experiment(other, tmp_path / "b.duckdb", workers=2, backend="ray")
+        assert len(starts) == 1 and ray.get_runtime_context().get_node_id() == node
+        runner.run_experiment(exp, tmp_path / "c.duckdb", workers=1, backend="ray")
+        assert len(starts) == 2 and starts[1]["num_cpus"] == 1
+    finally:
+        runner.shutdown_ray()
+    assert not ray.is_initialized()
     pd.testing.assert_frame_equal(
-        results(tmp_path / "local.duckdb"), results(tmp_path / "ray.duckdb")
+        results(tmp_path / "local.duckdb"), results(tmp_path / "a.duckdb")
     )
+    pd.testing.assert_frame_equal(
+        results(tmp_path / "local.duckdb"), results(tmp_path / "c.duckdb")
+    )
+    init(address="local", num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:  # the caller's own runtime: used, not restarted, not stopped
+        runner.run_experiment(other, tmp_path / "d.duckdb", workers=2, backend="ray")
+        assert len(starts) == 2 and ray.is_initialized()
+        runner.shutdown_ray()
+        assert ray.is_initialized()
+    finally:
+        ray.shutdown()
+    pd.testing.assert_frame_equal(results(tmp_path / "b.duckdb"), results(tmp_path / "d.duckdb"))
 
 
 #: ``collsec experiment`` as from the shell, except that once a chunk is committed to the
-#: database it prints the number of chunks written and waits (for a kill) instead of
+#: database it prints the number of replications written and waits (for a kill) instead of
 #: going on; its worker processes go on with the chunks in flight. The database cannot
 #: be polled from outside: DuckDB locks the file of a writing process.
 _STOP_AFTER_A_CHUNK = """
@@ -266,7 +341,7 @@ def kill_after_first_chunk(tmp_path, args: list[str]) -> dict[str, str]:
             proc.wait()
             proc.stdin.close()
             proc.stdout.close()
-    assert line == "1\n", log.read_text()[-2000:]
+    assert line.strip().isdigit() and int(line) > 0, log.read_text()[-2000:]
     assert proc.returncode == -signal.SIGKILL
     return env
 
@@ -286,7 +361,7 @@ def test_a_killed_run_resumes_losing_and_duplicating_nothing(tmp_path):
     env = kill_after_first_chunk(tmp_path, args)
     with Store(db, read_only=True) as s:
         key = s.runs()["run_key"].iloc[0]
-        assert len(s.done_chunks(key)) == 1  # killed mid-run: 1 chunk of 4 (of 25) written
+        assert len(s.done_chunks(key)) == 1  # killed mid-run: 1 chunk of 6 written
     cli = [sys.executable, "-m", "collsec.cli.main", *args, "--resume"]
     done = subprocess.run(cli, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

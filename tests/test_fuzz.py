@@ -227,7 +227,7 @@ def _fill_disk(monkeypatch: pytest.MonkeyPatch, after: int) -> None:
 
 
 EXPERIMENT = (
-    'id = "disk"\nreplications = 50\nyears = 2\n[world]\nstates = 20\n[[designs]]\nid = "a"\n'
+    'id = "disk"\nreplications = 80\nyears = 2\n[world]\nstates = 20\n[[designs]]\nid = "a"\n'
 )
 
 
@@ -254,7 +254,7 @@ def test_a_disk_filling_after_a_chunk_keeps_what_was_written(tmp_path, monkeypat
         assert con.execute("SELECT count(*) FROM chunks").fetchone() == (1,)
     code, out, err = run_cli(*args, "--resume")
     assert code == 0, err
-    assert json.loads(out)["replications"] == 50
+    assert json.loads(out)["replications"] == 80  # chunks of 25, 25, 25 and 5
 
 
 def test_an_export_that_fails_half_written_leaves_nothing(tmp_path, monkeypatch, run_cli):

@@ -199,3 +199,24 @@ def test_refit_reproduces_the_shipped_coefficients(hazard):
     for name, value in hazard.coefficients.items():
         assert fresh.coefficients[name] == pytest.approx(value, rel=1e-6, abs=1e-8), name
     assert fresh.fit_info["auc"] >= hazard.fit_info["auc"] - 0.005
+
+
+@pytest.mark.parametrize(
+    ("knots", "degree"),
+    [(None, None), ((0.0, 2.0, 5.0, 9.0), 3), ((0.0, 1.0, 4.0), 2), ((0.0, 3.0, 7.0, 30.0), 4)],
+)
+def test_the_spline_basis_is_scikit_learns_bit_for_bit(knots, degree):
+    """The hazard's own B-spline basis (no scikit-learn at the start of a run) is that of
+    ``SplineTransformer`` to the last bit, inside the knots and beyond them."""
+    from sklearn.preprocessing import SplineTransformer
+
+    from collsec.experiments.hazard import DEGREE, KNOTS, _spline_basis
+
+    knots, degree = knots or KNOTS, degree or DEGREE
+    at = np.asarray(knots, dtype=float).reshape(-1, 1)
+    ref = SplineTransformer(knots=at, degree=degree, include_bias=False, extrapolation="constant")
+    ref.fit(at)
+    rng = np.random.default_rng(3)
+    for t in (np.arange(151), np.linspace(-20, 170, 4001), rng.uniform(0, knots[-1], 2000)):
+        want = ref.transform(np.asarray(t, dtype=float).reshape(-1, 1))
+        np.testing.assert_array_equal(_spline_basis(knots, degree, t), want)

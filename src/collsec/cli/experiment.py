@@ -88,7 +88,7 @@ def experiment_command(
         raise InputError(f"unknown backend '{backend}' (local or ray)", source="--backend")
     limits.check_cost(exp.cost(workers=workers), source=exp.source or exp.id)
     # lazy: the runner (duckdb, pandas, workers) only when an experiment runs
-    from collsec.experiments.runner import CHUNK, default_db, run_experiment
+    from collsec.experiments.runner import default_db, run_experiment
 
     path = db or str(default_db(exp))
     if not Path(path).exists():
@@ -108,8 +108,8 @@ def experiment_command(
 
     with progress(f"experiment {exp.id}", unit="replications") as bar:
 
-        def chunks_done(done: int, total: int) -> None:  # chunks of CHUNK replications
-            bar.update(min(done * CHUNK, exp.replications), exp.replications)
+        def chunks_done(done: int, total: int) -> None:  # replications
+            bar.update(done, total)
 
         key = run_experiment(
             exp,

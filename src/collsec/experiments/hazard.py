@@ -269,18 +269,49 @@ def dyad_years(
 # --------------------------------------------------------------------------- the model
 
 
-def _spline_basis(knots: tuple[float, ...], degree: int, t: np.ndarray) -> np.ndarray:
-    """The B-spline basis of peace years ``t`` (the last basis function dropped)."""
-    from sklearn.preprocessing import SplineTransformer
+def _spline_knots(knots: tuple[float, ...], degree: int) -> np.ndarray:
+    """The full knot vector: ``degree`` knots beyond each end, spaced as the first and
+    last intervals (as scikit-learn's ``SplineTransformer`` extends given knots)."""
+    base = np.asarray(knots, dtype=float)
+    lo, hi = base[1] - base[0], base[-1] - base[-2]
+    return np.r_[
+        np.linspace(base[0] - degree * lo, base[0] - lo, num=degree),
+        base,
+        np.linspace(base[-1] + hi, base[-1] + degree * hi, num=degree),
+    ]
 
-    st = SplineTransformer(
-        knots=np.asarray(knots, dtype=float).reshape(-1, 1),
-        degree=degree,
-        include_bias=False,
-        extrapolation="constant",
-    )
-    st.fit(np.asarray(knots, dtype=float).reshape(-1, 1))
-    return st.transform(np.asarray(t, dtype=float).reshape(-1, 1))
+
+def _spline_basis(knots: tuple[float, ...], degree: int, t: np.ndarray) -> np.ndarray:
+    """The B-spline basis of peace years ``t`` (the last basis function dropped).
+
+    The basis of scikit-learn's ``SplineTransformer(knots=knots, degree=degree,
+    include_bias=False, extrapolation="constant")`` fitted on the knots, bit for bit
+    (tested): de Boor's recurrence as SciPy's ``BSpline`` runs it, in NumPy, without
+    importing scikit-learn (seconds at the start of every run). Values of ``t`` beyond
+    the knots take the value at the nearer end (constant extrapolation).
+    """
+    tk = _spline_knots(knots, degree)
+    n = len(tk) - degree - 1  # basis functions
+    x = np.clip(np.asarray(t, dtype=float).ravel(), tk[degree], tk[n])
+    # the knot interval [tk[ell], tk[ell + 1]) of each x; the last end closes the last
+    ell = np.clip(np.searchsorted(tk, x, side="right") - 1, degree, n - 1)
+    h = np.zeros((len(x), degree + 1))
+    h[:, 0] = 1.0
+    for j in range(1, degree + 1):
+        prev = h[:, :j].copy()
+        h[:, 0] = 0.0
+        for m in range(1, j + 1):
+            xb, xa = tk[ell + m], tk[ell + m - j]
+            width = xb - xa
+            nonzero = width != 0  # a repeated knot adds nothing
+            w = np.where(nonzero, prev[:, m - 1] / np.where(nonzero, width, 1.0), 0.0)
+            h[:, m - 1] += w * (xb - x)
+            h[:, m] = w * (x - xa)
+    out = np.zeros((len(x), n))
+    rows = np.arange(len(x))
+    for a in range(degree + 1):
+        out[rows, ell - degree + a] = h[:, a]
+    return out[:, :-1]
 
 
 def _spline_names(knots: tuple[float, ...], degree: int) -> list[str]:
@@ -356,6 +387,12 @@ class Hazard:
         """Logit contribution of peace years 0..max_peace_years (read-only)."""
         return self._spline_table  # type: ignore[attr-defined]
 
+    @property
+    def exp_neg_spline(self) -> np.ndarray:
+        """``exp(-spline_table)``, the factor :meth:`probabilities_from_base` gathers
+        (read-only)."""
+        return self._exp_neg_spline  # type: ignore[attr-defined]
+
     # -- probabilities -------------------------------------------------------------
 
     def base_logits(self, world: Any) -> np.ndarray:
@@ -406,7 +443,7 @@ class Hazard:
         # p = 1 / (1 + exp(-base) * exp(-spline)): one gather, one product, one reciprocal
         with np.errstate(over="ignore"):
             eb = np.exp(-base)
-        out = self._exp_neg_spline[idx]  # type: ignore[attr-defined]
+        out = self.exp_neg_spline[idx]
         out *= eb
         out += 1.0
         np.reciprocal(out, out=out)

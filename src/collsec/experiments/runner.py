@@ -1,20 +1,24 @@
 """Running an experiment: chunks of replications on local processes or Ray, into DuckDB.
 
-Replications are cut into chunks of :data:`CHUNK` (the cut never changes a
-number: see :mod:`collsec.experiments.history`). Each chunk runs every design;
-its rows and its completion mark go into the database in one transaction, in
-the main process, as chunks finish. ``resume`` skips the chunks already
-recorded for the same run: the same run key, the hash of the content of every
+Replications are cut into chunks, ranges of replications, larger first and
+smaller towards the end so the workers finish together
+(:mod:`collsec.experiments.chunks`; the cut never changes a number: see
+:mod:`collsec.experiments.history`). Each chunk runs every design; its rows and
+its completion mark go into the database in one transaction, in the main
+process, as chunks finish. ``resume`` runs the replications no recorded chunk
+of the same run covers: the same run key, the hash of the content of every
 input (:mod:`collsec.experiments.identity`: the resolved charters, parameters,
 scenario and policy of each design, the experiment, the data checksums, the
 package version and the model's code). A run killed at any point loses at most
-the chunks in flight and never writes one twice. ``resume`` refuses when the
+the chunks in flight and never writes a replication twice, whatever the number
+of workers before and after. ``resume`` refuses when the
 database holds a run of the same experiment whose inputs changed, and says
 what changed (``fresh_if_changed`` starts a new run instead).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import socket
 from collections.abc import Callable, Iterator
@@ -23,6 +27,7 @@ from typing import Any
 
 from collsec import __version__, limits
 from collsec.errors import InputError
+from collsec.experiments import chunks
 from collsec.experiments.hazard import Hazard
 from collsec.experiments.history import prepare, run_replications
 from collsec.experiments.identity import changes, data_versions, run_inputs, run_key_of, spec_dict
@@ -31,15 +36,12 @@ from collsec.experiments.store import Store
 from collsec.workers import process_pool
 
 __all__ = [
-    "CHUNK",
     "data_versions",
     "default_db",
     "run_experiment",
     "run_key",
     "run_metadata",
 ]
-
-CHUNK = 25
 
 _SETTINGS: dict[str, Any] = {}
 
@@ -109,17 +111,14 @@ def default_db(exp: Experiment) -> Path:
     return Path(f"{exp.id}.duckdb")
 
 
-def _chunks(exp: Experiment) -> list[tuple[int, int, int]]:
-    return [
-        (i, lo, min(lo + CHUNK, exp.replications))
-        for i, lo in enumerate(range(0, exp.replications, CHUNK))
-    ]
-
-
-def _local(jobs, spec, key, workers: int, data_dir) -> Iterator[tuple[int, tuple, list]]:
+def _local(
+    todo: list[tuple[int, int]], spec, key, workers: int, data_dir, biggest: int
+) -> Iterator[tuple[int, int, list]]:
+    """``(rep_from, rep_to, rows)`` of the chunks of ``todo``, as they finish."""
+    jobs = chunks.plan(todo, workers, biggest)
     if workers <= 1:
-        for chunk, lo, hi in jobs:
-            yield chunk, (lo, hi), _chunk_rows(spec, key, lo, hi, data_dir)
+        for lo, hi in jobs:
+            yield lo, hi, _chunk_rows(spec, key, lo, hi, data_dir)
         return
     from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -127,17 +126,17 @@ def _local(jobs, spec, key, workers: int, data_dir) -> Iterator[tuple[int, tuple
         pending = {}
         it = iter(jobs)
         for job in it:
-            pending[pool.submit(_chunk_rows, spec, key, job[1], job[2], data_dir)] = job
+            pending[pool.submit(_chunk_rows, spec, key, *job, data_dir)] = job
             if len(pending) >= 2 * workers:
                 break
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                chunk, lo, hi = pending.pop(fut)
-                yield chunk, (lo, hi), fut.result()
+                lo, hi = pending.pop(fut)
+                yield lo, hi, fut.result()
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending[pool.submit(_chunk_rows, spec, key, nxt[1], nxt[2], data_dir)] = nxt
+                    pending[pool.submit(_chunk_rows, spec, key, *nxt, data_dir)] = nxt
 
 
 def check_ray_address(address: str, timeout: float = 5.0) -> None:
@@ -163,36 +162,78 @@ def check_ray_address(address: str, timeout: float = 5.0) -> None:
         ) from None
 
 
-def _ray(jobs, spec, key, workers: int, data_dir, address: str | None):
+#: the Ray runtime this process started, kept for the next run: ``address`` (None: a
+#: local Ray) and ``cpus``; empty when it started none (or shut it down)
+_RAY: dict[str, Any] = {}
+_RAY_EXIT_HOOK: list[bool] = []
+
+
+def _ray_runtime(address: str | None, workers: int):
+    """Ray, initialised. A runtime this process starts is kept and reused by later runs
+    (``ray.init`` and ``ray.shutdown`` cost seconds each), started again only for
+    another address or another number of CPUs, and shut down when the process exits
+    (:func:`shutdown_ray`). A runtime the caller started is used as it is, left running.
+    """
     try:
         import ray
     except ImportError:
         raise InputError(
             "the ray backend needs Ray: pip install 'collsec[ray]'", source="--backend"
         ) from None
-    started = False
-    if not ray.is_initialized():
-        kw: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
-        if address:
-            kw["address"] = address
-        else:
-            # a Ray of this run's own, even when a cluster runs on this machine (ray.init
-            # would join it and refuse num_cpus): --ray-address is how to use one
-            kw["address"] = "local"
-            kw["num_cpus"] = max(1, workers)
-        ray.init(**kw)
-        started = True
+    cpus = None if address else max(1, workers)
+    if ray.is_initialized():
+        if not _RAY:
+            return ray  # the caller's own
+        if _RAY["address"] == address and _RAY["cpus"] == cpus:
+            return ray  # ours, as this run wants it
+        shutdown_ray()
+    _RAY.clear()
+    kw: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    if address:
+        kw["address"] = address
+    else:
+        # a Ray of this run's own, even when a cluster runs on this machine (ray.init
+        # would join it and refuse num_cpus): --ray-address is how to use one
+        kw["address"] = "local"
+        kw["num_cpus"] = cpus
+    ray.init(**kw)
+    _RAY.update(address=address, cpus=cpus)
+    if not _RAY_EXIT_HOOK:
+        atexit.register(shutdown_ray)
+        _RAY_EXIT_HOOK.append(True)
+    return ray
+
+
+def shutdown_ray() -> None:
+    """Shut down the Ray runtime this process started for experiments, if any."""
+    if _RAY:
+        _RAY.clear()
+        import ray
+
+        if ray.is_initialized():
+            ray.shutdown()
+
+
+def _ray(todo, spec, key, workers: int, data_dir, address: str | None, biggest: int):
+    ray = _ray_runtime(address, workers)
+    # chunks for the CPUs the tasks run on: this machine's workers, or the cluster's
+    cpus = int(ray.cluster_resources().get("CPU", workers)) if address else workers
+    task = ray.remote(_chunk_rows)
+    spec_ref = ray.put(spec)  # sent once, not with every task
+    refs = {
+        task.remote(spec_ref, key, lo, hi, data_dir): (lo, hi)
+        for lo, hi in chunks.plan(todo, cpus, biggest)
+    }
     try:
-        task = ray.remote(_chunk_rows)
-        refs = {task.remote(spec, key, lo, hi, data_dir): (c, lo, hi) for c, lo, hi in jobs}
         while refs:
             done, _ = ray.wait(list(refs), num_returns=1)
             for ref in done:
-                chunk, lo, hi = refs.pop(ref)
-                yield chunk, (lo, hi), ray.get(ref)
+                lo, hi = refs.pop(ref)
+                yield lo, hi, ray.get(ref)
     finally:
-        if started:
-            ray.shutdown()
+        for ref in refs:  # an interrupted run: the chunks not yet written
+            with contextlib.suppress(Exception):
+                ray.cancel(ref, force=True)
 
 
 def run_experiment(
@@ -208,7 +249,8 @@ def run_experiment(
     fresh_if_changed: bool = False,
     inputs_changed: Callable[[str, list[str]], None] | None = None,
 ) -> str:
-    """Run ``exp`` into ``db``; return the run key. ``progress(done, total)`` per chunk.
+    """Run ``exp`` into ``db``; return the run key. ``progress(done, total)`` after each
+    chunk, in replications.
 
     With ``resume``, a run already in ``db`` under this run key is finished; when
     ``db`` holds no such run but one of the same experiment with other inputs, that
@@ -258,28 +300,30 @@ def run_experiment(
                         inputs_changed(str(row["run_key"]), what)
             existed = store.start_run(meta, designs)
             try:
-                done = store.done_chunks(key)
+                done = store.done_ranges(key)
                 if existed and not resume and done:
                     raise InputError(
                         f"this run is already in the database ({len(done)} chunks); "
                         "use --resume to finish it or another --db",
                         source=str(db),
                     )
-                jobs = [j for j in _chunks(exp) if j[0] not in done]
-                total = len(_chunks(exp))
+                todo = chunks.todo(exp.replications, done)
+                total = exp.replications
+                finished = total - sum(hi - lo for lo, hi in todo)
                 if progress is not None:
-                    progress(len(done), total)
+                    progress(finished, total)
                 spec = meta["spec"]
+                st = _SETTINGS[key]
+                biggest = chunks.largest(st.world.n, exp.threats.max_per_year)
                 stream = (
-                    _local(jobs, spec, key, workers, data_dir)
+                    _local(todo, spec, key, workers, data_dir, biggest)
                     if backend == "local"
-                    else _ray(jobs, spec, key, workers, data_dir, ray_address)
+                    else _ray(todo, spec, key, workers, data_dir, ray_address, biggest)
                 )
-                finished = len(done)
-                for chunk, reps, rows in stream:
-                    store.write_chunk(key, chunk, reps, rows)
+                for lo, hi, rows in stream:
+                    store.write_chunk(key, lo, (lo, hi), rows)
                     written += 1
-                    finished += 1
+                    finished += hi - lo
                     if progress is not None:
                         progress(finished, total)
                 store.finish_run(key)

@@ -74,6 +74,7 @@ from collsec.behavior.policy import POLICIES, get_policy
 from collsec.crisis.metrics import METRICS
 from collsec.crisis.scenario import Scenario
 from collsec.errors import InputError
+from collsec.experiments import chunks
 from collsec.institutions.charter import load_charter
 from collsec.validation_style import Problem, SchemaExtra, Text, between, read_toml, validate
 
@@ -384,12 +385,14 @@ class Experiment(BaseModel):
     def cost(self, *, workers: int = 1) -> limits.Cost:
         """The run's estimated seconds of work and memory (:mod:`collsec.limits`)."""
         data = self.world.kind == "data"
+        states = DATA_STATES if data else self.world.states
         return limits.experiment_cost(
-            states=DATA_STATES if data else self.world.states,
+            states=states,
             replications=self.replications,
             years=self.years,
             designs=len(self.designs),
             max_per_year=self.threats.max_per_year,
+            chunk=chunks.largest(states, self.threats.max_per_year),
             workers=workers,
             data=data,
         )

@@ -27,7 +27,8 @@ hash of its inputs, the content of everything that decides its numbers, see
     ``content`` (JSON: the input itself, e.g. the resolved charter). Runs
     recorded before collsec 0.2.0 have no rows here.
 ``chunks``
-    ``run_key``, ``chunk`` INTEGER, ``rep_from``, ``rep_to`` (half-open),
+    ``run_key``, ``chunk`` INTEGER (its first replication; in runs of earlier
+    versions, its position among chunks of 25), ``rep_from``, ``rep_to`` (half-open),
     ``finished`` TIMESTAMP. A chunk's results and its row here are written in
     one transaction, so a run killed at any point resumes with the chunks
     not yet recorded and loses or duplicates nothing.
@@ -229,17 +230,35 @@ class Store:
         rows = self.con.execute("SELECT chunk FROM chunks WHERE run_key = ?", [key]).fetchall()
         return {int(r[0]) for r in rows}
 
+    def done_ranges(self, key: str) -> list[tuple[int, int]]:
+        """The replication ranges ``[rep_from, rep_to)`` of the recorded chunks, in order."""
+        rows = self.con.execute(
+            "SELECT rep_from, rep_to FROM chunks WHERE run_key = ? ORDER BY rep_from", [key]
+        ).fetchall()
+        return [(int(lo), int(hi)) for lo, hi in rows]
+
     def write_chunk(
         self, key: str, chunk: int, reps: tuple[int, int], rows: Iterable[tuple]
     ) -> None:
-        """Write one chunk's rows ``(design, rep, metric, value)`` and mark it done, atomically."""
+        """Write one chunk's rows ``(design, rep, metric, value)`` and mark it done, atomically.
+
+        A chunk whose replications a recorded chunk already covers is not written again
+        (a duplicate delivery: the first is kept); one that overlaps a recorded chunk
+        in part is an error (a plan that cut the run twice)."""
         df = pd.DataFrame(list(rows), columns=["design", "rep", "metric", "value"])
         df.insert(0, "run_key", key)
         with self._io(), self._transaction():
-            if self.con.execute(
-                "SELECT 1 FROM chunks WHERE run_key = ? AND chunk = ?", [key, chunk]
-            ).fetchone():
-                return  # already written (a duplicate delivery): keep the first
+            overlap = self.con.execute(
+                "SELECT rep_from, rep_to FROM chunks WHERE run_key = ? AND rep_from < ? "
+                "AND rep_to > ?",
+                [key, reps[1], reps[0]],
+            ).fetchall()
+            if overlap:
+                if all(lo <= reps[0] and reps[1] <= hi for lo, hi in overlap):
+                    return  # already written (a duplicate delivery): keep the first
+                raise RuntimeError(
+                    f"chunk {reps[0]}-{reps[1]} overlaps recorded chunks {overlap} of run {key}"
+                )
             self.con.register("chunk_rows", df)
             self.con.execute("INSERT INTO results SELECT * FROM chunk_rows")
             self.con.unregister("chunk_rows")

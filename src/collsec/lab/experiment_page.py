@@ -237,7 +237,7 @@ class Runs:
             return self._current if self._current is not None and self._current.running else None
 
     def _work(self, run: Run, exp: Any) -> None:
-        def progress(done: int, total: int) -> None:  # chunks of replications
+        def progress(done: int, total: int) -> None:  # replications
             run.chunks_done, run.chunks_total = done, total
             run.state = "running"
 
