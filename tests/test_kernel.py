@@ -500,19 +500,6 @@ def test_scenario_file_sets_switches_and_bad_files_are_one_line(run_cli, tmp_pat
         assert code == 2 and message in err and err.count("\n") == 1
 
 
-def test_spearman_is_scipys() -> None:
-    from scipy.stats import spearmanr
-
-    from collsec.crisis.run import spearman
-
-    rng = np.random.default_rng(11)
-    for _ in range(20):
-        x = rng.random(193)
-        y = np.round(rng.random(193) * 5) / 5  # ties
-        assert spearman(x, y) == pytest.approx(spearmanr(x, y).statistic, abs=1e-12)
-    assert spearman(x, np.ones(193)) is None
-
-
 def test_most_probable_breaks_ties_yes_then_abstain_then_no() -> None:
     from collsec.behavior.model import ABSTAIN, NO, YES, most_probable
 
