@@ -38,6 +38,14 @@ __all__ = ["contribution_finish", "contribution_pass", "vote_index"]
 _FLAGS = {"cache": True, "nogil": True}
 
 
+@nb.njit(inline="always")
+def _add(total, w, x):  # pragma: no cover - compiled
+    """``total + w * x``, or ``total`` itself where the weight is 0 (a feature whose
+    weight is 0 adds nothing, as :func:`~collsec.behavior.model.factor` and
+    :func:`~collsec.behavior.contribution.index` skip it)."""
+    return total + w * x if w != 0.0 else total
+
+
 @nb.njit(**_FLAGS)
 def vote_index(
     rows,
@@ -74,8 +82,7 @@ def vote_index(
     feature adds nothing, as :func:`~collsec.behavior.model.factor` skips it).
     The member terms are :meth:`collsec.crisis.stage.Stage.member_terms`; they are
     summed into one part per draft term in feature order, starting from 0.0, as
-    ``factor`` does (a skipped feature would add a zero, which leaves a sum that
-    starts at +0.0 unchanged), and the parts combined as
+    ``factor`` does, and the parts combined as
     :func:`~collsec.behavior.model.combine` does.
     """
     nl = level.shape[1]
@@ -108,27 +115,27 @@ def vote_index(
                 c = coef[s]
                 # one: commitment, affinity, sponsor, target, veto
                 p0 = 0.0
-                p0 = p0 + (c[0] * q if c[0] != 0.0 else 0.0)
-                p0 = p0 + (c[1] * m1 if c[1] != 0.0 else 0.0)
-                p0 = p0 + (c[5] * m5 if c[5] != 0.0 else 0.0)
-                p0 = p0 + (c[8] * m8 if c[8] != 0.0 else 0.0)
-                p0 = p0 + (c[12] * vt if c[12] != 0.0 else 0.0)
+                p0 = _add(p0, c[0], q)
+                p0 = _add(p0, c[1], m1)
+                p0 = _add(p0, c[5], m5)
+                p0 = _add(p0, c[8], m8)
+                p0 = _add(p0, c[12], vt)
                 # cost: cost (risk), distance (prox)
                 p1 = 0.0
-                p1 = p1 + (c[2] * rk if c[2] != 0.0 else 0.0)
-                p1 = p1 + (c[3] * m3 if c[3] != 0.0 else 0.0)
+                p1 = _add(p1, c[2], rk)
+                p1 = _add(p1, c[3], m3)
                 # intrusion: sovereignty (internal), statism, shield
                 p2 = 0.0
-                p2 = p2 + (c[4] * it if c[4] != 0.0 else 0.0)
-                p2 = p2 + (c[13] * m13 if c[13] != 0.0 else 0.0)
-                p2 = p2 + (c[14] * m14 if c[14] != 0.0 else 0.0)
+                p2 = _add(p2, c[4], it)
+                p2 = _add(p2, c[13], m13)
+                p2 = _add(p2, c[14], m14)
                 # pressure: remoteness, accused, tie, agreement, veto_stake
                 p3 = 0.0
-                p3 = p3 + (c[6] * m6 if c[6] != 0.0 else 0.0)
-                p3 = p3 + (c[7] * acc if c[7] != 0.0 else 0.0)
-                p3 = p3 + (c[9] * ti if c[9] != 0.0 else 0.0)
-                p3 = p3 + (c[10] * m10 if c[10] != 0.0 else 0.0)
-                p3 = p3 + (c[11] * m11 if c[11] != 0.0 else 0.0)
+                p3 = _add(p3, c[6], m6)
+                p3 = _add(p3, c[7], acc)
+                p3 = _add(p3, c[9], ti)
+                p3 = _add(p3, c[10], m10)
+                p3 = _add(p3, c[11], m11)
                 for g in range(nl):
                     lv = level[j, g]
                     out[s, g, j, x] = p0 + p1 * cost[lv] + p2 * intrusion[lv] + p3 * pressure[lv]
@@ -217,21 +224,20 @@ def contribution_pass(
 @nb.njit(inline="always")
 def _dot(w, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11):  # pragma: no cover - compiled
     """``w . x`` over the contribution features (``x0`` = 1) summed in their order,
-    a zero weight adding nothing (:func:`collsec.behavior.contribution.index`; the
-    sum starts at +0.0, so adding a zero for it leaves it unchanged)."""
+    a zero weight adding nothing (:func:`collsec.behavior.contribution.index`)."""
     total = 0.0
-    total = total + (w[0] * 1.0 if w[0] != 0.0 else 0.0)
-    total = total + (w[1] * x1 if w[1] != 0.0 else 0.0)
-    total = total + (w[2] * x2 if w[2] != 0.0 else 0.0)
-    total = total + (w[3] * x3 if w[3] != 0.0 else 0.0)
-    total = total + (w[4] * x4 if w[4] != 0.0 else 0.0)
-    total = total + (w[5] * x5 if w[5] != 0.0 else 0.0)
-    total = total + (w[6] * x6 if w[6] != 0.0 else 0.0)
-    total = total + (w[7] * x7 if w[7] != 0.0 else 0.0)
-    total = total + (w[8] * x8 if w[8] != 0.0 else 0.0)
-    total = total + (w[9] * x9 if w[9] != 0.0 else 0.0)
-    total = total + (w[10] * x10 if w[10] != 0.0 else 0.0)
-    total = total + (w[11] * x11 if w[11] != 0.0 else 0.0)
+    total = _add(total, w[0], 1.0)
+    total = _add(total, w[1], x1)
+    total = _add(total, w[2], x2)
+    total = _add(total, w[3], x3)
+    total = _add(total, w[4], x4)
+    total = _add(total, w[5], x5)
+    total = _add(total, w[6], x6)
+    total = _add(total, w[7], x7)
+    total = _add(total, w[8], x8)
+    total = _add(total, w[9], x9)
+    total = _add(total, w[10], x10)
+    total = _add(total, w[11], x11)
     return total
 
 

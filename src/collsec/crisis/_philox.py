@@ -26,7 +26,7 @@ from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
 
-__all__ = ["uniforms", "uniforms_at"]
+__all__ = ["uniforms_at"]
 
 _M0 = np.uint64(0xD2E7470EE14C6C93)
 _M1 = np.uint64(0xCA5A826395121157)
@@ -67,28 +67,6 @@ def _block(ctr, key0, key1):  # pragma: no cover - compiled
         hi1, lo1 = _mulhilo(_M1, c2)
         c0, c1, c2, c3 = hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0
     return c0, c1, c2, c3
-
-
-@nb.njit(cache=True, nogil=True, inline="always")
-def _uniform(seed, base, pos):  # pragma: no cover - compiled
-    """Uniform ``pos`` of the stream whose counter was set to ``base``."""
-    w = pos >> np.uint64(1)
-    c0, c1, c2, c3 = _block(base + _ONE + (w >> np.uint64(2)), seed, np.uint64(0))
-    j = w & np.uint64(3)
-    word = c0 if j == 0 else (c1 if j == 1 else (c2 if j == 2 else c3))
-    u32 = (word >> _S32) if (pos & _ONE) else (word & _LOW)
-    return np.float32(u32 >> _S8) * _STEP
-
-
-@nb.njit(cache=True, nogil=True)
-def uniforms(seed, start, count):  # pragma: no cover - compiled
-    """``count`` uniforms from position ``start`` of the stream of key ``seed``
-    (counter 0): ``numpy.random.Generator(Philox(key=seed)).random(..., float32)``."""
-    out = np.empty(count, dtype=np.float32)
-    s = np.uint64(seed)
-    for i in range(count):
-        out[i] = _uniform(s, np.uint64(0), np.uint64(start + i))
-    return out
 
 
 @nb.njit(cache=True, nogil=True)

@@ -177,14 +177,14 @@ def _contribution_weights(policy: UtilityPolicy) -> tuple[np.ndarray, np.ndarray
     return np.ascontiguousarray(np.stack(join)), np.ascontiguousarray(np.stack(size))
 
 
-def _vote_index(stage, policy, sel, cols, levels, a, t, qs, hf, internal) -> np.ndarray:
+def _vote_index(stage, policy, sel, cols, levels, drafts, a, t, qs, hf, internal) -> np.ndarray:
     """Support and tilt, ``(2, L, len(sel), len(cols))``, from the vote model's NumPy
     formulas (:meth:`Stage.member_terms`, the policy's ``parts``,
-    :func:`collsec.behavior.model.combine`): the path of a policy with parts of its own."""
+    :func:`collsec.behavior.model.combine`): the path of a policy with parts of its own.
+    ``drafts``: each ladder level's cost, intrusion and pressure."""
     terms = stage.member_terms(a[sel], t[sel], qs[sel], hf[sel], internal[sel], cols)
     pw, pv = policy.parts(terms)
-    p = stage.params
-    lc, li, lp = np.array(p.level_cost), np.array(p.level_intrusion), np.array(LEVEL_PRESSURE)
+    lc, li, lp = drafts
     out = np.empty((2, levels.shape[1], len(sel), len(cols)))
     for g in range(levels.shape[1]):
         lv = levels[:, g]
@@ -270,7 +270,8 @@ def run_batch(
         lv = np.ascontiguousarray(lv if many else np.broadcast_to(lv, np.shape(sel))[:, None])
         c = all_states if cols is None else np.asarray(cols, dtype=np.int64)
         if not compiled:
-            out = _vote_index(stage, policy, sel, c, lv, a, t, qs, hf, internal)
+            drafts = (lc_arr, li_arr, lp_arr)
+            out = _vote_index(stage, policy, sel, c, lv, drafts, a, t, qs, hf, internal)
             return out if many else out[:, 0]
         out = _fused.vote_index(
             sel,

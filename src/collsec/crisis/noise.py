@@ -167,7 +167,6 @@ class Noise:
     def seats(self, m: int) -> Noise:
         """The same noise for a Council of the first ``m`` seats."""
         out = self._rows(slice(0, self.size))
-        out.start = self.start
         out.absent, out.misjudge_u = self.absent[:, :m], self.misjudge_u[:, :m]
         return out
 
