@@ -14,7 +14,8 @@ Targets, all measured in this one run, on this machine, with the machine's load
 * the batch kernel at least 150x faster per crisis than the object-per-agent
   reference (:mod:`collsec.crisis.reference`) on the same crises; the reference
   is timed on ``--reference-crises`` crises (default 2,000) and scaled;
-* the two agree crisis for crisis (always enforced).
+* the two agree crisis for crisis, and the command gives the same numbers on one
+  thread as on its default (every CPU it may use) (both always enforced).
 
 Prints a table; exits 1 if the kernel and the reference disagree, and under
 ``--strict`` if a target is missed.
@@ -52,13 +53,13 @@ def _load() -> str:
     return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _timed_simulate(src: Path, crises: int, seed: int, env: dict[str, str]) -> tuple[float, dict]:
+def _timed_simulate(
+    src: Path, crises: int, seed: int, env: dict[str, str], extra: tuple[str, ...] = ()
+) -> tuple[float, dict]:
     """Seconds of ``collsec simulate`` (the code in ``src``) end to end, and its JSON."""
-    code = (
-        "import sys; from collsec.cli.main import main; "
-        f"sys.exit(main(['simulate', '--world', 'synthetic', '--states', '193', '--crises', "
-        f"'{crises}', '--seed', '{seed}', '--format', 'json']))"
-    )
+    argv = ["simulate", "--world", "synthetic", "--states", "193", "--crises", str(crises)]
+    argv += ["--seed", str(seed), "--format", "json", *extra]
+    code = f"import sys; from collsec.cli.main import main; sys.exit(main({argv!r}))"
     env = {**env, "PYTHONPATH": str(src), "COLLSEC_MAX_SECONDS": "100000"}
     t0 = time.perf_counter()
     out = subprocess.run(
@@ -123,7 +124,27 @@ def main(argv: list[str] | None = None) -> int:
             if base_src is not None:
                 base_times.append(_timed_simulate(base_src, args.crises, args.seed, env)[0])
         warm = min(warm_times)
-        rows.append(("simulate end to end, cached code (s)", f"{warm:.1f}", "", None, _load()))
+        rows.append(
+            (
+                f"simulate end to end, cached code, {result['threads']} threads (s)",
+                f"{warm:.1f}",
+                "",
+                None,
+                _load(),
+            )
+        )
+        one, single = _timed_simulate(
+            ROOT / "src",
+            args.crises,
+            args.seed,
+            {**env, "NUMBA_CACHE_DIR": str(cold_cache)},
+            ("--threads", "1"),
+        )
+        rows.append(("same, one thread (--threads 1) (s)", f"{one:.1f}", "", None, _load()))
+        same = {k: v for k, v in single.items() if k not in ("seconds", "threads")} == {
+            k: v for k, v in result.items() if k not in ("seconds", "threads")
+        }
+        rows.append(("the same numbers on 1 and more threads", str(same), "True", same, _load()))
         if base_times:
             base = min(base_times)
             rows.append(
@@ -216,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         mark = "" if ok is None else ("yes" if ok else "NO")
         print(f"{name:<{width}}  {value:>14}  {target:>8}  {mark:<3}  {load}")
     print(f"metrics: {result['metrics']}")
-    if agree != n_ref:
+    if agree != n_ref or not same:
         return 1
     missed = [r[0] for r in rows if r[3] is False]
     if missed:

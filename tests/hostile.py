@@ -249,6 +249,7 @@ SIZE_OPTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("simulate", "--states", 16, 1000),
     ("simulate", "--crises", 1, 10_000_000),
     ("simulate", "--chunk", 1, 1_000_000),
+    ("simulate", "--threads", 1, 64),
     ("simulate", "--seed", 0, 2**63 - 1),
     ("replay-crisis", "--states", 16, 1000),
     ("replay-crisis", "--crisis", 0, 2**63 - 1),

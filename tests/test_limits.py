@@ -34,7 +34,7 @@ def test_size_options_match_the_bounds() -> None:
     """tests/hostile.py probes each option just outside the range collsec.limits gives it."""
     names = {"--states": "states", "--crises": "crises", "--chunk": "chunk", "--seed": "seed"}
     names |= {"--crisis": "crisis", "--years": "years", "--workers": "workers"}
-    names |= {"--samples": "samples"}
+    names |= {"--samples": "samples", "--threads": "threads"}
     for command, option, lo, hi in SIZE_OPTIONS:
         name = names.get(option)
         if option == "--replications":

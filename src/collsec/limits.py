@@ -109,6 +109,7 @@ BOUNDS: dict[str, Bound] = {
             "simulate --crises, facts --crises (at least 1000)",
         ),
         Bound("chunk", 1, 1_000_000, "crises per batch", "simulate --chunk"),
+        Bound("threads", 1, 64, "threads sharing a batch of crises", "simulate --threads"),
         Bound(
             "seed", 0, SEED_MAX, "a seed",
             "--seed of every command; experiment seed, [world] seed",
@@ -294,6 +295,16 @@ def facts_cost(*, states: int, crises: int, data: bool) -> Cost:
     """The stylised facts: every batch of 10,000 crises twice (with and without pacts)."""
     c = simulate_cost(states=states, crises=crises, chunk=10_000, window=10_000, data=data, runs=2)
     return Cost(c.seconds, c.memory, c.what)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system tells it), at
+    most the bound on threads."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity on this system
+        n = os.cpu_count() or 1
+    return max(1, min(n, BOUNDS["threads"].high))
 
 
 def experiment_cost(

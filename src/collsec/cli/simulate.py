@@ -135,12 +135,23 @@ def simulate(
     log: Annotated[
         bool, typer.Option("--log", help="With --crises 1: print the event log.")
     ] = False,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads",
+            help="Threads sharing each batch (default: the CPUs this process may use); "
+            "the same results on any number.",
+        ),
+    ] = None,
     data_dir: DataDirOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run N generated crises through the institutions; print the metrics."""
     limits.check("crises", crises, source="--crises")
     limits.check("chunk", chunk, source="--chunk")
+    threads = limits.check(
+        "threads", limits.usable_cpus() if threads is None else threads, source="--threads"
+    )
     limits.check("seed", seed, source="--seed")
     if log:
         if crises != 1:
@@ -180,7 +191,13 @@ def simulate(
         cost=cost,
     )
     run_args = dict(
-        crises=crises, scenario=sc, parameters=p, policy=policy, random_seed=seed, chunk=chunk
+        crises=crises,
+        scenario=sc,
+        parameters=p,
+        policy=policy,
+        random_seed=seed,
+        chunk=chunk,
+        threads=threads,
     )
     with progress("simulate", unit="crises", total=crises) as bar:
         result = sim_crises(w, progress=bar.advance, **run_args)
@@ -190,6 +207,7 @@ def simulate(
         "metrics": result.metrics,
         "world": world if world != "synthetic" else f"synthetic({w.n}, seed={seed})",
         "seed": seed,
+        "threads": threads,
         "policy": result.policy.name,
         "council": result.stage.council_name,
         "credibility": result.credibility,

@@ -19,9 +19,15 @@ one rounding without ``fastmath``), so the results are the same bits; the
 object-per-agent reference (:mod:`collsec.crisis.reference`) checks them crisis
 for crisis (``tests/test_kernel.py``). Exponentials are left to NumPy between
 passes (:func:`numpy.exp` on this machine is not the C library's ``exp``, and
-the reference calls NumPy's). The loops run in one thread and release the GIL
-(``nogil``): the experiments' runner spreads crises over processes, and numba's
-parallel loops (GNU OpenMP here) cannot survive the ``fork`` that starts them.
+the reference calls NumPy's).
+
+Each loop works crisis by crisis, so :func:`across` can run parts of a batch's
+crises in threads of a pool: the loops release the GIL (``nogil``) and write
+disjoint rows, so the results are the same bits on any number of threads. The
+pool is Python's own (:class:`concurrent.futures.ThreadPoolExecutor`), made
+afresh in a forked child, rather than numba's parallel loops: those use GNU
+OpenMP here, which cannot survive the ``fork`` that starts the experiments'
+workers (a test showed the workers killed at once).
 
 The first call of a session loads the machine code cached by numba
 (``cache=True``: ``__pycache__`` next to this file, or numba's cache folder when
@@ -30,12 +36,46 @@ that is not writable), or compiles it once (a few seconds).
 
 from __future__ import annotations
 
-import numba as nb
-import numpy as np
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
-__all__ = ["contribution_finish", "contribution_pass", "vote_index"]
+import numba as nb
+
+__all__ = ["across", "contribution_finish", "contribution_pass", "vote_index"]
 
 _FLAGS = {"cache": True, "nogil": True}
+
+#: the fewest cells (crises x states x levels) worth a thread of their own: below it,
+#: handing the work over costs more than it saves
+MIN_CELLS = 4096
+
+#: one pool per process and size (a forked child starts with none: the parent's
+#: threads do not exist there)
+_pools: dict[int, ThreadPoolExecutor] = {}
+os.register_at_fork(after_in_child=_pools.clear)
+
+
+def across(threads: int, rows: int, cells: int, call: Callable[[int, int], None]) -> None:
+    """``call(lo, hi)`` on consecutive parts of ``range(rows)``, at most ``threads``
+    of them at once, each of at least :data:`MIN_CELLS` cells (``cells`` per row):
+    the first part in this thread, the others in a pool's threads. ``call`` must
+    write rows ``lo .. hi - 1`` alone, as the compiled loops do."""
+    parts = max(1, min(threads, rows * cells // MIN_CELLS, rows))
+    if parts == 1:
+        call(0, rows)
+        return
+    cuts = [rows * k // parts for k in range(parts + 1)]
+    pool = _pools.get(parts - 1)
+    if pool is None:
+        pool = _pools[parts - 1] = ThreadPoolExecutor(parts - 1, "collsec-kernel")
+    futures = [pool.submit(call, lo, hi) for lo, hi in pairwise(cuts[1:])]
+    try:
+        call(cuts[0], cuts[1])
+    finally:
+        for f in futures:
+            f.result()
 
 
 @nb.njit(inline="always")
@@ -71,10 +111,11 @@ def vote_index(
     veto,
     statism,
     agree_t,
+    out,
 ):  # pragma: no cover - compiled
     """The support (``[0]``) and the tilt (``[1]``) of states ``cols`` in crises
     ``rows``, each crisis at its ladder levels ``level`` (``(len(rows), L)``; draft
-    terms ``cost``, ``intrusion``, ``pressure`` by level):
+    terms ``cost``, ``intrusion``, ``pressure`` by level), into ``out``,
     ``(2, L, len(rows), len(cols))``.
 
     ``coef`` is ``(2, F)``: ``sign * weight`` of each feature of
@@ -86,7 +127,6 @@ def vote_index(
     :func:`~collsec.behavior.model.combine` does.
     """
     nl = level.shape[1]
-    out = np.empty((2, nl, len(rows), len(cols)))
     for j in range(len(rows)):
         k = rows[j]
         ak, tk = a[k], t[k]
@@ -139,7 +179,6 @@ def vote_index(
                 for g in range(nl):
                     lv = level[j, g]
                     out[s, g, j, x] = p0 + p1 * cost[lv] + p2 * intrusion[lv] + p3 * pressure[lv]
-    return out
 
 
 @nb.njit(**_FLAGS)

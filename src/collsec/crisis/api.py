@@ -80,6 +80,7 @@ def sim_crises(
     occurred: bool = False,
     first_crisis: int = 0,
     chunk: int = 20_000,
+    threads: int = 1,
     progress=None,
     on_batch=None,
     decided: Decided | None = None,
@@ -119,6 +120,9 @@ def sim_crises(
     first_crisis : int
         The crisis number of the first threat in the seed's stream: crisis ``k``
         of a run always reads the same draws, whatever the batch.
+    threads : int
+        Threads that share each batch of generated crises (the kernel's compiled
+        loops); the results are the same on any number.
     """
     if isinstance(world, Stage):
         if scenario is not None or parameters is not None:
@@ -132,6 +136,7 @@ def sim_crises(
         raise InputError("must be >= 0", source="random_seed")
     if first_crisis < 0:
         raise InputError("must be >= 0", source="first_crisis")
+    limits.check("threads", threads, source="threads")
     pol = resolve_policy(policy, stage.params)
     p = stage.params
     if threats is None and (crises is None or crises < 0):
@@ -148,6 +153,7 @@ def sim_crises(
             seed=random_seed,
             first=first_crisis,
             chunk=chunk,
+            threads=threads,
             progress=progress,
             on_batch=on_batch,
             log=log,
@@ -171,7 +177,7 @@ def sim_crises(
         what=f"a batch of {b:,} crises x {stage.n:,} states",
         source="sim_crises",
     )
-    loop = CrisisLoop(stage, pol, on_batch=on_batch)
+    loop = CrisisLoop(stage, pol, on_batch=on_batch, threads=threads)
     cred0 = p.credibility_start if credibility is None else credibility
     noise = draw_noise(random_seed, first_crisis, b, stage.n, stage.m)
     r = _run_given(loop, noise, threats, cred0, occurred, log, decided)

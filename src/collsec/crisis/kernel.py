@@ -205,6 +205,7 @@ def run_batch(
     log: bool = False,
     decided: Decided | None = None,
     force_numpy: bool = False,
+    threads: int = 1,
 ) -> BatchResult:
     """Run a batch of crises whose noise is ``noise`` under ``credibility``.
 
@@ -217,7 +218,9 @@ def run_batch(
     from the compiled loops (:func:`collsec.crisis._fused.vote_index`) unless the
     policy computes its parts its own way (or ``force_numpy``: tests hold the two
     equal bit for bit): then from :meth:`Stage.member_terms` and the policy's
-    ``parts``.
+    ``parts``. ``threads``: the compiled loops run parts of the batch's crises in
+    up to that many threads (:func:`collsec.crisis._fused.across`); the results are
+    the same bits on any number.
     Most callers go through :func:`collsec.crisis.api.sim_crises`.
     """
     p = stage.params
@@ -273,31 +276,37 @@ def run_batch(
             drafts = (lc_arr, li_arr, lp_arr)
             out = _vote_index(stage, policy, sel, c, lv, drafts, a, t, qs, hf, internal)
             return out if many else out[:, 0]
-        out = _fused.vote_index(
-            sel,
-            c,
-            lv,
-            lc_arr,
-            li_arr,
-            lp_arr,
-            a,
-            t,
-            qs,
-            hf,
-            internal,
-            coef,
-            stage.aff_t,
-            stage.aff_mean,
-            stage.risk,
-            stage.prox_t,
-            stage.camp,
-            stage.remote_t,
-            stage.tie,
-            stage.agree_rel_t,
-            stage.veto,
-            stage.statism,
-            stage.agree_t,
-        )
+        out = np.empty((2, lv.shape[1], len(sel), len(c)))
+
+        def part(lo: int, hi: int) -> None:
+            _fused.vote_index(
+                sel[lo:hi],
+                c,
+                lv[lo:hi],
+                lc_arr,
+                li_arr,
+                lp_arr,
+                a,
+                t,
+                qs,
+                hf,
+                internal,
+                coef,
+                stage.aff_t,
+                stage.aff_mean,
+                stage.risk,
+                stage.prox_t,
+                stage.camp,
+                stage.remote_t,
+                stage.tie,
+                stage.agree_rel_t,
+                stage.veto,
+                stage.statism,
+                stage.agree_t,
+                out[:, :, lo:hi],
+            )
+
+        _fused.across(threads, len(sel), len(c) * lv.shape[1], part)
         return out if many else out[:, 0]
 
     def cast(u, tl, uniform):
@@ -586,50 +595,60 @@ def run_batch(
         flag = np.zeros((len(sel), n), dtype=np.int8)
         join_w, size_w = _contribution_weights(policy)
         dist_feat, km_nan = stage.distance_feature()
-        _fused.contribution_pass(
-            aa,
-            tt,
-            lead_sel,
-            (lvl == 2).astype(np.int64),
-            sd_rows,
-            own_rows,
-            yes,
-            may,
-            shock,
-            # compared in single precision, as NumPy compares the float32 shocks
-            np.float32(stage.honour_logit),
-            join_w,
-            size_w,
-            stage.capability,
-            stage.personnel,
-            stage.population,
-            dist_feat,
-            km_nan,
-            stage.km,
-            stage.tie,
-            stage.agree_rel_t,
-            stage.alliance,
-            stage.ideal_fill,
-            size_index,
-            flag,
-        )
-        # (exp of the whole array: those who give nothing have index 0 and are not read)
-        effort = np.exp(size_index)
+        mode = (lvl == 2).astype(np.int64)
+        # compared in single precision, as NumPy compares the float32 shocks
+        honour = np.float32(stage.honour_logit)
+        legit_sel = np.ascontiguousarray(legit[sel])
+        sanctions = np.ascontiguousarray(lvl == 1)
+        effort = np.empty((len(sel), n))
         given = np.empty((len(sel), n))
         total_sel = np.empty(len(sel))
         leak = np.empty(len(sel))
-        _fused.contribution_finish(
-            flag,
-            effort,
-            np.ascontiguousarray(legit[sel]),
-            np.ascontiguousarray(lvl == 1),
-            stage.cinc,
-            stage.prox,
-            aa,
-            given,
-            total_sel,
-            leak,
-        )
+
+        def carry(lo: int, hi: int) -> None:
+            r = slice(lo, hi)
+            _fused.contribution_pass(
+                aa[r],
+                tt[r],
+                lead_sel[r],
+                mode[r],
+                sd_rows[r],
+                own_rows[r],
+                yes[r],
+                may[r],
+                shock[r],
+                honour,
+                join_w,
+                size_w,
+                stage.capability,
+                stage.personnel,
+                stage.population,
+                dist_feat,
+                km_nan,
+                stage.km,
+                stage.tie,
+                stage.agree_rel_t,
+                stage.alliance,
+                stage.ideal_fill,
+                size_index[r],
+                flag[r],
+            )
+            # (exp of the whole array: those who give nothing have index 0 and are not read)
+            np.exp(size_index[r], out=effort[r])
+            _fused.contribution_finish(
+                flag[r],
+                effort[r],
+                legit_sel[r],
+                sanctions[r],
+                stage.cinc,
+                stage.prox,
+                aa[r],
+                given[r],
+                total_sel[r],
+                leak[r],
+            )
+
+        _fused.across(threads, len(sel), n, carry)
         contributions[sel] = given
     total = np.zeros(b)
     eff = np.zeros(b)

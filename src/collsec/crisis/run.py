@@ -18,9 +18,12 @@ the crises are cut into chunks. Memory is bounded by the chunk size.
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -238,6 +241,35 @@ def _ratio(a: float, b: float) -> float | None:
     return float(a / b) if b > 0 else None
 
 
+#: glibc's ``mallopt`` parameters (``malloc.h``)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+@cache
+def reuse_freed_memory() -> bool:
+    """Ask glibc's malloc to serve blocks below 32 MiB from its heap and to keep up to
+    64 MiB freed at the heap's top; True when it could (Linux with glibc).
+
+    The kernel allocates and frees arrays of a megabyte or more every batch (every
+    year of every chunk of an experiment). By default glibc maps each such block afresh
+    (``mmap``) and unmaps it when freed, so every batch pays page faults to zero the
+    same memory again: measured on
+    100 replications x 4 designs x 50 years at 193 states, 1.5 million page faults and
+    3.2 s of system time out of 9 s, against 4,000 and 0.02 s out of 5.1 s with these
+    settings. (glibc raises its threshold by itself after freeing a larger mapped block,
+    which the dense peace-years arrays of earlier versions did by chance.) A process's
+    setting, inherited by forked workers; numbers are unchanged.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # another C library
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(_M_TRIM_THRESHOLD, 64 << 20))
+
+
 class CrisisLoop:
     """Crises through the kernel, window by window, for ``groups`` groups.
 
@@ -245,6 +277,8 @@ class CrisisLoop:
     its group's current credibility, counts it, and -- when ``close`` -- ends
     the record window: each group's credibility moves by
     :func:`next_credibility` on the window's successful collective responses.
+    ``threads``: the kernel's compiled loops share each batch among up to that many
+    threads (the same results on any number).
     """
 
     def __init__(
@@ -255,7 +289,10 @@ class CrisisLoop:
         groups: int = 1,
         credibility: float | None = None,
         on_batch: Callable[[BatchResult], None] | None = None,
+        threads: int = 1,
     ) -> None:
+        reuse_freed_memory()
+        self.threads = threads
         self.stage, self.policy = stage, policy
         self.groups = groups
         start = stage.params.credibility_start if credibility is None else credibility
@@ -286,6 +323,7 @@ class CrisisLoop:
             occurred=occurred,
             log=log,
             decided=decided,
+            threads=self.threads,
         )
         m = self.tally.add(r, g)
         if self.on_batch is not None:
@@ -318,6 +356,7 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     on_batch: Callable[[BatchResult], None] | None = None,
     log: bool = False,
+    threads: int = 1,
 ) -> dict[str, Any]:
     """Generated crises ``first .. first + crises - 1`` of run ``seed``, in chunks
     cut at the record windows (:func:`collsec.crisis.api.sim_crises` calls it).
@@ -334,7 +373,7 @@ def simulate(
         what=f"a batch of {batch:,} crises x {stage.n:,} states",
         source="sim_crises",
     )
-    loop = CrisisLoop(stage, policy, on_batch=on_batch)
+    loop = CrisisLoop(stage, policy, on_batch=on_batch, threads=threads)
     t0 = time.perf_counter()
     start, stop_all = first, first + crises
     events: list = []

@@ -29,10 +29,7 @@ replications are grouped into chunks or spread over workers.
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -69,34 +66,6 @@ class Setting:
     m_max: int
 
 
-#: glibc's ``mallopt`` parameters (``malloc.h``)
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-
-
-@cache
-def reuse_freed_memory() -> bool:
-    """Ask glibc's malloc to serve blocks below 32 MiB from its heap and to keep up to
-    64 MiB freed at the heap's top; True when it could (Linux with glibc).
-
-    The kernel allocates and frees arrays of a megabyte or more every year of every
-    chunk. By default glibc maps each such block afresh (``mmap``) and unmaps it when
-    freed, so every year pays page faults to zero the same memory again: measured on
-    100 replications x 4 designs x 50 years at 193 states, 1.5 million page faults and
-    3.2 s of system time out of 9 s, against 4,000 and 0.02 s out of 5.1 s with these
-    settings. (glibc raises its threshold by itself after freeing a larger mapped block,
-    which the dense peace-years arrays of earlier versions did by chance.) A process's
-    setting, inherited by forked workers; numbers are unchanged.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # another C library
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    return bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(_M_TRIM_THRESHOLD, 64 << 20))
-
-
 def _world(exp: Experiment, data_dir: str | None = None):
     w = exp.world
     if w.kind == "synthetic":
@@ -108,7 +77,6 @@ def prepare(
     exp: Experiment, data_dir: str | None = None, params: dict[str, Parameters] | None = None
 ) -> Setting:
     """The world, one stage per design, the hazard's covariate logits."""
-    reuse_freed_memory()
     world = _world(exp, data_dir)
     stages, policies, plist = [], [], []
     for d in exp.designs:
