@@ -507,3 +507,32 @@ def test_most_probable_breaks_ties_yes_then_abstain_then_no() -> None:
     p = rng.integers(0, 4, size=(5000, 3)).astype(float)  # many ties
     order = np.array([YES, ABSTAIN, NO])
     assert np.array_equal(most_probable(p), order[np.argmax(p[:, order], axis=-1)])
+
+
+def test_compiled_votes_equal_the_vote_models() -> None:
+    """collsec.crisis._fused's votes (one exp of NumPy's between two loops) are
+    draw_votes and most_probable of vote_probabilities, vote for vote: on wide
+    supports and tilts, on ties (support midway, tilt 0), and on uniforms placed at
+    the model's own probabilities."""
+    from collsec.behavior.model import draw_votes, most_probable, vote_probabilities
+    from collsec.crisis import _fused
+
+    rng = np.random.default_rng(11)
+    n = 60_000
+    u = np.concatenate([rng.normal(0, 1.5, n), np.zeros(1000), rng.integers(-4, 5, 1000) / 4])
+    tl = np.concatenate([rng.normal(0, 2, n), np.zeros(1000), rng.integers(-2, 3, 1000) * 1.0])
+    no, yes, scale = -0.25, 0.25, 0.25
+    pr = vote_probabilities(u, tl, no, yes, scale)
+    uniform = rng.random(len(u))
+    uniform[:3000] = pr[:3000, 1]  # exactly P(no): the boundary of a draw
+    uniform[3000:6000] = pr[3000:6000, 1] + pr[3000:6000, 2]
+    e = np.empty((3, len(u)))
+    _fused.vote_exponents(u, tl, no, yes, scale, e)
+    np.exp(e, out=e)
+    drawn = np.empty(len(u), dtype=np.int8)
+    _fused.votes_from(e, uniform, True, drawn)
+    assert np.array_equal(drawn, draw_votes(pr, uniform))
+    likely = np.empty(len(u), dtype=np.int8)
+    _fused.votes_from(e, uniform, False, likely)
+    assert np.array_equal(likely, most_probable(pr))
+    assert len(set(most_probable(pr[n:]).tolist())) == 3  # the ties gave every code

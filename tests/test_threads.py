@@ -90,6 +90,7 @@ def test_a_forked_worker_runs_threads_after_its_parent() -> None:
 def test_simulate_threads_change_no_number(run_cli) -> None:
     args = "simulate --world synthetic --states 40 --crises 3000 --seed 4 --format json"
     runs = [json.loads(run_cli(*f"{args} --threads {k}".split())[1]) for k in (1, 2)]
+    assert [r.pop("threads") for r in runs] == [1, 2]
     for r in runs:
         r.pop("seconds")
     assert runs[0] == runs[1]

@@ -8,6 +8,10 @@ runs over every state of every crisis:
   and tilt (:func:`collsec.behavior.model.factor`) and the draft's terms
   (:func:`collsec.behavior.model.combine`), in one pass for the crises and
   states a step needs;
+* :func:`vote_exponents` / :func:`votes_from` -- the vote model's probabilities
+  (:func:`collsec.behavior.model.vote_probabilities`), the votes drawn from them
+  (:func:`~collsec.behavior.model.draw_votes`) or the most probable vote
+  (:func:`~collsec.behavior.model.most_probable`), around one ``exp`` of NumPy's;
 * :func:`contribution_pass` / :func:`contribution_finish` -- who joins a response
   and with what (:mod:`collsec.behavior.contribution`), the target's own
   defence and the allies that honour their pacts, the total and the sanctions'
@@ -43,7 +47,16 @@ from itertools import pairwise
 
 import numba as nb
 
-__all__ = ["across", "contribution_finish", "contribution_pass", "vote_index"]
+from collsec.institutions.rules import ABSTAIN, NO, YES
+
+__all__ = [
+    "across",
+    "contribution_finish",
+    "contribution_pass",
+    "vote_exponents",
+    "vote_index",
+    "votes_from",
+]
 
 _FLAGS = {"cache": True, "nogil": True}
 
@@ -179,6 +192,43 @@ def vote_index(
                 for g in range(nl):
                     lv = level[j, g]
                     out[s, g, j, x] = p0 + p1 * cost[lv] + p2 * intrusion[lv] + p3 * pressure[lv]
+
+
+@nb.njit(**_FLAGS)
+def vote_exponents(u, tilt, vote_no, vote_yes, scale, out):  # pragma: no cover - compiled
+    """The exponents of :func:`~collsec.behavior.model.vote_probabilities` (``scale``
+    above 0) into ``out`` (``(3, len(u))``: yes, no, abstain), each less the largest
+    and 0, for one ``exp`` over the whole array."""
+    for i in range(len(u)):
+        e_yes = (u[i] - vote_yes) / scale
+        e_no = (vote_no - u[i]) / scale + tilt[i]
+        # np.maximum(np.maximum(e_yes, e_no), 0.0): the first where it is >= (no NaN here)
+        top = e_yes if e_yes >= e_no else e_no
+        top = top if top >= 0.0 else 0.0
+        out[0, i] = e_yes - top
+        out[1, i] = e_no - top
+        out[2, i] = -top
+
+
+@nb.njit(**_FLAGS)
+def votes_from(e, uniform, draw, out):  # pragma: no cover - compiled
+    """Votes from the exponentials ``e`` of :func:`vote_exponents`: drawn with one
+    ``uniform`` each (``draw``: :func:`~collsec.behavior.model.draw_votes`), or the
+    most probable (:func:`~collsec.behavior.model.most_probable`); the probabilities
+    divided as ``vote_probabilities`` divides them."""
+    for i in range(e.shape[1]):
+        py, pn, pa = e[0, i], e[1, i], e[2, i]
+        total = py + pn + pa
+        p_no, p_ab = pn / total, pa / total
+        if draw:
+            x = uniform[i]
+            out[i] = NO if x < p_no else (ABSTAIN if x < p_no + p_ab else YES)
+        else:
+            p_yes = py / total
+            if p_yes >= p_ab and p_yes >= p_no:
+                out[i] = YES
+            else:
+                out[i] = ABSTAIN if p_ab >= p_no else NO
 
 
 @nb.njit(**_FLAGS)

@@ -309,10 +309,24 @@ def run_batch(
         _fused.across(threads, len(sel), len(c) * lv.shape[1], part)
         return out if many else out[:, 0]
 
-    def cast(u, tl, uniform):
-        """Votes drawn from the vote model at support ``u`` and tilt ``tl``."""
-        pr = vote_probabilities(u, tl, p.vote_no, p.vote_yes, p.vote_noise)
-        return draw_votes(pr, uniform)
+    def cast(u, tl, uniform=None) -> np.ndarray:
+        """Votes drawn from the vote model at support ``u`` and tilt ``tl`` with one
+        ``uniform`` each, or (without) each member's most probable vote (compiled:
+        collsec.crisis._fused.votes_from, the arithmetic of vote_probabilities,
+        draw_votes and most_probable)."""
+        if not compiled or p.vote_noise <= 0:
+            pr = vote_probabilities(u, tl, p.vote_no, p.vote_yes, p.vote_noise)
+            return (draw_votes(pr, uniform) if uniform is not None else most_probable(pr)).astype(
+                np.int8
+            )
+        shape = np.shape(u)
+        e = np.empty((3, u.size))
+        _fused.vote_exponents(u.ravel(), tl.ravel(), p.vote_no, p.vote_yes, p.vote_noise, e)
+        np.exp(e, out=e)
+        votes = np.empty(u.size, dtype=np.int8)
+        draw = uniform is not None
+        _fused.votes_from(e, uniform.ravel() if draw else e[0], draw, votes)
+        return votes.reshape(shape)
 
     # a decision taken outside the kernel: no forum of the kernel's own meets
     live = attacked.copy() if decided is None else np.zeros(b, dtype=bool)
@@ -418,9 +432,7 @@ def run_batch(
         demand = forecast[0].max(axis=1) > p.vote_yes
         # the sponsor foresees each member's most probable vote, misjudged, at every
         # level of the ladder; the four ballots of each crisis adjudicated together
-        v = most_probable(
-            vote_probabilities(forecast, tilts, p.vote_no, p.vote_yes, p.vote_noise)
-        ).astype(np.int8)
+        v = cast(forecast, tilts)
         ns = len(sel)
         d = council_decide(
             v.reshape(4 * ns, m),
@@ -577,9 +589,7 @@ def run_batch(
             if not len(rows):
                 continue
             u, tl = index(sel[rows], lvl[rows], cols)
-            steady = (
-                most_probable(vote_probabilities(u, tl, p.vote_no, p.vote_yes, p.vote_noise)) == YES
-            )
+            steady = cast(u, tl) == YES
             c = np.arange(n) if cols is None else cols
             voted_for[np.ix_(rows, c)] = yes[np.ix_(rows, c)] & steady
         lead_sel = contribution.choose_lead(stage.capability, may & voted_for)
