@@ -46,6 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
 import numba as nb
+import numpy as np
 
 from collsec.institutions.rules import ABSTAIN, NO, YES
 
@@ -269,11 +270,22 @@ def contribution_pass(
     size weights); ``index_out`` the size index ``g . x`` where the flag is not 0.
     """
     n = yes.shape[1]
+    # each state's first four terms (1, capability, personnel, population), the same
+    # for every row: summed once, in order, for each weight row
+    head_j = np.empty((join_w.shape[0], n))
+    head_s = np.empty((size_w.shape[0], n))
+    for i in range(n):
+        cap, per, pop = capability[i], personnel[i], population[i]
+        for k in range(join_w.shape[0]):
+            head_j[k, i] = _head(join_w[k], cap, per, pop)
+        for k in range(size_w.shape[0]):
+            head_s[k, i] = _head(size_w[k], cap, per, pop)
     for r in range(len(a)):
         ak, tk, ld = a[r], t[r], lead[r]
         md = mode[r]
         sdr, own_r = sd[r], own_rows[r]
         jw, sw, ew = join_w[md], size_w[md], size_w[0]
+        hj, hs, he = head_j[md], head_s[md], head_s[0]
         for i in range(n):
             is_a = i == ak
             own = own_r and i == tk and not is_a
@@ -294,31 +306,36 @@ def contribution_pass(
                 x9 = -abs(ideal_fill[i] - ideal_fill[ld])
             x10 = 1.0 if yes[r, i] else 0.0
             x11 = 1.0 if i == ld else 0.0
-            cap, per, pop = capability[i], personnel[i], population[i]
             if own:
                 flag_out[r, i] = 2
-                index_out[r, i] = _dot(ew, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
+                index_out[r, i] = _tail(he[i], ew, x4, x5, x6, x7, x8, x9, x10, x11)
                 continue
             joined = i == ld
             if not joined:
-                eta = _dot(jw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
+                eta = _tail(hj[i], jw, x4, x5, x6, x7, x8, x9, x10, x11)
                 joined = eta + shock[r, i] > 0.0
             if joined:
                 flag_out[r, i] = 1
-                index_out[r, i] = _dot(sw, cap, per, pop, x4, x5, x6, x7, x8, x9, x10, x11)
+                index_out[r, i] = _tail(hs[i], sw, x4, x5, x6, x7, x8, x9, x10, x11)
             else:
                 flag_out[r, i] = 0
 
 
 @nb.njit(inline="always")
-def _dot(w, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11):  # pragma: no cover - compiled
-    """``w . x`` over the contribution features (``x0`` = 1) summed in their order,
-    a zero weight adding nothing (:func:`collsec.behavior.contribution.index`)."""
+def _head(w, x1, x2, x3):  # pragma: no cover - compiled
+    """The first four terms of ``w . x`` over the contribution features (``x0`` = 1),
+    summed in their order, a zero weight adding nothing
+    (:func:`collsec.behavior.contribution.index`)."""
     total = 0.0
     total = _add(total, w[0], 1.0)
     total = _add(total, w[1], x1)
     total = _add(total, w[2], x2)
-    total = _add(total, w[3], x3)
+    return _add(total, w[3], x3)
+
+
+@nb.njit(inline="always")
+def _tail(total, w, x4, x5, x6, x7, x8, x9, x10, x11):  # pragma: no cover - compiled
+    """``w . x``: the terms after the first four added to their sum ``total``, in order."""
     total = _add(total, w[4], x4)
     total = _add(total, w[5], x5)
     total = _add(total, w[6], x6)
@@ -326,8 +343,7 @@ def _dot(w, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11):  # pragma: no cover -
     total = _add(total, w[8], x8)
     total = _add(total, w[9], x9)
     total = _add(total, w[10], x10)
-    total = _add(total, w[11], x11)
-    return total
+    return _add(total, w[11], x11)
 
 
 @nb.njit(**_FLAGS)
