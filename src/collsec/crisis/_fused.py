@@ -103,6 +103,8 @@ def _add(total, w, x):  # pragma: no cover - compiled
 @nb.njit(**_FLAGS)
 def vote_index(
     rows,
+    lo,
+    hi,
     cols,
     level,
     cost,
@@ -128,9 +130,10 @@ def vote_index(
     out,
 ):  # pragma: no cover - compiled
     """The support (``[0]``) and the tilt (``[1]``) of states ``cols`` in crises
-    ``rows``, each crisis at its ladder levels ``level`` (``(len(rows), L)``; draft
-    terms ``cost``, ``intrusion``, ``pressure`` by level), into ``out``,
-    ``(2, L, len(rows), len(cols))``.
+    ``rows[lo:hi]``, each crisis at its ladder levels ``level`` (``(len(rows), L)``;
+    draft terms ``cost``, ``intrusion``, ``pressure`` by level), into ``out``,
+    ``(2, L, len(rows), len(cols))`` (whole arrays and a range of rows: one compiled
+    version serves every part).
 
     ``coef`` is ``(2, F)``: ``sign * weight`` of each feature of
     :data:`collsec.behavior.model.FEATURES` for the support and the tilt (0: the
@@ -141,7 +144,7 @@ def vote_index(
     :func:`~collsec.behavior.model.combine` does.
     """
     nl = level.shape[1]
-    for j in range(len(rows)):
+    for j in range(lo, hi):
         k = rows[j]
         ak, tk = a[k], t[k]
         q, h, it = qs[k], haven[k], internal[k]

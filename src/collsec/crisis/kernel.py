@@ -270,7 +270,8 @@ def run_batch(
         then ``(2, L, len(sel), states)``)."""
         lv = np.asarray(level, dtype=np.int64)
         many = lv.ndim == 2
-        lv = np.ascontiguousarray(lv if many else np.broadcast_to(lv, np.shape(sel))[:, None])
+        # (a fresh, writable copy: numba compiles again for a read-only array)
+        lv = np.array(lv if many else np.broadcast_to(lv, np.shape(sel))[:, None], order="C")
         c = all_states if cols is None else np.asarray(cols, dtype=np.int64)
         if not compiled:
             drafts = (lc_arr, li_arr, lp_arr)
@@ -280,9 +281,11 @@ def run_batch(
 
         def part(lo: int, hi: int) -> None:
             _fused.vote_index(
-                sel[lo:hi],
+                sel,
+                lo,
+                hi,
                 c,
-                lv[lo:hi],
+                lv,
                 lc_arr,
                 li_arr,
                 lp_arr,
@@ -303,7 +306,7 @@ def run_batch(
                 stage.veto,
                 stage.statism,
                 stage.agree_t,
-                out[:, :, lo:hi],
+                out,
             )
 
         _fused.across(threads, len(sel), len(c) * lv.shape[1], part)
