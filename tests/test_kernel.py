@@ -536,3 +536,11 @@ def test_compiled_votes_equal_the_vote_models() -> None:
     _fused.votes_from(e, uniform, False, likely)
     assert np.array_equal(likely, most_probable(pr))
     assert len(set(most_probable(pr[n:]).tolist())) == 3  # the ties gave every code
+
+
+def test_responder_in_is_isin() -> None:
+    from collsec.crisis.kernel import RESPONDERS, responder_in
+
+    codes = np.random.default_rng(2).integers(0, len(RESPONDERS), 500)
+    for who in [(1, 2), (3, 4), (1, 2, 3, 4), (0,), (6,)]:
+        assert np.array_equal(responder_in(codes, *who), np.isin(codes, who)), who

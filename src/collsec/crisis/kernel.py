@@ -75,11 +75,21 @@ from collsec.crisis.threats import (
 from collsec.crisis.voting import ABSENT, CODES
 from collsec.institutions.rules import YES, Ballot, adjudicate_votes
 
-__all__ = ["LEVELS", "RESPONDERS", "BatchResult", "Decided", "run_batch"]
+__all__ = ["LEVELS", "RESPONDERS", "BatchResult", "Decided", "responder_in", "run_batch"]
 
 LEVELS = ("chapter_vi", "art41", "peacekeeping", "art42")
 RESPONDERS = ("none", "nato", "regional", "council", "ga", "self_defence", "unauthorised")
 NONE, NATO, REGIONAL, COUNCIL, GA, SELF_DEFENCE, UNAUTHORISED = range(7)
+
+
+def responder_in(responder: np.ndarray, *who: int) -> np.ndarray:
+    """Whether each ``responder`` is one of ``who`` (``np.isin`` by a table lookup: the
+    codes are small)."""
+    table = np.zeros(len(RESPONDERS), dtype=bool)
+    table[list(who)] = True
+    return table[responder]
+
+
 #: what a draft did in the Council
 DRAFT_NONE, DRAFT_HIDDEN_VETO, DRAFT_HIDDEN_SHORTFALL, DRAFT_TABLED = 0, 1, 2, 3
 
@@ -573,7 +583,7 @@ def run_batch(
             tied_to_aggressor=tied,
             # (a tie to the target offsets one to the aggressor only when they differ)
             tied_to_target=stage.tie[tt] & (tt != aa)[:, None],
-            outside=np.isin(resp, (COUNCIL, GA))[:, None] & ~stage.un[None, :],
+            outside=responder_in(resp, COUNCIL, GA)[:, None] & ~stage.un[None, :],
         )
         may &= ~is_t
         yes = ballot == YES
@@ -696,7 +706,7 @@ def run_batch(
         book.finish(
             responder, level, contributions, lead, success, p_success, fought, duration, cost
         )
-        book.credibility(cred, success & np.isin(responder, (NATO, REGIONAL, COUNCIL, GA)))
+        book.credibility(cred, success & responder_in(responder, NATO, REGIONAL, COUNCIL, GA))
     return BatchResult(
         kind=kind,
         aggressor=a,

@@ -42,6 +42,7 @@ from collsec.crisis.kernel import (
     NONE,
     REGIONAL,
     BatchResult,
+    responder_in,
     run_batch,
 )
 from collsec.crisis.metrics import METRIC_INFO, METRICS
@@ -92,12 +93,12 @@ def outcome_masks(r: BatchResult) -> dict[str, np.ndarray]:
     Council paralysis; ``responses``: an attack met at some level.
     """
     agg = r.kind == AGGRESSION
-    no_council = ~r.council_adopted & ~np.isin(r.responder, (NATO, REGIONAL))
-    decided = np.isin(r.responder, (NATO, REGIONAL, COUNCIL, GA))
+    no_council = ~r.council_adopted & ~responder_in(r.responder, NATO, REGIONAL)
+    decided = responder_in(r.responder, NATO, REGIONAL, COUNCIL, GA)
     return {
         "aggression_attempted": agg & r.attacked,
         "aggression_deterred": agg & ~r.attacked,
-        "authorised": np.isin(r.responder, (NATO, REGIONAL, COUNCIL)),
+        "authorised": responder_in(r.responder, NATO, REGIONAL, COUNCIL),
         "decided": decided,
         "collective": decided,
         "paralysis_veto": no_council & ((r.draft == DRAFT_HIDDEN_VETO) | r.council_vetoed),
