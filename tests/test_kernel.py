@@ -84,6 +84,34 @@ def test_vectorised_adjudication_equals_scalar(name: str, on: dt.date) -> None:
             assert bool(d.vetoed_by) == bool(batch.vetoed[k]), (name, qname, k, d.reason)
 
 
+@pytest.mark.parametrize(("name", "on"), BODIES)
+def test_members_absent_from_the_body_are_as_if_not_members(name: str, on: dt.date) -> None:
+    """``present`` (a forum whose membership differs by crisis) adjudicates as the rule
+    compiled for the members present alone."""
+    body = load_body(name, on=on)
+    rng = np.random.default_rng(zlib.crc32(f"present {name} {on.isoformat()}".encode()))
+    members = body.members
+    m = len(members)
+    for rule in body.charter.rules.values():
+        keep = np.flatnonzero(rng.random(m) < 0.7)
+        if not len(keep):
+            continue
+        p_yes = rng.uniform(0.3, 0.98, size=(300, 1))
+        votes = np.where(rng.random((300, m)) < p_yes, 0, rng.integers(1, 5, size=(300, m)))
+        parties = rng.random((300, m)) < 0.08
+        ex = rng.random(300) < 0.5
+        present = np.zeros((300, m), dtype=bool)
+        present[:, keep] = True
+        whole = CompiledRule(rule, members, body.groups, body.weights).adjudicate(
+            votes, parties=parties, exclude_parties=ex, present=present
+        )
+        sub = CompiledRule(rule, [members[k] for k in keep], body.groups, body.weights)
+        alone = sub.adjudicate(votes[:, keep], parties=parties[:, keep], exclude_parties=ex)
+        assert np.array_equal(whole.adopted, alone.adopted), (name, rule.name)
+        assert np.array_equal(whole.vetoed, alone.vetoed), (name, rule.name)
+        assert np.array_equal(whole.yes, alone.yes), (name, rule.name)
+
+
 # -- kernel == object-per-agent reference -----------------------------------------------
 
 

@@ -12,6 +12,8 @@ runs over every state of every crisis:
   (:func:`collsec.behavior.model.vote_probabilities`), the votes drawn from them
   (:func:`~collsec.behavior.model.draw_votes`) or the most probable vote
   (:func:`~collsec.behavior.model.most_probable`), around one ``exp`` of NumPy's;
+* :func:`adjudicate` -- ballots under a charter's rule flattened to arrays
+  (:class:`collsec.crisis.voting.CompiledRule`), in integers;
 * :func:`contribution_pass` / :func:`contribution_finish` -- who joins a response
   and with what (:mod:`collsec.behavior.contribution`), the target's own
   defence and the allies that honour their pacts, the total and the sanctions'
@@ -48,10 +50,14 @@ from itertools import pairwise
 import numba as nb
 import numpy as np
 
-from collsec.institutions.rules import ABSTAIN, NO, YES
+from collsec.institutions.rules import ABSTAIN, NO, NOT_PARTICIPATING, YES
 
 __all__ = [
+    "CRITERIA",
+    "EXCUSES",
+    "QUOTA_OF",
     "across",
+    "adjudicate",
     "contribution_finish",
     "contribution_pass",
     "vote_exponents",
@@ -60,6 +66,14 @@ __all__ = [
 ]
 
 _FLAGS = {"cache": True, "nogil": True}
+
+#: criterion types, quota bases and excuses of collsec.institutions.rules, as codes
+CRITERIA = ("quota", "veto", "no_objection", "max_against", "abstention_cap")
+QUOTA_OF = ("members", "eligible", "present", "present_and_voting")
+EXCUSES = ("none", "target", "parties")
+_QUOTA, _VETO, _NO_OBJECTION, _MAX_AGAINST = 0, 1, 2, 3
+_OF_MEMBERS, _OF_ELIGIBLE, _OF_PRESENT = 0, 1, 2
+_EXCUSE_TARGET, _EXCUSE_PARTIES = 1, 2
 
 #: the fewest cells (crises x states x levels) worth a thread of their own: below it,
 #: handing the work over costs more than it saves
@@ -233,6 +247,127 @@ def votes_from(e, uniform, draw, out):  # pragma: no cover - compiled
                 out[i] = YES
             else:
                 out[i] = ABSTAIN if p_ab >= p_no else NO
+
+
+@nb.njit(**_FLAGS)
+def adjudicate(
+    votes,
+    present,
+    parties,
+    exclude,
+    target,
+    starts,
+    kind,
+    pool,
+    weight,
+    has_count,
+    count,
+    num,
+    den,
+    strict,
+    of,
+    blockers,
+    excuse,
+    min_yes,
+    adopted,
+    vetoed,
+    yes,
+):  # pragma: no cover - compiled
+    """Ballots ``votes`` (B, M) under a rule of clauses (criteria ``starts[c] ..
+    starts[c + 1] - 1``; their ``kind`` in :data:`CRITERIA`, ``pool`` and ``weight``
+    by member, quota base ``of`` in :data:`QUOTA_OF`, ``excuse`` in :data:`EXCUSES`),
+    as :meth:`collsec.crisis.voting.CompiledRule.adjudicate` describes: ``adopted``
+    when every criterion of some clause is met; ``vetoed`` when a veto of the first
+    clause failed, its other criteria were met and nothing was adopted; ``yes`` the
+    yes votes of the members present. A party is excluded (does not participate)
+    where ``exclude`` holds for its ballot."""
+    b, m = votes.shape
+    for r in range(b):
+        ex = exclude[r]
+        n_yes = 0
+        for j in range(m):
+            if present[r, j] and votes[r, j] == YES and not (ex and parties[r, j]):
+                n_yes += 1
+        yes[r] = n_yes
+        done = False
+        first_blocked = False
+        for cl in range(len(starts) - 1):
+            ok = True
+            veto_failed = False
+            others_met = True
+            for c in range(starts[cl], starts[cl + 1]):
+                k = kind[c]
+                got = 0  # weight (or count) of the criterion's votes
+                total = 0  # weight of its base (quota), of its abstentions (cap)
+                n_pool = 0
+                w_pool = 0
+                objecting = False
+                for j in range(m):
+                    if not (pool[c, j] and present[r, j]):
+                        continue
+                    excluded = ex and parties[r, j]
+                    code = NOT_PARTICIPATING if excluded else votes[r, j]
+                    w = weight[c, j]
+                    if k == _QUOTA:
+                        if code == YES:
+                            got += w
+                        o = of[c]
+                        if o == _OF_MEMBERS:
+                            total += w
+                        elif o == _OF_ELIGIBLE:
+                            total += 0 if excluded else w
+                        elif o == _OF_PRESENT:
+                            total += w if code in (YES, NO, ABSTAIN) else 0
+                        else:
+                            total += w if code in (YES, NO) else 0
+                    elif k == _VETO:
+                        got += 1 if code == NO else 0
+                    elif k == _NO_OBJECTION:
+                        if code == NO:
+                            e = excuse[c]
+                            if not (
+                                (e == _EXCUSE_TARGET and target[r, j])
+                                or (e == _EXCUSE_PARTIES and parties[r, j])
+                            ):
+                                objecting = True
+                        got += 1 if code == YES else 0
+                    elif k == _MAX_AGAINST:
+                        got += 1 if (code != YES and not excluded) else 0
+                    else:  # abstention cap: abstentions by count and by weight
+                        if code == ABSTAIN:
+                            got += 1
+                            total += w
+                        n_pool += 1
+                        w_pool += w
+                if k == _QUOTA:
+                    if has_count[c]:
+                        req = count[c]
+                    else:
+                        prod = total * num[c]
+                        req = prod // den[c] + 1 if strict[c] else -((-prod) // den[c])
+                    met = got >= req
+                elif k == _VETO:
+                    met = got < blockers[c]
+                elif k == _NO_OBJECTION:
+                    met = not objecting and got >= min_yes[c]
+                elif k == _MAX_AGAINST:
+                    met = got <= (count[c] if has_count[c] else 0)
+                else:  # over when both shares reach the fraction
+                    n_pool = n_pool if n_pool > 1 else 1
+                    w_pool = w_pool if w_pool > 1 else 1
+                    met = not (
+                        got * den[c] >= num[c] * n_pool and total * den[c] >= num[c] * w_pool
+                    )
+                ok = ok and met
+                if k == _VETO:
+                    veto_failed = veto_failed or not met
+                else:
+                    others_met = others_met and met
+            done = done or ok
+            if cl == 0:
+                first_blocked = veto_failed and others_met
+        adopted[r] = done
+        vetoed[r] = first_blocked and not done
 
 
 @nb.njit(**_FLAGS)

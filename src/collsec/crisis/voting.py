@@ -6,8 +6,10 @@ arrays, then adjudicates a whole batch of ballots at once. It implements every
 criterion type of :mod:`collsec.institutions.rules` (``quota`` with a count or
 a fraction of any base, with or without weights; ``veto`` with ``blockers``;
 ``no_objection`` with ``excuse``; ``max_against``; ``abstention_cap``),
-clauses combined as an OR of ANDs, and the exclusion of parties. A test checks
-it against the scalar :meth:`Body.adjudicate` on thousands of random ballots.
+clauses combined as an OR of ANDs, and the exclusion of parties, in a compiled
+loop over the ballots (:func:`collsec.crisis._fused.adjudicate`, integers
+throughout). A test checks it against the scalar :meth:`Body.adjudicate` on
+thousands of random ballots.
 
 Votes are coded as small integers: ``YES, NO, ABSTAIN, ABSENT, NOT_PARTICIPATING``.
 """
@@ -20,6 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from collsec.crisis import _fused
 from collsec.errors import InputError
 from collsec.institutions.rules import (
     ABSENT,
@@ -131,6 +134,35 @@ class CompiledRule:
                 )
             self.clauses.append(out)
 
+        self._flat = self._flatten()
+
+    def _flatten(self) -> tuple[np.ndarray, ...]:
+        """The clauses as arrays for the compiled loop (:func:`_fused.adjudicate`):
+        each clause's first criterion, then per criterion its type, pool, weights,
+        count, fraction, strictness, base, blockers, excuse and least yes votes."""
+        crits = [c for clause in self.clauses for c in clause]
+        m = len(self.members)
+        starts = np.cumsum([0] + [len(clause) for clause in self.clauses]).astype(np.int64)
+
+        def col(get, dtype=np.int64) -> np.ndarray:
+            return np.array([get(c) for c in crits], dtype=dtype)
+
+        return (
+            starts,
+            col(lambda c: _fused.CRITERIA.index(c.kind)),
+            np.array([c.pool for c in crits], dtype=bool).reshape(len(crits), m),
+            np.array([c.weight for c in crits], dtype=np.int64).reshape(len(crits), m),
+            col(lambda c: c.count is not None, bool),
+            col(lambda c: c.count or 0),
+            col(lambda c: c.frac.numerator if c.frac is not None else 0),
+            col(lambda c: c.frac.denominator if c.frac is not None else 1),
+            col(lambda c: c.strict, bool),
+            col(lambda c: _fused.QUOTA_OF.index(c.of)),
+            col(lambda c: c.blockers),
+            col(lambda c: _fused.EXCUSES.index(c.excuse)),
+            col(lambda c: c.min_yes),
+        )
+
     def adjudicate(
         self,
         votes: np.ndarray,
@@ -155,74 +187,26 @@ class CompiledRule:
         present : (B, M) bool, optional
             Which columns are members of the body for each ballot (default: all).
         """
-        v = np.asarray(votes)
+        v = np.ascontiguousarray(votes)
         b, m = v.shape
-        if present is None:
-            present = np.ones((b, m), dtype=bool)
-        excluded = np.zeros((b, m), dtype=bool)
-        if parties is not None:
-            ex = np.broadcast_to(np.asarray(exclude_parties, dtype=bool).reshape(-1, 1), (b, 1))
-            excluded = parties & ex & present
-            v = np.where(excluded, NOT_PARTICIPATING, v)
-        is_yes = (v == YES) & present
-        is_no = (v == NO) & present
-        is_abs = (v == ABSTAIN) & present
-        results = []
-        for clause in self.clauses:
-            ok = np.ones(b, dtype=bool)
-            veto_failed = np.zeros(b, dtype=bool)
-            others_met = np.ones(b, dtype=bool)
-            for c in clause:
-                pool = c.pool[None, :] & present
-                if c.kind == "quota":
-                    if c.of == "members":
-                        base = pool
-                    elif c.of == "eligible":
-                        base = pool & ~excluded
-                    elif c.of == "present":
-                        base = pool & (is_yes | is_no | is_abs)
-                    else:
-                        base = pool & (is_yes | is_no)
-                    got = (is_yes & pool) @ c.weight
-                    if c.count is not None:
-                        req = np.full(b, c.count, dtype=np.int64)
-                    else:
-                        total = base @ c.weight
-                        assert c.frac is not None
-                        num, den = c.frac.numerator, c.frac.denominator
-                        prod = total * num
-                        req = prod // den + 1 if c.strict else -((-prod) // den)
-                    met = got >= req
-                elif c.kind == "veto":
-                    met = (is_no & pool).sum(axis=1) < c.blockers
-                    veto_failed |= ~met
-                elif c.kind == "no_objection":
-                    objecting = is_no & pool
-                    if c.excuse == "target" and target is not None:
-                        objecting &= ~target
-                    elif c.excuse == "parties" and parties is not None:
-                        objecting &= ~parties
-                    met = ~objecting.any(axis=1) & ((is_yes & pool).sum(axis=1) >= c.min_yes)
-                elif c.kind == "max_against":
-                    not_yes = pool & ~is_yes & ~excluded
-                    met = not_yes.sum(axis=1) <= (c.count or 0)
-                else:  # abstention_cap: over when both shares reach the fraction
-                    assert c.frac is not None
-                    num, den = c.frac.numerator, c.frac.denominator
-                    n_abs = (is_abs & pool).sum(axis=1)
-                    n_pool = np.maximum(pool.sum(axis=1), 1)
-                    w_abs = (is_abs & pool) @ c.weight
-                    w_pool = np.maximum(pool @ c.weight, 1)
-                    over = (n_abs * den >= num * n_pool) & (w_abs * den >= num * w_pool)
-                    met = ~over
-                ok &= met
-                if c.kind != "veto":
-                    others_met &= met
-            results.append((ok, veto_failed & others_met))
-        adopted = np.zeros(b, dtype=bool)
-        for ok, _ in results:
-            adopted |= ok
-        # a veto is a holder's no that alone blocks a draft otherwise carried (UN practice:
-        # a permanent member's no on a draft short of the votes is not counted as a veto)
-        vetoed = results[0][1] & ~adopted
-        return BatchDecision(adopted=adopted, vetoed=vetoed, yes=is_yes.sum(axis=1))
+
+        def flags(x: np.ndarray | None) -> np.ndarray:
+            if x is None:
+                return np.zeros((b, m), dtype=bool)
+            return np.ascontiguousarray(np.broadcast_to(x, (b, m)), dtype=bool)
+
+        ex = np.broadcast_to(np.asarray(exclude_parties, dtype=bool).reshape(-1), (b,))
+        out = np.empty((2, b), dtype=bool)
+        yes = np.empty(b, dtype=np.int64)
+        _fused.adjudicate(
+            v,
+            np.ones((b, m), dtype=bool) if present is None else flags(present),
+            flags(parties),
+            np.ascontiguousarray(ex),
+            flags(target),
+            *self._flat,
+            out[0],
+            out[1],
+            yes,
+        )
+        return BatchDecision(adopted=out[0], vetoed=out[1], yes=yes)
