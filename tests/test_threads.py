@@ -70,20 +70,16 @@ def _in_child(_: int) -> list[int]:
     return _batch(stage, "utility", 2).responder.tolist()
 
 
-def test_a_forked_worker_runs_threads_after_its_parent() -> None:
+def test_a_forked_worker_runs_threads_after_its_parent(monkeypatch) -> None:
     """The parent's pool does not outlive a fork: a worker forked after the parent ran
     threads makes its own and gets the parent's results (numba's OpenMP threads died
     here)."""
-    old = _fused.MIN_CELLS
-    _fused.MIN_CELLS = 1
-    try:
-        stage = Stage.build(World.synthetic(60, seed=8))
-        parent = _batch(stage, "utility", 2).responder.tolist()
-        assert _fused._pools  # the parent's pool exists
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            child = pool.apply_async(_in_child, (0,)).get(timeout=300)
-    finally:
-        _fused.MIN_CELLS = old
+    monkeypatch.setattr(_fused, "MIN_CELLS", 1)  # the forked worker inherits it
+    stage = Stage.build(World.synthetic(60, seed=8))
+    parent = _batch(stage, "utility", 2).responder.tolist()
+    assert _fused._pools  # the parent's pool exists
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child = pool.apply_async(_in_child, (0,)).get(timeout=300)
     assert child == parent
 
 

@@ -280,7 +280,9 @@ def adjudicate(
     when every criterion of some clause is met; ``vetoed`` when a veto of the first
     clause failed, its other criteria were met and nothing was adopted; ``yes`` the
     yes votes of the members present. A party is excluded (does not participate)
-    where ``exclude`` holds for its ballot."""
+    where ``exclude`` holds for its ballot. (A veto is a holder's no that alone blocks
+    a draft otherwise carried: in UN practice a permanent member's no on a draft short
+    of the votes is not counted as a veto.)"""
     b, m = votes.shape
     for r in range(b):
         ex = exclude[r]

@@ -656,7 +656,8 @@ def run_batch(
                 size_index[r],
                 flag[r],
             )
-            # (exp of the whole array: those who give nothing have index 0 and are not read)
+            # (exp of every index of the part: those who give nothing have index 0 and
+            # are not read)
             np.exp(size_index[r], out=effort[r])
             _fused.contribution_finish(
                 flag[r],
